@@ -1,0 +1,3 @@
+from negotia.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""What every CLI command shares: the console, error handling, output formats."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from negotia.errors import NegotiaError
+
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", "-f", help="Output format: table, json or csv.")
+
+
+def fail(error: NegotiaError) -> None:
+    """Print a user error as one readable block and exit with status 2."""
+    err_console.print(Panel(str(error), title="[bold red]error", title_align="left", border_style="red"))
+    raise typer.Exit(2)
+
+
+def handle_errors(func: F) -> F:
+    """Turn :class:`NegotiaError` (and file-system errors) into a clean message and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NegotiaError as e:
+            fail(e)
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
+            fail(NegotiaError(f"{e.filename}: {e.strerror}"))
+        except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    """Write JSON to stdout without rich markup (machine-readable)."""
+    sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(x: Any) -> Any:
+    import numpy as np
+
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, np.generic):
+        return x.item()
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    raise TypeError(f"cannot serialise {type(x).__name__}")
+
+
+def fmt_num(x: float, digits: int = 2) -> str:
+    """A number for a table: fixed digits, '—' for missing."""
+    import math
+
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{x:.{digits}f}"

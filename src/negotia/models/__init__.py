@@ -1,0 +1,80 @@
+"""The model registry.
+
+Models are listed here explicitly (no plug-in magic) so that the CLI, the docs and the
+contract tests all see the same set.  Each entry is a module with ``MODEL_INFO`` and
+``forecast(arrays, *, rng=None, **params)``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from negotia.errors import UnknownNameError
+from negotia.models import compromise, median, nash
+from negotia.models.base import Forecast, ModelInfo, Param
+from negotia.scenario.arrays import ScenarioArrays
+
+_MODULES: tuple[ModuleType, ...] = (compromise, median, nash)
+
+REGISTRY: dict[str, ModuleType] = {m.MODEL_INFO.name: m for m in _MODULES}
+
+
+def model_names() -> list[str]:
+    """Registered model names, in registry order."""
+    return list(REGISTRY)
+
+
+def get_model(name: str) -> ModuleType:
+    """The module of the model called ``name``; a clear error if there is none."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise UnknownNameError(f"unknown model {name!r}; registered models: {', '.join(REGISTRY)}") from None
+
+
+def model_info(name: str) -> ModelInfo:
+    return get_model(name).MODEL_INFO
+
+
+def run_model(
+    name: str,
+    arrays: ScenarioArrays,
+    *,
+    rng: np.random.Generator | None = None,
+    seed: int | None = None,
+    **params: Any,
+) -> Forecast:
+    """Run a registered model on a batch.  ``seed`` builds ``rng`` when none is given."""
+    module = get_model(name)
+    if rng is None and seed is not None:
+        rng = np.random.default_rng(seed)
+    return module.forecast(arrays, rng=rng, **params)
+
+
+def parse_model_spec(spec: str) -> tuple[str, dict[str, str]]:
+    """Split ``"name:key=value,key=value"`` into the name and its parameters."""
+    name, _, rest = spec.partition(":")
+    params: dict[str, str] = {}
+    for part in filter(None, (x.strip() for x in rest.split(","))):
+        key, eq, value = part.partition("=")
+        if not eq:
+            raise UnknownNameError(f"model option {part!r} in {spec!r} must be written key=value")
+        params[key.strip().replace("-", "_")] = value.strip()
+    get_model(name.strip())
+    return name.strip(), params
+
+
+__all__ = [
+    "REGISTRY",
+    "Forecast",
+    "ModelInfo",
+    "Param",
+    "get_model",
+    "model_info",
+    "model_names",
+    "parse_model_spec",
+    "run_model",
+]

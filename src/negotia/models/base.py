@@ -1,0 +1,237 @@
+"""What every model shares: its description (:class:`ModelInfo`) and its result
+(:class:`Forecast`).
+
+A model is a module with a ``MODEL_INFO`` record and a pure function
+``forecast(arrays, *, rng=None, **params) -> Forecast`` over a
+:class:`~negotia.scenario.arrays.ScenarioArrays` batch.  Models work on the [0, 1]
+scale; :class:`Forecast` maps outcomes back to each issue's own scale.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from negotia.errors import ParameterError
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter: its name, default, type and allowed values."""
+
+    name: str
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+    type: type = str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def coerce(self, value: Any, model: str) -> Any:
+        """Convert ``value`` (possibly a CLI string) to this parameter's type, or raise."""
+        try:
+            if self.type is bool and isinstance(value, str):
+                low = value.strip().lower()
+                if low not in {"true", "false", "1", "0", "yes", "no"}:
+                    raise ValueError
+                v: Any = low in {"true", "1", "yes"}
+            elif self.type is bool:
+                v = bool(value)
+            elif value is None:
+                v = None
+            else:
+                v = self.type(value)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"model {model!r}: parameter {self.name!r} must be {self.type.__name__}, got {value!r}"
+            ) from None
+        if self.choices is not None and v not in self.choices:
+            opts = ", ".join(map(str, self.choices))
+            raise ParameterError(f"model {model!r}: parameter {self.name!r} must be one of {opts}; got {v!r}")
+        if self.minimum is not None and v is not None and v < self.minimum:
+            raise ParameterError(f"model {model!r}: parameter {self.name!r} must be >= {self.minimum:g}; got {v!r}")
+        if self.maximum is not None and v is not None and v > self.maximum:
+            raise ParameterError(f"model {model!r}: parameter {self.name!r} must be <= {self.maximum:g}; got {v!r}")
+        return v
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """The description of a model, from which the CLI and docs are generated."""
+
+    name: str
+    title: str
+    citation: str
+    summary: str
+    stochastic: bool = False
+    dynamic: bool = False
+    params: tuple[Param, ...] = ()
+
+    def resolve(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Defaults filled in, values coerced; unknown names raise ParameterError."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(params) - set(known))
+        if unknown:
+            valid = ", ".join(known) or "none"
+            raise ParameterError(
+                f"model {self.name!r} has no parameter {', '.join(map(repr, unknown))} (parameters: {valid})"
+            )
+        return {n: p.coerce(params[n], self.name) if n in params else p.default for n, p in known.items()}
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, np.ndarray):
+        return {"__ndarray__": np.where(np.isfinite(x), x, np.nan).tolist() if x.dtype.kind == "f" else x.tolist(),
+                "dtype": str(x.dtype)}
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, float) and not np.isfinite(x):
+        return None
+    return x
+
+
+def _from_jsonable(x: Any) -> Any:
+    if isinstance(x, dict) and "__ndarray__" in x:
+        data = x["__ndarray__"]
+        return np.array(
+            np.array(data, dtype=object).astype(float) if x["dtype"].startswith("float") else data,
+            dtype=x["dtype"],
+        )
+    if isinstance(x, dict):
+        return {k: _from_jsonable(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_from_jsonable(v) for v in x]
+    return x
+
+
+@dataclass
+class Forecast:
+    """A model's predicted outcome per issue, for every batch element.
+
+    Attributes
+    ----------
+    model
+        The registered name of the model.
+    issue_ids
+        Labels of the issue axis.
+    outcome
+        ``(B, I)`` predicted outcome on [0, 1].
+    scale_min, scale_max
+        ``(I,)`` issue scale, to map outcomes back.
+    params
+        The parameters the model ran with (defaults filled in).
+    trace
+        For dynamic models: per-round arrays keyed by name, each with the round as its
+        first axis (e.g. ``"position"`` of shape ``(R+1, B, A, I)``, ``"outcome"``
+        ``(R+1, B, I)``), on [0, 1].
+    events
+        For dynamic models: what happened in each round (moves, exchanges), as plain
+        dicts, for batch element 0 unless a model says otherwise.
+    rounds
+        ``(B,)`` number of rounds until the model settled (dynamic models), else None.
+    actor_ids
+        Labels of the actor axis (for traces).
+    notes
+        Warnings a user should see (e.g. an oscillation detected).
+    """
+
+    model: str
+    issue_ids: tuple[str, ...]
+    outcome: np.ndarray
+    scale_min: np.ndarray
+    scale_max: np.ndarray
+    params: dict[str, Any] = field(default_factory=dict)
+    trace: dict[str, np.ndarray] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    rounds: np.ndarray | None = None
+    actor_ids: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def batch(self) -> int:
+        return int(self.outcome.shape[0])
+
+    def on_scale(self, values: np.ndarray | None = None) -> np.ndarray:
+        """Outcomes (or other [0, 1] values, last axis = issues) on each issue's own scale."""
+        v = self.outcome if values is None else np.asarray(values)
+        return self.scale_min + v * (self.scale_max - self.scale_min)
+
+    def to_rows(self, batch_index: int = 0) -> list[dict[str, Any]]:
+        """One row per issue: ``{"issue", "forecast"}`` on the issue scale."""
+        vals = self.on_scale()[batch_index]
+        return [{"issue": i, "forecast": float(v)} for i, v in zip(self.issue_ids, vals, strict=True)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(
+            {
+                "model": self.model,
+                "issue_ids": list(self.issue_ids),
+                "outcome": self.outcome,
+                "scale_min": self.scale_min,
+                "scale_max": self.scale_max,
+                "params": self.params,
+                "trace": self.trace,
+                "events": self.events,
+                "rounds": self.rounds,
+                "actor_ids": list(self.actor_ids),
+                "notes": self.notes,
+            }
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Forecast:
+        d = _from_jsonable(d)
+        return cls(
+            model=d["model"],
+            issue_ids=tuple(d["issue_ids"]),
+            outcome=d["outcome"],
+            scale_min=d["scale_min"],
+            scale_max=d["scale_max"],
+            params=d.get("params", {}),
+            trace=d.get("trace", {}),
+            events=d.get("events", []),
+            rounds=d.get("rounds"),
+            actor_ids=tuple(d.get("actor_ids", ())),
+            notes=d.get("notes", []),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Forecast:
+        return cls.from_dict(json.loads(text))
+
+
+def weights_for(arrays: Any, weighting: str) -> np.ndarray:
+    """Actor weights ``(B, A, I)`` by a named scheme, zero where an actor is absent.
+
+    ``capability_salience`` (the standard in the literature), ``salience``,
+    ``capability`` or ``equal``.
+    """
+    if weighting == "capability_salience":
+        w = arrays.capability * arrays.salience
+    elif weighting == "salience":
+        w = arrays.salience
+    elif weighting == "capability":
+        w = arrays.capability
+    elif weighting == "equal":
+        w = np.ones_like(arrays.position)
+    else:  # pragma: no cover - guarded by Param.choices
+        raise ParameterError(f"unknown weighting {weighting!r}")
+    return np.where(arrays.present, w, 0.0)
+
+
+WEIGHTING = Param(
+    "weights",
+    "capability_salience",
+    "how actors are weighted: capability_salience, salience, capability or equal",
+    choices=("capability_salience", "salience", "capability", "equal"),
+)

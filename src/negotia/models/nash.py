@@ -1,0 +1,142 @@
+r"""The Nash bargaining solution on each issue.
+
+Nash, J. (1950). "The bargaining problem." *Econometrica* 18(2): 155-162, with the
+asymmetric (weighted) generalisation of Kalai (1977, *Int. J. Game Theory* 6: 129-133)
+and Roth (1979, *Axiomatic Models of Bargaining*, ch. 1).  On issue :math:`i` the
+outcome maximises the weighted Nash product over the disagreement point :math:`d`:
+
+.. math:: \hat{x} = \arg\max_x \prod_a \big(u_a(x) - u_a(d)\big)^{w_a}
+          \quad\text{s.t. } u_a(x) \ge u_a(d)\ \forall a
+
+with bargaining weights :math:`w_a` = capability x salience (as in Achen 2006, who
+derives the compromise model from this product with quadratic losses and an
+"everything is at stake" disagreement point) and utility
+:math:`u_a(x) = -|x - x_a|` (linear) or :math:`-(x - x_a)^2` (quadratic).
+
+The disagreement point is the issue's status quo where given (``disagreement=
+"status_quo"``, the default) and otherwise the worst outcome on the scale for each
+actor (:math:`u_a(d) = -\max(x_a, 1-x_a)` on the unit scale, raised to the loss power).
+
+Because each gain is concave in :math:`x` and the logarithm is concave and
+increasing, :math:`\sum_a w_a \log(u_a(x) - u_a(d))` is concave on the feasible
+interval, so a vectorised golden-section search over the batch finds the maximum.
+The feasible interval is the intersection of the intervals in which every actor gains;
+when it is a single point (actors on both sides of a status quo) no actor can be made
+better off without another losing, and the solution is that point: the status quo.
+Analytic check: two actors at 0 and 1 with weights :math:`w_1, w_2`, linear loss and
+the worst-outcome disagreement point give :math:`\hat{x} = w_2/(w_1+w_2)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from negotia.models.base import WEIGHTING, Forecast, ModelInfo, Param, weights_for
+from negotia.scenario.arrays import ScenarioArrays
+
+MODEL_INFO = ModelInfo(
+    name="nash",
+    title="Nash bargaining solution",
+    citation=(
+        "Nash, J. (1950). The bargaining problem. Econometrica 18(2): 155-162; weighted form: "
+        "Kalai, E. (1977). Nonsymmetric Nash solutions and replications of 2-person bargaining. "
+        "International Journal of Game Theory 6: 129-133."
+    ),
+    summary="Maximises the capability x salience weighted Nash product of gains over the disagreement point.",
+    params=(
+        WEIGHTING,
+        Param("loss", "quadratic", "utility loss in distance: linear or quadratic", choices=("linear", "quadratic")),
+        Param(
+            "disagreement",
+            "status_quo",
+            "disagreement point: status_quo (where given, else worst) or worst",
+            choices=("status_quo", "worst"),
+        ),
+        Param("iterations", 80, "golden-section iterations (precision about 0.618^n)", type=int, minimum=10),
+    ),
+)
+
+_GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
+
+
+def _loss(d: np.ndarray, kind: str) -> np.ndarray:
+    return d if kind == "linear" else d * d
+
+
+def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, **params: Any) -> Forecast:
+    """Weighted Nash bargaining solution per issue and batch element.
+
+    Parameters
+    ----------
+    arrays
+        The scenario batch.
+    rng
+        Unused (deterministic).
+    weights
+        Bargaining weights (default capability x salience).
+    loss
+        ``quadratic`` (default) or ``linear`` utility loss in distance.
+    disagreement
+        ``status_quo`` (the status quo where the issue has one, else the worst outcome)
+        or ``worst``.
+    iterations
+        Golden-section iterations.
+    """
+    p = MODEL_INFO.resolve(params)
+    w = weights_for(arrays, p["weights"])
+    x = arrays.position
+    # Where all weights on an issue are zero, present actors count equally.
+    total = w.sum(axis=-2, keepdims=True)
+    w = np.where(total > 0, w, np.where(arrays.present, 1.0, 0.0))
+    active = w > 0
+    sq = np.broadcast_to(arrays.status_quo, x.shape[:1] + x.shape[2:])[:, None, :]
+    use_sq = (p["disagreement"] == "status_quo") & np.isfinite(sq)
+    worst = np.maximum(x, 1.0 - x)
+    d_dist = np.where(use_sq, np.abs(np.where(use_sq, sq, 0.0) - x), worst)
+    # Each actor gains on (x - r, x + r) with r its distance to the disagreement point.
+    lo = np.where(active, x - d_dist, -np.inf).max(axis=-2)
+    hi = np.where(active, x + d_dist, np.inf).min(axis=-2)
+    lo = np.clip(lo, 0.0, 1.0)
+    hi = np.clip(hi, 0.0, 1.0)
+    degenerate = ~(hi > lo)
+    u_d = _loss(d_dist, p["loss"])
+
+    def objective(t: np.ndarray) -> np.ndarray:
+        gain = u_d - _loss(np.abs(t[:, None, :] - x), p["loss"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            val = np.where(active, w * np.log(np.maximum(gain, 0.0)), 0.0)
+        return val.sum(axis=-2)
+
+    a, b = lo.copy(), np.where(degenerate, lo, hi)
+    c = b - _GOLDEN * (b - a)
+    e = a + _GOLDEN * (b - a)
+    fc, fe = objective(c), objective(e)
+    for _ in range(p["iterations"]):
+        left = fc >= fe  # maximum lies in [a, e]
+        b = np.where(left, e, b)
+        a = np.where(left, a, c)
+        new_c = b - _GOLDEN * (b - a)
+        new_e = a + _GOLDEN * (b - a)
+        c_next = np.where(left, new_c, e)
+        e_next = np.where(left, c, new_e)
+        fc_next = np.where(left, objective(new_c), fe)
+        fe_next = np.where(left, fc, objective(new_e))
+        c, e, fc, fe = c_next, e_next, fc_next, fe_next
+    out = (a + b) / 2.0
+    # With a single feasible point the solution is that point (the status quo when
+    # actors sit on both sides of it).
+    point = np.where(np.isfinite(sq[:, 0, :]) & (p["disagreement"] == "status_quo"), sq[:, 0, :], lo)
+    out = np.where(degenerate, np.clip(point, 0.0, 1.0), out)
+    nobody = ~arrays.present.any(axis=-2)
+    out = np.where(nobody, arrays.status_quo, out)
+    return Forecast(
+        model=MODEL_INFO.name,
+        issue_ids=arrays.issue_ids,
+        outcome=out,
+        scale_min=arrays.scale_min,
+        scale_max=arrays.scale_max,
+        params=p,
+        actor_ids=arrays.actor_ids,
+    )

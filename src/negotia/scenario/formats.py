@@ -1,0 +1,165 @@
+"""Reading and writing scenarios in every supported format.
+
+========  ==========================================  =====================
+format    what                                        file endings
+========  ==========================================  =====================
+yaml      the full schema                             .yaml .yml
+json      the full schema                             .json
+csv       long CSV, one row per stance                .csv (header row)
+dem       decide-exchange-model input (#A/#P/#M/#D)   .csv .txt (detected)
+deu       DEU-style wide table with outcomes          .tsv .csv (detected)
+========  ==========================================  =====================
+
+``load_scenario`` also accepts the name of a bundled scenario (``ukraine-2025``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from negotia.errors import InputError, Problem, UnknownNameError
+from negotia.scenario import csvlong, dem, deu, yamljson
+from negotia.scenario.schema import Scenario
+
+FORMATS = ("yaml", "json", "csv", "dem", "deu")
+
+#: What each writable format cannot hold, so that a conversion can say what it drops.
+CANNOT_HOLD: dict[str, tuple[str, ...]] = {
+    "yaml": (),
+    "json": (),
+    "csv": ("actor names and aliases", "issue names and anchors", "red lines", "source details", "guarantees", "outcomes"),
+    "dem": ("aliases", "red lines", "sources", "uncertainty", "notes", "guarantees", "status quo", "outcomes"),
+    "deu": ("names", "anchors", "red lines", "sources", "uncertainty", "notes", "guarantees"),
+}
+
+
+def bundled_names() -> list[str]:
+    """Names of the scenarios shipped with negotia."""
+    root = resources.files("negotia.scenario") / "bundled"
+    return sorted(p.name.rsplit(".", 1)[0] for p in root.iterdir() if p.name.endswith((".yaml", ".yml")))
+
+
+def bundled_path(name: str) -> Path:
+    root = resources.files("negotia.scenario") / "bundled"
+    for ext in (".yaml", ".yml"):
+        p = root / f"{name}{ext}"
+        if p.is_file():
+            return Path(str(p))
+    raise UnknownNameError(f"no bundled scenario {name!r}; bundled: {', '.join(bundled_names()) or 'none'}")
+
+
+def detect_format(path: Path, text: str | None = None) -> str:
+    """The format of a file, from its ending and, for .csv/.tsv/.txt, its content."""
+    ext = path.suffix.lower()
+    if ext in (".yaml", ".yml"):
+        return "yaml"
+    if ext == ".json":
+        return "json"
+    if text is None:
+        text = yamljson.read_text(path)
+    first = text.split("\n", 1)[0]
+    if dem.looks_like_dem(text):
+        return "dem"
+    sep = "\t" if "\t" in first else ","
+    if deu.looks_like_deu(first.split(sep)):
+        return "deu"
+    if ext in (".csv", ".tsv", ".txt"):
+        return "csv"
+    raise InputError(
+        str(path), Problem("", f"cannot tell the format from the ending {ext!r}; use one of {', '.join(FORMATS)}")
+    )
+
+
+def load_scenario(source: str | os.PathLike[str], format: str | None = None) -> Scenario:
+    """Load a scenario from a file, or a bundled scenario by name.
+
+    Parameters
+    ----------
+    source
+        A path, or the name of a bundled scenario (see :func:`bundled_names`).
+    format
+        One of ``yaml``, ``json``, ``csv``, ``dem``, ``deu``; detected when omitted.
+
+    Raises
+    ------
+    InputError
+        With every problem of the file, each naming its line or field.
+    """
+    path = Path(source)
+    if not path.exists():
+        if isinstance(source, str) and os.sep not in source and "." not in source:
+            path = bundled_path(source)
+        else:
+            raise InputError(str(source), Problem("", "no such file"))
+    if path.is_dir():
+        raise InputError(str(source), Problem("", "is a folder, not a scenario file"))
+    if format is not None and format not in FORMATS:
+        raise UnknownNameError(f"unknown format {format!r}; formats: {', '.join(FORMATS)}")
+    if path.stat().st_size == 0:
+        raise InputError(str(path), Problem("", "the file is empty"))
+    if format in ("yaml", "json") or (format is None and path.suffix.lower() in (".yaml", ".yml", ".json")):
+        fmt = format or detect_format(path)
+        return yamljson.load_yaml(path) if fmt == "yaml" else yamljson.load_json(path)
+    text = yamljson.read_text(path)
+    fmt = format or detect_format(path, text)
+    if fmt == "dem":
+        return dem.parse_dem(text, str(path))
+    if fmt == "deu":
+        return deu.parse_deu(text, str(path))
+    if fmt == "csv":
+        return csvlong.parse_long_csv(text, str(path), default_issue=path.stem)
+    data, lines = yamljson.parse_yaml(text, str(path))  # pragma: no cover - yaml/json handled above
+    raise AssertionError(fmt)
+
+
+def load_table(source: str | os.PathLike[str]) -> Scenario:
+    """Load a table of decisions with known outcomes (a DEU-style table or any scenario
+    whose issues carry ``outcome``)."""
+    return load_scenario(source)
+
+
+def dump_scenario(scenario: Scenario, format: str) -> str:
+    """The scenario as text in ``format``."""
+    if format == "yaml":
+        return yamljson.dump_yaml(scenario)
+    if format == "json":
+        return yamljson.dump_json(scenario)
+    if format == "csv":
+        return csvlong.dump_long_csv(scenario)
+    if format == "dem":
+        return dem.dump_dem(scenario)
+    if format == "deu":
+        return deu.dump_deu(scenario)
+    raise UnknownNameError(f"unknown format {format!r}; formats: {', '.join(FORMATS)}")
+
+
+def format_for_output(path: Path, format: str | None) -> str:
+    if format is not None:
+        if format not in FORMATS:
+            raise UnknownNameError(f"unknown format {format!r}; formats: {', '.join(FORMATS)}")
+        return format
+    ext = path.suffix.lower()
+    by_ext = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".tsv": "deu", ".txt": "dem"}
+    if ext not in by_ext:
+        raise UnknownNameError(f"cannot tell the output format from {ext!r}; give --to ({', '.join(FORMATS)})")
+    return by_ext[ext]
+
+
+def save_scenario(scenario: Scenario, dest: str | os.PathLike[str], format: str | None = None) -> str:
+    """Write a scenario; the file appears whole or not at all.  Returns the format used."""
+    path = Path(dest)
+    fmt = format_for_output(path, format)
+    text = dump_scenario(scenario, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return fmt

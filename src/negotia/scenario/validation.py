@@ -1,0 +1,177 @@
+"""Turn raw data (a dict from any file format) into a :class:`Scenario`, collecting
+every problem with the line or field it concerns.
+
+Each list entry (actor, issue, stance, red line, source) is validated on its own, so
+one bad stance does not hide the next; cross-references (unknown actor, position
+outside the issue's scale, duplicates) are checked on the entries that did validate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from negotia.errors import InputError, Problem
+from negotia.scenario.schema import Actor, Issue, RedLine, Scenario, Source, Stance, reference_problems
+
+Loc = tuple[str | int, ...]
+LineOf = Callable[[Loc], int | None]
+
+_LISTS: dict[str, type[BaseModel]] = {"actors": Actor, "issues": Issue, "stances": Stance, "red_lines": RedLine}
+
+
+def path_str(loc: Loc) -> str:
+    """``("stances", 3, "salience")`` -> ``"stances[3].salience"``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _where(loc: Loc, line_of: LineOf | None) -> str:
+    path = path_str(loc)
+    line = None
+    if line_of is not None:
+        # The deepest part of the path the file has a line for.
+        for k in range(len(loc), -1, -1):
+            line = line_of(loc[:k])
+            if line is not None:
+                break
+    if line is None:
+        return path
+    return f"line {line}, {path}" if path else f"line {line}"
+
+
+def _pydantic_problems(err: ValidationError, prefix: Loc, line_of: LineOf | None) -> list[Problem]:
+    out = []
+    for e in err.errors(include_url=False):
+        loc = prefix + tuple(x for x in e["loc"] if x not in ("function-after", "function-before"))
+        msg = e["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; see the scenario format in the README)"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        elif "input" in e and e["type"] not in ("value_error",) and not isinstance(e["input"], dict | list):
+            msg = f"{msg} (got {e['input']!r})"
+        out.append(Problem(_where(loc, line_of), msg))
+    return out
+
+
+def scenario_from_data(
+    data: Any,
+    source: str,
+    line_of: LineOf | None = None,
+    extra_problems: list[Problem] | None = None,
+) -> Scenario:
+    """Validate ``data`` into a Scenario or raise :class:`InputError` with every problem.
+
+    Parameters
+    ----------
+    data
+        The parsed file: a mapping with the scenario's fields.
+    source
+        The file name, for messages.
+    line_of
+        Maps a field path to its line in the file, where the format knows it.
+    extra_problems
+        Problems the format parser already found (reported together).
+    """
+    problems = list(extra_problems or [])
+    if not isinstance(data, Mapping):
+        problems.append(Problem("", "a scenario file must hold a mapping of fields (name, actors, issues, ...)"))
+        raise InputError(source, problems)
+    data = dict(data)
+    scale = data.get("salience_scale", 1)
+    if scale not in (1, 100):
+        problems.append(Problem(_where(("salience_scale",), line_of), f"must be 1 or 100, got {scale!r}"))
+        scale = 1
+    clean: dict[str, Any] = {}
+    for field, model in _LISTS.items():
+        items = data.get(field) or []
+        if not isinstance(items, list):
+            problems.append(Problem(_where((field,), line_of), "must be a list"))
+            items = []
+        good = []
+        for k, item in enumerate(items):
+            if field == "stances" and scale == 100 and isinstance(item, Mapping):
+                item = _rescale_salience(item, (field, k), line_of, problems)
+            try:
+                good.append(model.model_validate(item))
+            except ValidationError as e:
+                problems.extend(_pydantic_problems(e, (field, k), line_of))
+        clean[field] = good
+    sources = data.get("sources") or {}
+    if isinstance(sources, list):
+        # Also accept a list of {id: ..., title: ...}.
+        as_map: dict[str, Any] = {}
+        for k, s in enumerate(sources):
+            if isinstance(s, Mapping) and "id" in s:
+                as_map[str(s["id"])] = {key: v for key, v in s.items() if key != "id"}
+            else:
+                problems.append(Problem(_where(("sources", k), line_of), "a source in a list needs an id"))
+        sources = as_map
+    if not isinstance(sources, Mapping):
+        problems.append(Problem(_where(("sources",), line_of), "must be a mapping of id -> source"))
+        sources = {}
+    good_sources = {}
+    for sid, s in sources.items():
+        try:
+            good_sources[str(sid)] = Source.model_validate(s)
+        except ValidationError as e:
+            problems.extend(_pydantic_problems(e, ("sources", str(sid)), line_of))
+    rest = {k: v for k, v in data.items() if k not in (*_LISTS, "sources", "salience_scale")}
+    try:
+        sc = Scenario.model_validate(
+            {**rest, **clean, "sources": good_sources, "salience_scale": 1},
+            context={"defer_references": True},
+        )
+    except ValidationError as e:
+        problems.extend(_pydantic_problems(e, (), line_of))
+        raise InputError(source, sorted(problems, key=_line_key)) from None
+    for path, msg in reference_problems(sc):
+        problems.append(Problem(_where(_parse_path(path), line_of), msg))
+    if problems:
+        raise InputError(source, sorted(problems, key=_line_key))
+    return sc
+
+
+def _line_key(p: Problem) -> int:
+    # File order where lines are known; problems without a line keep their place last.
+    if p.where.startswith("line "):
+        digits = p.where[5:].split(",", 1)[0].strip()
+        if digits.isdigit():
+            return int(digits)
+    return 1 << 30
+
+
+def _rescale_salience(item: Mapping[str, Any], loc: Loc, line_of: LineOf | None, problems: list[Problem]) -> Any:
+    item = dict(item)
+    sal = item.get("salience")
+    if isinstance(sal, int | float) and not isinstance(sal, bool):
+        if not 0 <= sal <= 100:
+            problems.append(Problem(_where((*loc, "salience"), line_of), f"salience {sal:g} is outside 0-100"))
+            item["salience"] = 0.0
+        else:
+            item["salience"] = sal / 100.0
+    unc = item.get("uncertainty")
+    if isinstance(unc, Mapping) and isinstance(unc.get("salience"), int | float):
+        item["uncertainty"] = {**unc, "salience": unc["salience"] / 100.0}
+    return item
+
+
+def _parse_path(path: str) -> Loc:
+    """Inverse of :func:`path_str` for the simple paths reference checks produce."""
+    out: list[str | int] = []
+    for part in path.replace("]", "").split("."):
+        name, *idx = part.split("[")
+        if name:
+            out.append(name)
+        out.extend(int(i) for i in idx)
+    return tuple(out)
