@@ -1,1 +1,29 @@
+"""negotia: model, forecast and simulate multi-party negotiations and the security
+guarantees that settle them.
 
+The public API (see the README for a tour)::
+
+    import negotia
+    sc = negotia.load_scenario("ukraine-2025")
+    negotia.forecast(sc, "compromise").to_rows()
+"""
+
+__version__ = "0.1.0"
+
+from negotia.api import compare_models, forecast  # noqa: E402
+from negotia.errors import InputError, NegotiaError  # noqa: E402
+from negotia.scenario.arrays import ScenarioArrays  # noqa: E402
+from negotia.scenario.formats import load_scenario, save_scenario  # noqa: E402
+from negotia.scenario.schema import Scenario  # noqa: E402
+
+__all__ = [
+    "InputError",
+    "NegotiaError",
+    "Scenario",
+    "ScenarioArrays",
+    "__version__",
+    "compare_models",
+    "forecast",
+    "load_scenario",
+    "save_scenario",
+]

@@ -52,9 +52,13 @@ class Param:
             opts = ", ".join(map(str, self.choices))
             raise ParameterError(f"model {model!r}: parameter {self.name!r} must be one of {opts}; got {v!r}")
         if self.minimum is not None and v is not None and v < self.minimum:
-            raise ParameterError(f"model {model!r}: parameter {self.name!r} must be >= {self.minimum:g}; got {v!r}")
+            raise ParameterError(
+                f"model {model!r}: parameter {self.name!r} must be >= {self.minimum:g}; got {v!r}"
+            )
         if self.maximum is not None and v is not None and v > self.maximum:
-            raise ParameterError(f"model {model!r}: parameter {self.name!r} must be <= {self.maximum:g}; got {v!r}")
+            raise ParameterError(
+                f"model {model!r}: parameter {self.name!r} must be <= {self.maximum:g}; got {v!r}"
+            )
         return v
 
 
@@ -84,8 +88,12 @@ class ModelInfo:
 
 def _jsonable(x: Any) -> Any:
     if isinstance(x, np.ndarray):
-        return {"__ndarray__": np.where(np.isfinite(x), x, np.nan).tolist() if x.dtype.kind == "f" else x.tolist(),
-                "dtype": str(x.dtype)}
+        return {
+            "__ndarray__": np.where(np.isfinite(x), x, np.nan).tolist()
+            if x.dtype.kind == "f"
+            else x.tolist(),
+            "dtype": str(x.dtype),
+        }
     if isinstance(x, np.generic):
         return x.item()
     if isinstance(x, dict):

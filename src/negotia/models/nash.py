@@ -47,7 +47,12 @@ MODEL_INFO = ModelInfo(
     summary="Maximises the capability x salience weighted Nash product of gains over the disagreement point.",
     params=(
         WEIGHTING,
-        Param("loss", "quadratic", "utility loss in distance: linear or quadratic", choices=("linear", "quadratic")),
+        Param(
+            "loss",
+            "quadratic",
+            "utility loss in distance: linear or quadratic",
+            choices=("linear", "quadratic"),
+        ),
         Param(
             "disagreement",
             "status_quo",

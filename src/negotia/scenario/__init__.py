@@ -3,4 +3,14 @@
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.schema import Actor, Issue, RedLine, Scale, Scenario, Source, Stance, Uncertainty
 
-__all__ = ["Actor", "Issue", "RedLine", "Scale", "Scenario", "ScenarioArrays", "Source", "Stance", "Uncertainty"]
+__all__ = [
+    "Actor",
+    "Issue",
+    "RedLine",
+    "Scale",
+    "Scenario",
+    "ScenarioArrays",
+    "Source",
+    "Stance",
+    "Uncertainty",
+]

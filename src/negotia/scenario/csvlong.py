@@ -22,7 +22,16 @@ from negotia.scenario.schema import Scenario
 from negotia.scenario.validation import scenario_from_data
 
 REQUIRED = ("actor", "position", "salience")
-NUMERIC = ("position", "salience", "capability", "position_sd", "salience_sd", "scale_min", "scale_max", "status_quo")
+NUMERIC = (
+    "position",
+    "salience",
+    "capability",
+    "position_sd",
+    "salience_sd",
+    "scale_min",
+    "scale_max",
+    "status_quo",
+)
 KNOWN = ("actor", "issue", *NUMERIC, "source", "note")
 
 
@@ -59,11 +68,14 @@ def parse_long_csv(text: str, source: str, default_issue: str = "issue") -> Scen
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InputError(
-            source, Problem("line 1", f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}")
+            source,
+            Problem("line 1", f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}"),
         )
     unknown = [c for c in header if c not in KNOWN]
     if unknown:
-        problems.append(Problem("line 1", f"unknown column(s) {', '.join(unknown)}; known: {', '.join(KNOWN)}"))
+        problems.append(
+            Problem("line 1", f"unknown column(s) {', '.join(unknown)}; known: {', '.join(KNOWN)}")
+        )
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
         for row in reader:

@@ -19,7 +19,7 @@ import io
 import math
 from typing import Any
 
-from negotia.errors import InputError, Problem
+from negotia.errors import Problem
 from negotia.scenario.schema import Scenario
 from negotia.scenario.validation import scenario_from_data
 
@@ -96,7 +96,10 @@ def parse_dem(text: str, source: str) -> Scenario:
         elif kind == "#D":
             if len(f) != 6:
                 problems.append(
-                    Problem(f"line {n}", f"#D needs actor, issue, position, salience, power; got {len(f) - 1} fields")
+                    Problem(
+                        f"line {n}",
+                        f"#D needs actor, issue, position, salience, power; got {len(f) - 1} fields",
+                    )
                 )
                 continue
             _, actor, issue, p, s, w = f
@@ -112,9 +115,13 @@ def parse_dem(text: str, source: str) -> Scenario:
             if None in (pos, sal, pw):
                 continue
             line_of[("stances", len(stances))] = n
-            stances.append({"actor": actor, "issue": issue, "position": pos, "salience": sal, "capability": pw})
+            stances.append(
+                {"actor": actor, "issue": issue, "position": pos, "salience": sal, "capability": pw}
+            )
         else:
-            problems.append(Problem(f"line {n}", f"unknown record type {kind!r} (expected #A, #P, #M, #D, #O or #/)"))
+            problems.append(
+                Problem(f"line {n}", f"unknown record type {kind!r} (expected #A, #P, #M, #D, #O or #/)")
+            )
     for issue_id, pts in marks.items():
         if issue_id not in issues:
             problems.append(Problem("", f"#M rows name unknown issue {issue_id!r}"))
@@ -159,9 +166,13 @@ def dump_dem(scenario: Scenario) -> str:
         out.write("\t".join(["'#P'", q(i.id), q(i.name or i.id), q(i.description or "")]) + "\n")
         points = {i.scale.min: "", i.scale.max: "", **i.anchors}
         for v in sorted(points):
-            out.write("\t".join(["'#M'", q(i.id), repr(float(v)), *([q(points[v])] if points[v] else [])]) + "\n")
+            out.write(
+                "\t".join(["'#M'", q(i.id), repr(float(v)), *([q(points[v])] if points[v] else [])]) + "\n"
+            )
     caps = {a.id: a.capability for a in scenario.actors}
     for s in scenario.stances:
         cap = s.capability if s.capability is not None else caps[s.actor]
-        out.write("\t".join(["'#D'", q(s.actor), q(s.issue), repr(s.position), repr(s.salience), repr(cap)]) + "\n")
+        out.write(
+            "\t".join(["'#D'", q(s.actor), q(s.issue), repr(s.position), repr(s.salience), repr(cap)]) + "\n"
+        )
     return out.getvalue()

@@ -50,7 +50,9 @@ def parse_deu(text: str, source: str) -> Scenario:
         raise InputError(source, Problem("line 1", "the file is empty"))
     header = [h.strip().lower() for h in rows[0][1]]
     if not looks_like_deu(header):
-        raise InputError(source, Problem("line 1", "not a DEU-style table: needs p<actor>/s<actor> columns and 'out'"))
+        raise InputError(
+            source, Problem("line 1", "not a DEU-style table: needs p<actor>/s<actor> columns and 'out'")
+        )
     col = {h: k for k, h in enumerate(header)}
     actor_keys = [h[1:] for h in header if h.startswith("p") and h not in NOT_ACTOR and "s" + h[1:] in col]
     id_col = next((c for c in ISSUE_ID_COLUMNS if c in col), None)
@@ -60,13 +62,19 @@ def parse_deu(text: str, source: str) -> Scenario:
     body = rows[1:]
     if body:
         line, r = body[0]
-        first_cells = [r[col[c]].strip() for c in ("prnrnmc", "isnrnmc", "isnr") if c in col and col[c] < len(r)]
+        first_cells = [
+            r[col[c]].strip() for c in ("prnrnmc", "isnrnmc", "isnr") if c in col and col[c] < len(r)
+        ]
         if first_cells and not any(first_cells):
             for a in actor_keys:
                 try:
                     v = _num(r[col["p" + a]]) if col["p" + a] < len(r) else None
                 except ValueError:
-                    problems.append(Problem(f"line {line}, column p{a}", f"capability {r[col['p' + a]]!r} is not a number"))
+                    problems.append(
+                        Problem(
+                            f"line {line}, column p{a}", f"capability {r[col['p' + a]]!r} is not a number"
+                        )
+                    )
                     v = None
                 if v is not None:
                     capability[a] = v
@@ -118,7 +126,12 @@ def parse_deu(text: str, source: str) -> Scenario:
                 continue
             s = vals.get("s" + a)
             line_of[("stances", len(stances))] = line
-            stance: dict[str, Any] = {"actor": a, "issue": iid, "position": p, "salience": 0.0 if s is None else s}
+            stance: dict[str, Any] = {
+                "actor": a,
+                "issue": iid,
+                "position": p,
+                "salience": 0.0 if s is None else s,
+            }
             if s is None:
                 stance["note"] = "salience not recorded; read as 0"
             stances.append(stance)
@@ -158,7 +171,14 @@ def dump_deu(scenario: Scenario) -> str:
     w = csv.writer(out, delimiter="\t", lineterminator="\n")
     w.writerow(header)
     caps = {a.id: a.capability for a in scenario.actors}
-    w.writerow(["", *([""] * len(attr_keys)), *("" if caps[a] is None else repr(caps[a]) for a in actors), *([""] * (len(actors) + 2))])
+    w.writerow(
+        [
+            "",
+            *([""] * len(attr_keys)),
+            *("" if caps[a] is None else repr(caps[a]) for a in actors),
+            *([""] * (len(actors) + 2)),
+        ]
+    )
     for i in scenario.issues:
         pos = {a: "" for a in actors}
         sal = {a: "" for a in actors}

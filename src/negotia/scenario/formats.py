@@ -30,8 +30,24 @@ FORMATS = ("yaml", "json", "csv", "dem", "deu")
 CANNOT_HOLD: dict[str, tuple[str, ...]] = {
     "yaml": (),
     "json": (),
-    "csv": ("actor names and aliases", "issue names and anchors", "red lines", "source details", "guarantees", "outcomes"),
-    "dem": ("aliases", "red lines", "sources", "uncertainty", "notes", "guarantees", "status quo", "outcomes"),
+    "csv": (
+        "actor names and aliases",
+        "issue names and anchors",
+        "red lines",
+        "source details",
+        "guarantees",
+        "outcomes",
+    ),
+    "dem": (
+        "aliases",
+        "red lines",
+        "sources",
+        "uncertainty",
+        "notes",
+        "guarantees",
+        "status quo",
+        "outcomes",
+    ),
     "deu": ("names", "anchors", "red lines", "sources", "uncertainty", "notes", "guarantees"),
 }
 
@@ -69,7 +85,8 @@ def detect_format(path: Path, text: str | None = None) -> str:
     if ext in (".csv", ".tsv", ".txt"):
         return "csv"
     raise InputError(
-        str(path), Problem("", f"cannot tell the format from the ending {ext!r}; use one of {', '.join(FORMATS)}")
+        str(path),
+        Problem("", f"cannot tell the format from the ending {ext!r}; use one of {', '.join(FORMATS)}"),
     )
 
 
@@ -111,8 +128,7 @@ def load_scenario(source: str | os.PathLike[str], format: str | None = None) -> 
         return deu.parse_deu(text, str(path))
     if fmt == "csv":
         return csvlong.parse_long_csv(text, str(path), default_issue=path.stem)
-    data, lines = yamljson.parse_yaml(text, str(path))  # pragma: no cover - yaml/json handled above
-    raise AssertionError(fmt)
+    raise AssertionError(fmt)  # pragma: no cover - yaml/json handled above
 
 
 def load_table(source: str | os.PathLike[str]) -> Scenario:
@@ -144,7 +160,9 @@ def format_for_output(path: Path, format: str | None) -> str:
     ext = path.suffix.lower()
     by_ext = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".tsv": "deu", ".txt": "dem"}
     if ext not in by_ext:
-        raise UnknownNameError(f"cannot tell the output format from {ext!r}; give --to ({', '.join(FORMATS)})")
+        raise UnknownNameError(
+            f"cannot tell the output format from {ext!r}; give --to ({', '.join(FORMATS)})"
+        )
     return by_ext[ext]
 
 

@@ -264,9 +264,7 @@ class Scenario(_Strict):
         """The id of the actor called ``name`` (id, name or alias, case-insensitive)."""
         key = name.casefold()
         for a in self.actors:
-            if key in {a.id.casefold(), (a.name or "").casefold()} | {
-                x.casefold() for x in a.aliases
-            }:
+            if key in {a.id.casefold(), (a.name or "").casefold()} | {x.casefold() for x in a.aliases}:
                 return a.id
         raise KeyError(name)
 
@@ -336,7 +334,10 @@ def reference_problems(sc: Scenario) -> list[tuple[str, str]]:
             a = next(a for a in sc.actors if a.id == s.actor)
             if a.capability is None:
                 out.append(
-                    (f"{where}.capability", f"no capability for {s.actor!r}: give one on the actor or the stance")
+                    (
+                        f"{where}.capability",
+                        f"no capability for {s.actor!r}: give one on the actor or the stance",
+                    )
                 )
     for k, r in enumerate(sc.red_lines):
         if r.actor not in actors:

@@ -19,7 +19,12 @@ from negotia.scenario.schema import Actor, Issue, RedLine, Scenario, Source, Sta
 Loc = tuple[str | int, ...]
 LineOf = Callable[[Loc], int | None]
 
-_LISTS: dict[str, type[BaseModel]] = {"actors": Actor, "issues": Issue, "stances": Stance, "red_lines": RedLine}
+_LISTS: dict[str, type[BaseModel]] = {
+    "actors": Actor,
+    "issues": Issue,
+    "stances": Stance,
+    "red_lines": RedLine,
+}
 
 
 def path_str(loc: Loc) -> str:
@@ -85,7 +90,9 @@ def scenario_from_data(
     """
     problems = list(extra_problems or [])
     if not isinstance(data, Mapping):
-        problems.append(Problem("", "a scenario file must hold a mapping of fields (name, actors, issues, ...)"))
+        problems.append(
+            Problem("", "a scenario file must hold a mapping of fields (name, actors, issues, ...)")
+        )
         raise InputError(source, problems)
     data = dict(data)
     scale = data.get("salience_scale", 1)
@@ -151,12 +158,16 @@ def _line_key(p: Problem) -> int:
     return 1 << 30
 
 
-def _rescale_salience(item: Mapping[str, Any], loc: Loc, line_of: LineOf | None, problems: list[Problem]) -> Any:
+def _rescale_salience(
+    item: Mapping[str, Any], loc: Loc, line_of: LineOf | None, problems: list[Problem]
+) -> Any:
     item = dict(item)
     sal = item.get("salience")
     if isinstance(sal, int | float) and not isinstance(sal, bool):
         if not 0 <= sal <= 100:
-            problems.append(Problem(_where((*loc, "salience"), line_of), f"salience {sal:g} is outside 0-100"))
+            problems.append(
+                Problem(_where((*loc, "salience"), line_of), f"salience {sal:g} is outside 0-100")
+            )
             item["salience"] = 0.0
         else:
             item["salience"] = sal / 100.0

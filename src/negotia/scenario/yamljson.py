@@ -43,7 +43,8 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         raise InputError(
-            str(path), Problem(f"line {line}", f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8")
+            str(path),
+            Problem(f"line {line}", f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8"),
         ) from None
 
 
@@ -57,7 +58,9 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = getattr(e, "problem", None) or str(e)
         context = getattr(e, "context", None)
-        raise InputError(source, Problem(where, f"malformed YAML: {what}" + (f" ({context})" if context else ""))) from None
+        raise InputError(
+            source, Problem(where, f"malformed YAML: {what}" + (f" ({context})" if context else ""))
+        ) from None
     return data, _line_map(node)
 
 
@@ -73,7 +76,9 @@ def load_json(path: Path) -> Scenario:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(str(path), Problem(f"line {e.lineno}, column {e.colno}", f"malformed JSON: {e.msg}")) from None
+        raise InputError(
+            str(path), Problem(f"line {e.lineno}, column {e.colno}", f"malformed JSON: {e.msg}")
+        ) from None
     try:
         # JSON is (nearly) YAML: the YAML composer gives us positions for messages.
         lines = _line_map(yaml.compose(text, Loader=yaml.SafeLoader))

@@ -1,0 +1,56 @@
+"""The high-level API: scenario in, results out (the functions a notebook calls)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from negotia.models import model_names, run_model
+from negotia.models.base import Forecast
+from negotia.scenario.arrays import ScenarioArrays
+from negotia.scenario.formats import load_scenario
+from negotia.scenario.schema import Scenario
+
+
+def _as_scenario(scenario: Scenario | str | os.PathLike[str]) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def forecast(
+    scenario: Scenario | str | os.PathLike[str],
+    model: str = "compromise",
+    *,
+    seed: int | None = None,
+    **params: Any,
+) -> Forecast:
+    """Forecast the outcome of every issue of a scenario with one registered model.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`Scenario`, a file path or the name of a bundled scenario.
+    model
+        A registered model name (see :func:`negotia.models.model_names`).
+    seed
+        Seed for stochastic models (ignored by deterministic ones).
+    **params
+        The model's parameters (see ``negotia models``).
+    """
+    sc = _as_scenario(scenario)
+    rng = np.random.default_rng(seed)
+    return run_model(model, ScenarioArrays.from_scenario(sc), rng=rng, **params)
+
+
+def compare_models(
+    scenario: Scenario | str | os.PathLike[str],
+    models: list[str] | None = None,
+    *,
+    seed: int | None = None,
+) -> dict[str, Forecast]:
+    """Forecasts of several models (all registered ones by default), keyed by name."""
+    sc = _as_scenario(scenario)
+    arrays = ScenarioArrays.from_scenario(sc)
+    names = models or model_names()
+    return {m: run_model(m, arrays, rng=np.random.default_rng(seed)) for m in names}

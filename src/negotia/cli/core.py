@@ -1,0 +1,350 @@
+"""Core commands: forecast, validate, convert, evaluate, models, scenarios."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from negotia.cli import traces
+from negotia.cli.common import (
+    FORMAT_OPTION,
+    OutputFormat,
+    console,
+    err_console,
+    fmt_num,
+    handle_errors,
+    print_json,
+)
+from negotia.errors import InputError, ParameterError, Problem
+from negotia.evaluate import evaluate as run_evaluation
+from negotia.models import REGISTRY, get_model, model_names, parse_model_spec, run_model
+from negotia.models.base import Forecast
+from negotia.scenario.arrays import ScenarioArrays
+from negotia.scenario.formats import (
+    CANNOT_HOLD,
+    FORMATS,
+    bundled_names,
+    format_for_output,
+    load_scenario,
+    save_scenario,
+)
+from negotia.scenario.schema import Scenario
+
+EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+def parse_extra_params(args: list[str]) -> dict[str, str]:
+    """``["--rounds", "10", "--variant=paper"]`` -> ``{"rounds": "10", "variant": "paper"}``."""
+    out: dict[str, str] = {}
+    k = 0
+    while k < len(args):
+        arg = args[k]
+        if not arg.startswith("--") or len(arg) < 3:
+            raise ParameterError(f"unexpected argument {arg!r}")
+        name, eq, value = arg[2:].partition("=")
+        if not eq:
+            if k + 1 < len(args) and not args[k + 1].startswith("--"):
+                value = args[k + 1]
+                k += 1
+            else:
+                value = "true"
+        out[name.replace("-", "_")] = value
+        k += 1
+    return out
+
+
+def model_runs(specs: list[str], extra: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(label, model name, params) for each spec; ``extra`` options go to models that know them."""
+    runs = []
+    used: set[str] = set()
+    for spec in specs:
+        name, params = parse_model_spec(spec)
+        known = {p.name for p in get_model(name).MODEL_INFO.params}
+        for key, value in extra.items():
+            if key in known and key not in params:
+                params[key] = value
+                used.add(key)
+        runs.append((spec, name, params))
+    unused = sorted(set(extra) - used)
+    if unused:
+        raise ParameterError(
+            f"no selected model has the option(s) {', '.join('--' + u.replace('_', '-') for u in unused)}; "
+            "see `negotia models` for each model's parameters"
+        )
+    return runs
+
+
+def red_line_crossings(scenario: Scenario, issue_id: str, value: float) -> list[str]:
+    """Actors whose red line on ``issue_id`` excludes ``value``."""
+    return [r.actor for r in scenario.red_lines if r.issue == issue_id and not r.accepts(value)]
+
+
+def forecast_rows(scenario: Scenario, forecasts: dict[str, Forecast]) -> list[dict[str, Any]]:
+    """One row per issue and model: value, nearest anchor, red lines crossed."""
+    rows = []
+    for issue in scenario.issues:
+        for label, fc in forecasts.items():
+            k = fc.issue_ids.index(issue.id)
+            value = float(fc.on_scale()[0, k])
+            rows.append(
+                {
+                    "issue": issue.id,
+                    "model": label,
+                    "forecast": value,
+                    "anchor": issue.nearest_anchor(value),
+                    "crosses_red_lines_of": red_line_crossings(scenario, issue.id, value),
+                }
+            )
+    return rows
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(context_settings=EXTRA_ARGS)
+    @handle_errors
+    def forecast(
+        ctx: typer.Context,
+        scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
+        model: list[str] = typer.Option(
+            None, "--model", "-m", help="Model (repeatable; default: all). Options as name:key=value."
+        ),
+        format: OutputFormat = FORMAT_OPTION,
+        seed: int = typer.Option(0, "--seed", help="Seed for stochastic models."),
+        trace: bool = typer.Option(False, "--trace", help="Print per-round tables of dynamic models."),
+    ) -> None:
+        """Forecast every issue of SCENARIO with one or more models.
+
+        Model parameters may follow as options (e.g. --rounds 10); each goes to the
+        selected models that have it.
+        """
+        sc = load_scenario(scenario)
+        runs = model_runs(model or model_names(), parse_extra_params(list(ctx.args)))
+        arrays = ScenarioArrays.from_scenario(sc)
+        forecasts = {
+            label: run_model(name, arrays, rng=np.random.default_rng(seed), **params)
+            for label, name, params in runs
+        }
+        rows = forecast_rows(sc, forecasts)
+        if format is OutputFormat.json:
+            print_json(
+                {
+                    "scenario": sc.name,
+                    "date": sc.date,
+                    "forecasts": rows,
+                    "models": {label: fc.to_dict() for label, fc in forecasts.items()} if trace else None,
+                }
+            )
+            return
+        if format is OutputFormat.csv:
+            out = io.StringIO()
+            w = csv.writer(out, lineterminator="\n")
+            w.writerow(["issue", "model", "forecast", "anchor", "crosses_red_lines_of"])
+            for r in rows:
+                w.writerow(
+                    [
+                        r["issue"],
+                        r["model"],
+                        repr(r["forecast"]),
+                        r["anchor"] or "",
+                        ";".join(r["crosses_red_lines_of"]),
+                    ]
+                )
+            sys.stdout.write(out.getvalue())
+            return
+        title = f"{sc.name}" + (f" ({sc.date})" if sc.date else "")
+        t = Table(title=f"Forecasts: {title}", title_justify="left", show_lines=True)
+        t.add_column("issue", style="bold")
+        t.add_column("scale", justify="center")
+        for label in forecasts:
+            t.add_column(label, overflow="fold")
+        t.add_column("red lines crossed", style="red")
+        by_issue: dict[str, list[dict[str, Any]]] = {}
+        for r in rows:
+            by_issue.setdefault(r["issue"], []).append(r)
+        for issue in sc.issues:
+            cells = []
+            crossed: dict[str, list[str]] = {}
+            for r in by_issue[issue.id]:
+                anchor = f"\n[dim]≈ {r['anchor']}[/dim]" if r["anchor"] else ""
+                flag = " [red]⚠[/red]" if r["crosses_red_lines_of"] else ""
+                cells.append(f"{r['forecast']:.1f}{flag}{anchor}")
+                for actor in r["crosses_red_lines_of"]:
+                    crossed.setdefault(actor, []).append(r["model"])
+            crossed_text = "\n".join(f"{a} ({', '.join(ms)})" for a, ms in crossed.items()) or "—"
+            t.add_row(issue.label, f"{issue.scale.min:g}–{issue.scale.max:g}", *cells, crossed_text)
+        console.print(t)
+        for fc in forecasts.values():
+            for note in fc.notes:
+                console.print(f"[yellow]note[/yellow] ({fc.model}): {note}")
+        if trace:
+            for fc in forecasts.values():
+                traces.render(fc, sc, console)
+
+    @app.command()
+    @handle_errors
+    def validate(files: list[Path] = typer.Argument(..., help="Scenario or table files to check.")) -> None:
+        """Check files and list every problem in each (exit 2 if any file has one)."""
+        failed = False
+        for f in files:
+            try:
+                sc = load_scenario(f)
+            except InputError as e:
+                failed = True
+                err_console.print(f"[red]✗[/red] {e.render()}")
+                continue
+            console.print(
+                f"[green]✓[/green] {f}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
+                f"{len(sc.stances)} stances, {len(sc.red_lines)} red lines"
+            )
+        if failed:
+            raise typer.Exit(2)
+
+    @app.command()
+    @handle_errors
+    def convert(
+        source: str = typer.Argument(..., help="Input file (or bundled scenario name)."),
+        dest: Path = typer.Argument(
+            ..., help="Output file; its ending picks the format unless --to is given."
+        ),
+        to: str = typer.Option(None, "--to", help=f"Output format: {', '.join(FORMATS)}."),
+        from_: str = typer.Option(None, "--from", help="Input format (detected when omitted)."),
+        force: bool = typer.Option(False, "--force", help="Write even if the output format drops data."),
+    ) -> None:
+        """Convert a scenario between formats (nothing is written if the input is invalid)."""
+        sc = load_scenario(source, format=from_)
+        fmt = format_for_output(dest, to)
+        lost = _lost_in(sc, fmt)
+        if lost and not force:
+            raise InputError(
+                str(dest),
+                Problem(
+                    "",
+                    f"the {fmt} format cannot hold {', '.join(lost)} of this scenario; "
+                    "use --force to drop them",
+                ),
+            )
+        save_scenario(sc, dest, fmt)
+        console.print(
+            f"wrote {dest} ({fmt}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
+            f"{len(sc.stances)} stances)"
+        )
+        if lost:
+            console.print(f"[yellow]dropped[/yellow]: {', '.join(lost)}")
+
+    @app.command("evaluate")
+    @handle_errors
+    def evaluate_cmd(
+        table: str = typer.Argument(..., help="A table of decisions with known outcomes (DEU-style)."),
+        model: list[str] = typer.Option(
+            None,
+            "--model",
+            "-m",
+            help="Model spec or baseline (status-quo, constant-50, actor-com); repeatable.",
+        ),
+        format: OutputFormat = FORMAT_OPTION,
+        predictions: Path = typer.Option(
+            None, "--predictions", help="Write per-issue predictions as CSV here."
+        ),
+        by: list[str] = typer.Option(None, "--by", help="Issue attributes to break scores down by."),
+        seed: int = typer.Option(0, "--seed"),
+    ) -> None:
+        """Score models against known outcomes: MAE, RMSE, median AE and n, overall and by group."""
+        t = load_scenario(table)
+        specs = model or model_names()
+        result = run_evaluation(
+            t, specs, source=str(table), breakdown=tuple(by) if by else ("proc", "counvte"), seed=seed
+        )
+        if predictions is not None:
+            predictions.parent.mkdir(parents=True, exist_ok=True)
+            predictions.write_text(result.predictions_csv(), encoding="utf-8")
+        if format is OutputFormat.json:
+            print_json(result.to_dict())
+            return
+        if format is OutputFormat.csv:
+            w = csv.writer(sys.stdout, lineterminator="\n")
+            w.writerow(["model", "group", "value", "mae", "rmse", "median_ae", "n"])
+            for m in result.models:
+                w.writerow([m.label, "all", "", m.scores.mae, m.scores.rmse, m.scores.median_ae, m.scores.n])
+                for key, groups in m.by.items():
+                    for value, s in groups.items():
+                        w.writerow([m.label, key, value, s.mae, s.rmse, s.median_ae, s.n])
+            return
+        tab = Table(
+            title=f"Back-test on {table} ({len(result.issue_ids)} issues with an outcome)",
+            title_justify="left",
+        )
+        tab.add_column("model", no_wrap=True)
+        for c in ("MAE", "RMSE", "median AE", "n"):
+            tab.add_column(c, justify="right")
+        groups = sorted({(k, v) for m in result.models for k, d in m.by.items() for v in d})
+        for _, v in groups:
+            tab.add_column(f"MAE {v}", justify="right")
+        for m in sorted(result.models, key=lambda m: m.scores.mae):
+            s = m.scores
+            extra = [fmt_num(m.by.get(k, {}).get(v).mae) if v in m.by.get(k, {}) else "—" for k, v in groups]
+            tab.add_row(m.label, fmt_num(s.mae), fmt_num(s.rmse), fmt_num(s.median_ae), str(s.n), *extra)
+        console.print(tab)
+        if predictions is not None:
+            console.print(f"predictions written to {predictions}")
+
+    @app.command()
+    @handle_errors
+    def models(detail: bool = typer.Option(False, "--detail", help="Show each parameter's help.")) -> None:
+        """List the registered models with their citation and parameters."""
+        t = Table(title="Registered models", title_justify="left", show_lines=True)
+        t.add_column("name", style="bold")
+        t.add_column("model")
+        t.add_column("parameters (default)")
+        t.add_column("citation", overflow="fold")
+        for name, module in REGISTRY.items():
+            info = module.MODEL_INFO
+            params = "\n".join(
+                f"{p.name}={p.default!r}" + (f": {p.help}" if detail else "") for p in info.params
+            )
+            kind = " (dynamic)" if info.dynamic else ""
+            kind += " (stochastic)" if info.stochastic else ""
+            t.add_row(name, f"{info.title}{kind}\n[dim]{info.summary}[/dim]", params or "—", info.citation)
+        console.print(t)
+        if detail:
+            for module in REGISTRY.values():
+                describe = getattr(module, "describe", None)
+                if describe is not None:
+                    console.print(describe())
+
+    @app.command()
+    @handle_errors
+    def scenarios() -> None:
+        """List the scenarios bundled with negotia."""
+        t = Table(title="Bundled scenarios", title_justify="left")
+        for c in ("name", "title", "date", "actors", "issues"):
+            t.add_column(c)
+        for name in bundled_names():
+            sc = load_scenario(name)
+            t.add_row(name, sc.name, str(sc.date or ""), str(len(sc.actors)), str(len(sc.issues)))
+        console.print(t)
+
+
+def _lost_in(sc: Scenario, fmt: str) -> list[str]:
+    """What of this scenario the format ``fmt`` would drop."""
+    checks = {
+        "actor names and aliases": any(a.name or a.aliases for a in sc.actors),
+        "names": any(a.name for a in sc.actors) or any(i.name for i in sc.issues),
+        "aliases": any(a.aliases for a in sc.actors),
+        "issue names and anchors": any(i.name or i.anchors for i in sc.issues),
+        "anchors": any(i.anchors for i in sc.issues),
+        "red lines": bool(sc.red_lines),
+        "sources": bool(sc.sources),
+        "source details": any(s.publisher or s.date or s.url for s in sc.sources.values()),
+        "uncertainty": any(s.uncertainty for s in sc.stances),
+        "notes": any(s.note for s in sc.stances),
+        "guarantees": bool(sc.guarantees),
+        "status quo": any(i.status_quo is not None for i in sc.issues),
+        "outcomes": any(i.outcome is not None for i in sc.issues),
+    }
+    return [what for what in CANNOT_HOLD[fmt] if checks.get(what)]
