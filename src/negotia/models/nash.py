@@ -70,10 +70,6 @@ MODEL_INFO = ModelInfo(
 )
 
 
-def _loss(d: np.ndarray, kind: str) -> np.ndarray:
-    return d if kind == "linear" else d * d
-
-
 def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, **params: Any) -> Forecast:
     """Weighted Nash bargaining solution per issue and batch element.
 
@@ -110,7 +106,6 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     lo = np.clip(lo, 0.0, 1.0)
     hi = np.clip(hi, 0.0, 1.0)
     degenerate = ~(hi > lo)
-    u_d = _loss(d_dist, p["loss"])
 
     def right_slope(t: np.ndarray) -> np.ndarray:
         # Right derivative of sum_a w_a log(gain_a(t)); it decreases in t because the
@@ -123,9 +118,10 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         else:
             gain = d_dist * d_dist - diff * diff
             dgain = -2.0 * diff
+        # Degenerate elements (a single feasible point) divide by a zero gain; their
+        # result is replaced below, so the warnings carry no information.
         with np.errstate(divide="ignore", invalid="ignore"):
-            term = np.where(active, w * dgain / gain, 0.0)
-        return term.sum(axis=-2)
+            return np.where(active, w * dgain / gain, 0.0).sum(axis=-2)
 
     a, b = lo.copy(), np.where(degenerate, lo, hi)
     for _ in range(p["iterations"]):
