@@ -13,7 +13,7 @@ and capability are 0, so weighted sums ignore it without special cases.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +40,10 @@ class ScenarioArrays:
         ``(I,)`` status quo on [0, 1], NaN where none is given.
     red_min, red_max
         ``(A, I)`` acceptable interval on [0, 1]; -inf / +inf where the actor has none.
+    issue_attributes
+        Optional: per issue, its institutional attributes (``Issue.attributes``, e.g.
+        ``{"proc": "COD", "counvte": "QMV", "issues": "4"}``); None when unknown.
+        Models that use them must work without them.
     """
 
     actor_ids: tuple[str, ...]
@@ -53,12 +57,15 @@ class ScenarioArrays:
     status_quo: np.ndarray
     red_min: np.ndarray = field(default=None)  # type: ignore[assignment]
     red_max: np.ndarray = field(default=None)  # type: ignore[assignment]
+    issue_attributes: tuple[dict[str, Any], ...] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         b, a, i = self.position.shape
         for name in ("salience", "capability", "present"):
             if getattr(self, name).shape != (b, a, i):
                 raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {(b, a, i)}")
+        if self.issue_attributes is not None and len(self.issue_attributes) != i:
+            raise ValueError(f"issue_attributes has {len(self.issue_attributes)} entries, expected {i}")
         if self.red_min is None:
             object.__setattr__(self, "red_min", np.full((a, i), -np.inf))
         if self.red_max is None:
@@ -172,4 +179,5 @@ class ScenarioArrays:
             status_quo=(sq - lo) / span,
             red_min=red_min,
             red_max=red_max,
+            issue_attributes=tuple(dict(i.attributes) for i in scenario.issues),
         )
