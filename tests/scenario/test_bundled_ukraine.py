@@ -18,7 +18,7 @@ import pytest
 
 from negotia.models import run_model
 from negotia.scenario.arrays import ScenarioArrays
-from negotia.scenario.formats import bundled_names, bundled_path, load_scenario
+from negotia.scenario.formats import bundled_names, bundled_path, dump_scenario, load_scenario
 from negotia.scenario.schema import Scenario
 from tests.conftest import reference
 
@@ -192,6 +192,19 @@ def test_compromise_forecast_on_nato_lies_between_the_belligerents(sc: Scenario)
     rus = sc.stance("RUS", "nato").position
     assert ukr < nato < rus
     assert sc.issue("nato").nearest_anchor(nato) is not None
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_a_copy_written_by_negotia_loads_back_unchanged(sc: Scenario, tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"copy.{fmt}"
+    path.write_text(dump_scenario(sc, fmt), encoding="utf-8")
+    assert load_scenario(path) == sc
+
+
+def test_docs_page_covers_every_issue_and_actor(sc: Scenario) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for key in (*sc.issue_ids, *sc.actor_ids):
+        assert f"`{key}`" in text or f"| {key} |" in text, key
 
 
 def _words(text: str) -> list[str]:
