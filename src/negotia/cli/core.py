@@ -332,7 +332,17 @@ def register(app: typer.Typer) -> None:
 
 def _lost_in(sc: Scenario, fmt: str) -> list[str]:
     """What of this scenario the format ``fmt`` would drop."""
+    with_stance = {s.actor for s in sc.stances}
+    issues_with = {s.issue for s in sc.stances}
     checks = {
+        "actors or issues without stances": any(a.id not in with_stance for a in sc.actors)
+        or any(i.id not in issues_with for i in sc.issues),
+        "actors without stances": any(a.id not in with_stance for a in sc.actors),
+        "issue scales other than 0-100": any((i.scale.min, i.scale.max) != (0, 100) for i in sc.issues),
+        "per-stance capabilities": any(s.capability is not None for s in sc.stances),
+        "capabilities of actors without stances": any(
+            a.id not in with_stance and a.capability is not None for a in sc.actors
+        ),
         "actor names and aliases": any(a.name or a.aliases for a in sc.actors),
         "names": any(a.name for a in sc.actors) or any(i.name for i in sc.issues),
         "aliases": any(a.aliases for a in sc.actors),

@@ -48,13 +48,16 @@ def parse_deu(text: str, source: str) -> Scenario:
     rows = [(reader.line_num, r) for r in reader]
     if not rows:
         raise InputError(source, Problem("line 1", "the file is empty"))
-    header = [h.strip().lower() for h in rows[0][1]]
+    raw_header = [h.strip() for h in rows[0][1]]
+    header = [h.lower() for h in raw_header]
     if not looks_like_deu(header):
         raise InputError(
             source, Problem("line 1", "not a DEU-style table: needs p<actor>/s<actor> columns and 'out'")
         )
     col = {h: k for k, h in enumerate(header)}
     actor_keys = [h[1:] for h in header if h.startswith("p") and h not in NOT_ACTOR and "s" + h[1:] in col]
+    # Actor ids keep the case of the header (columns are matched case-insensitively).
+    actor_name = {h[1:]: raw[1:] for h, raw in zip(header, raw_header, strict=True) if h[1:] in actor_keys}
     id_col = next((c for c in ISSUE_ID_COLUMNS if c in col), None)
     group_col = next((c for c in GROUP_COLUMNS if c in col), None)
     problems: list[Problem] = []
@@ -127,7 +130,7 @@ def parse_deu(text: str, source: str) -> Scenario:
             s = vals.get("s" + a)
             line_of[("stances", len(stances))] = line
             stance: dict[str, Any] = {
-                "actor": a,
+                "actor": actor_name[a],
                 "issue": iid,
                 "position": p,
                 "salience": 0.0 if s is None else s,
@@ -138,13 +141,13 @@ def parse_deu(text: str, source: str) -> Scenario:
     used = {s["actor"] for s in stances}
     actors = []
     for a in actor_keys:
-        if a not in used:
+        if actor_name[a] not in used:
             continue
         cap = capability.get(a)
         if cap is not None and (not math.isfinite(cap) or cap < 0):
             problems.append(Problem(f"column p{a}", f"capability {cap:g} must be a non-negative number"))
             cap = None
-        actors.append({"id": a, "capability": 1.0 if cap is None else cap})
+        actors.append({"id": actor_name[a], "capability": 1.0 if cap is None else cap})
         if cap is None and capability:
             problems.append(Problem(f"column p{a}", "no capability in the capability row"))
     data = {
@@ -159,7 +162,12 @@ def parse_deu(text: str, source: str) -> Scenario:
 
 
 def dump_deu(scenario: Scenario) -> str:
-    """The scenario as a DEU-style wide table (positions on each issue's scale, saliences 0-100)."""
+    """The scenario as a DEU-style wide table.
+
+    The format has 0-100 scales: positions, reference points and outcomes are mapped
+    onto 0-100 linearly from each issue's scale; saliences are written on 0-100 and
+    capability once per actor (its default).
+    """
     actors = [a.id for a in scenario.actors]
     attr_keys: list[str] = []
     for i in scenario.issues:
@@ -182,9 +190,11 @@ def dump_deu(scenario: Scenario) -> str:
     for i in scenario.issues:
         pos = {a: "" for a in actors}
         sal = {a: "" for a in actors}
+        span = i.scale.max - i.scale.min
+        to100 = lambda v, i=i, span=span: repr(100.0 * (v - i.scale.min) / span)  # noqa: E731
         for s in scenario.stances:
             if s.issue == i.id:
-                pos[s.actor] = repr(s.position)
+                pos[s.actor] = to100(s.position)
                 sal[s.actor] = repr(round(s.salience * 100.0, 10))
         w.writerow(
             [
@@ -192,8 +202,8 @@ def dump_deu(scenario: Scenario) -> str:
                 *(str(i.attributes.get(k, "")) for k in attr_keys),
                 *(pos[a] for a in actors),
                 *(sal[a] for a in actors),
-                "" if i.status_quo is None else repr(i.status_quo),
-                "" if i.outcome is None else repr(i.outcome),
+                "" if i.status_quo is None else to100(i.status_quo),
+                "" if i.outcome is None else to100(i.outcome),
             ]
         )
     return out.getvalue()

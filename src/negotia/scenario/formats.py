@@ -48,7 +48,18 @@ CANNOT_HOLD: dict[str, tuple[str, ...]] = {
         "status quo",
         "outcomes",
     ),
-    "deu": ("names", "anchors", "red lines", "sources", "uncertainty", "notes", "guarantees"),
+    "deu": (
+        "actors without stances",
+        "issue scales other than 0-100",
+        "per-stance capabilities",
+        "names",
+        "anchors",
+        "red lines",
+        "sources",
+        "uncertainty",
+        "notes",
+        "guarantees",
+    ),
 }
 
 

@@ -8,6 +8,7 @@ outside the issue's scale, duplicates) are checked on the entries that did valid
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -143,6 +144,8 @@ def scenario_from_data(
         problems.extend(_pydantic_problems(e, (), line_of))
         raise InputError(source, sorted(problems, key=_line_key)) from None
     for path, msg in reference_problems(sc):
+        if extra_problems and path in ("actors", "issues"):
+            continue  # "no actors" only repeats that every row of the file was bad
         problems.append(Problem(_where(_parse_path(path), line_of), msg))
     if problems:
         raise InputError(source, sorted(problems, key=_line_key))
@@ -164,10 +167,12 @@ def _rescale_salience(
     item = dict(item)
     sal = item.get("salience")
     if isinstance(sal, int | float) and not isinstance(sal, bool):
-        if not 0 <= sal <= 100:
-            problems.append(
-                Problem(_where((*loc, "salience"), line_of), f"salience {sal:g} is outside 0-100")
-            )
+        where = _where((*loc, "salience"), line_of)
+        if not math.isfinite(sal):
+            problems.append(Problem(where, f"salience must be a finite number, got {sal}"))
+            item["salience"] = 0.0
+        elif not 0 <= sal <= 100:
+            problems.append(Problem(where, f"salience {sal:g} is outside 0-100"))
             item["salience"] = 0.0
         else:
             item["salience"] = sal / 100.0
