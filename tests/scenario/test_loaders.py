@@ -188,7 +188,12 @@ def test_dem_problems(tmp_path: Path) -> None:
 
 
 def test_deu_problems(tmp_path: Path) -> None:
-    text = "prnrnmc\tisnr\tpa\tpb\tsa\tsb\trp\tout\n\t\t1\t2\t\t\t\t\n1\ti1\t10\t20\t50\t50\t\t15\n1\ti1\t10\tx\t50\t50\t\t15\n"
+    text = (
+        "prnrnmc\tisnr\tpa\tpb\tsa\tsb\trp\tout\n"
+        "\t\t1\t2\t\t\t\t\n"
+        "1\ti1\t10\t20\t50\t50\t\t15\n"
+        "1\ti1\t10\tx\t50\t50\t\t15\n"
+    )
     found = problems_of(write(tmp_path, "bad.tsv", text))
     assert found == ["line 4, column isnr: duplicate issue id 'i1'"]
     text = text.replace("1\ti1\t10\tx", "1\ti2\t10\tx")
