@@ -157,28 +157,33 @@ def register(app: typer.Typer) -> None:
                 )
             sys.stdout.write(out.getvalue())
             return
-        title = f"{sc.name}" + (f" ({sc.date})" if sc.date else "")
-        t = Table(title=f"Forecasts: {title}", title_justify="left", show_lines=True)
-        t.add_column("issue", style="bold")
-        t.add_column("scale", justify="center")
-        for label in forecasts:
-            t.add_column(label, overflow="fold")
-        t.add_column("red lines crossed", style="red")
+        # Names often carry their date already ("Berlin (14 December 2025)").
+        title = sc.name + (f" ({sc.date})" if sc.date and str(sc.date.year) not in sc.name else "")
+        t = Table(title=f"Forecasts: {title}", title_justify="left")
+        t.add_column("issue", style="bold", max_width=28)
+        t.add_column("model", no_wrap=True)
+        t.add_column("forecast", justify="right", no_wrap=True)
+        t.add_column("nearest anchor", ratio=1)
+        t.add_column("red lines crossed", style="red", no_wrap=True)
         by_issue: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
             by_issue.setdefault(r["issue"], []).append(r)
         for issue in sc.issues:
-            cells = []
-            crossed: dict[str, list[str]] = {}
-            for r in by_issue[issue.id]:
-                anchor = f"\n[dim]≈ {r['anchor']}[/dim]" if r["anchor"] else ""
-                flag = " [red]⚠[/red]" if r["crosses_red_lines_of"] else ""
-                cells.append(f"{r['forecast']:.1f}{flag}{anchor}")
-                for actor in r["crosses_red_lines_of"]:
-                    crossed.setdefault(actor, []).append(r["model"])
-            crossed_text = "\n".join(f"{a} ({', '.join(ms)})" for a, ms in crossed.items()) or "—"
-            t.add_row(issue.label, f"{issue.scale.min:g}–{issue.scale.max:g}", *cells, crossed_text)
+            for k, r in enumerate(by_issue[issue.id]):
+                scale = f"[dim]{issue.scale.min:g}–{issue.scale.max:g}[/dim]"
+                t.add_row(
+                    f"{issue.label}\n{scale}" if k == 0 else "",
+                    r["model"],
+                    f"{r['forecast']:.1f}" + (" [red]⚠[/red]" if r["crosses_red_lines_of"] else ""),
+                    r["anchor"] or "—",
+                    ", ".join(r["crosses_red_lines_of"]) or "—",
+                    end_section=k == len(by_issue[issue.id]) - 1,
+                )
         console.print(t)
+        console.print(
+            "[dim]⚠ the forecast lies outside the red line of the actors named; "
+            "forecasts are on each issue's own scale.[/dim]"
+        )
         for fc in forecasts.values():
             for note in fc.notes:
                 console.print(f"[yellow]note[/yellow] ({fc.model}): {note}")
