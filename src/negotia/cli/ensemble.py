@@ -1,0 +1,325 @@
+"""Uncertainty commands: ``montecarlo`` and ``sensitivity``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any
+
+import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from negotia.cli.common import console, err_console, fmt_num, handle_errors, print_json
+from negotia.cli.core import EXTRA_ARGS, parse_extra_params
+from negotia.ensemble.montecarlo import MonteCarloResult, monte_carlo
+from negotia.ensemble.perturb import PerturbationSpec
+from negotia.ensemble.sensitivity import SensitivityResult, sensitivity
+from negotia.errors import ParameterError
+
+
+class BackendChoice(str, Enum):
+    serial = "serial"
+    processes = "processes"
+    dask = "dask"
+
+
+class TableOrJson(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class Method(str, Enum):
+    sobol = "sobol"
+    morris = "morris"
+
+
+class GroupBy(str, Enum):
+    none = "none"
+    actor = "actor"
+    issue = "issue"
+
+
+class Dist(str, Enum):
+    normal = "normal"
+    uniform = "uniform"
+
+
+_SPARK = " ▁▂▃▄▅▆▇█"
+
+
+def sparkline(counts: list[int]) -> str:
+    """A histogram as a row of block characters (empty bins blank)."""
+    top = max(counts) if counts else 0
+    if top <= 0:
+        return ""
+    return "".join(_SPARK[0 if c == 0 else max(1, round(8 * c / top))] for c in counts)
+
+
+def _coarser(counts: list[int], bins: int) -> list[int]:
+    """Merge neighbouring histogram bins down to at most ``bins`` (for a narrow table)."""
+    step = max(1, -(-len(counts) // bins))
+    return [sum(counts[k : k + step]) for k in range(0, len(counts), step)]
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None, quiet: bool) -> Iterator[tuple[Callable[[int], None], Any]]:
+    """A rich progress bar on stderr (off when quiet or stderr is not a terminal).
+
+    Yields ``(advance, set_total)``.
+    """
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet or not err_console.is_terminal,
+    )
+    task = bar.add_task(label, total=total)
+    with bar:
+        yield (
+            lambda k: bar.advance(task, k),
+            lambda t: bar.update(task, total=t),
+        )
+
+
+def _spec(
+    position_sd: float, salience_sd: float, capability_noise: float, dropout: float
+) -> PerturbationSpec:
+    spec = PerturbationSpec(
+        position_sd=position_sd, salience_sd=salience_sd, capability_noise=capability_noise, dropout=dropout
+    )
+    spec.check()
+    return spec
+
+
+def _model_params(model: str, extra: list[str]) -> dict[str, str]:
+    params = parse_extra_params(extra)
+    return params
+
+
+POSITION_SD = typer.Option(
+    0.05, "--position-sd", help="Default position sd as a share of the issue scale (0.05 = 5 %)."
+)
+SALIENCE_SD = typer.Option(0.05, "--salience-sd", help="Default salience sd (salience on 0-1).")
+CAPABILITY_NOISE = typer.Option(
+    0.0, "--capability-noise", help="Relative capability sd where a stance gives none (0.1 = 10 %)."
+)
+DROPOUT = typer.Option(0.0, "--dropout", help="Probability that an actor sits out a draw.")
+BACKEND = typer.Option(BackendChoice.serial, "--backend", help="Where to run: serial, processes or dask.")
+WORKERS = typer.Option(None, "--workers", "-w", help="Workers (processes / local Dask cluster).")
+SCHEDULER = typer.Option(
+    None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786 (implies dask)."
+)
+CHUNK = typer.Option(None, "--chunk-size", help="Variants per task (default about N/32).")
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar.")
+FORMAT = typer.Option(TableOrJson.table, "--format", "-f", help="Output format: table or json.")
+
+
+def render_montecarlo(r: MonteCarloResult) -> None:
+    t = Table(
+        title=(
+            f"Monte Carlo: {r.scenario}\nmodel {r.model}, {r.n:,} variants, seed {r.seed}, "
+            f"{r.backend}, {r.seconds:.2f} s"
+        ),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption="point: forecast of the unperturbed scenario; distribution: histogram from the "
+        "scale's minimum (left) to its maximum (right)",
+        caption_justify="left",
+    )
+    t.add_column("issue", style="bold", no_wrap=True)
+    for c in ("point", "mean", "median", "sd"):
+        t.add_column(c, justify="right", no_wrap=True)
+    t.add_column("5–95 %", justify="center", no_wrap=True)
+    t.add_column("distribution", style="cyan", no_wrap=True)
+    for s in r.issues:
+        t.add_row(
+            s.issue,
+            fmt_num(s.forecast, 1),
+            fmt_num(s.mean, 1),
+            fmt_num(s.median, 1),
+            fmt_num(s.sd, 1),
+            f"{fmt_num(s.q05, 1)}–{fmt_num(s.q95, 1)}",
+            sparkline(_coarser(s.hist_counts, 10)),
+        )
+    console.print(t)
+    risks = [(s, x) for s in r.issues for x in s.red_lines]
+    if risks:
+        rt = Table(title="Red lines", title_justify="left", box=box.SIMPLE_HEAD)
+        for c in ("issue", "actor", "accepts", "P(crossed)", "± se"):
+            rt.add_column(c, no_wrap=True, justify="left" if c in ("issue", "actor", "accepts") else "right")
+        for s, x in risks:
+            accepts = " ".join(
+                part
+                for part in (
+                    f"≥ {x.min:g}" if x.min is not None else "",
+                    f"≤ {x.max:g}" if x.max is not None else "",
+                )
+                if part
+            )
+            style = "red" if x.probability >= 0.5 else None
+            rt.add_row(
+                s.issue, x.actor, accepts, f"{100 * x.probability:.1f} %", f"{100 * x.se:.2f}", style=style
+            )
+        console.print(rt)
+    if r.rounds_summary is not None:
+        q = r.rounds_summary
+        console.print(
+            f"rounds to settle: mean {q.mean:.2f}, median {q.median:g}, 5–95 % {q.q05:g}–{q.q95:g}, "
+            f"range {q.min}–{q.max}"
+        )
+        counts = ", ".join(f"{k}: {v}" for k, v in sorted(q.counts.items()))
+        console.print(f"[dim]rounds (count): {counts}[/dim]")
+
+
+def render_sensitivity(r: SensitivityResult, scenario_issues: dict[str, str], top: int) -> None:
+    console.print(
+        f"[bold]Sensitivity ({r.method}): {r.scenario}[/bold]\nmodel {r.model}, grouped by {r.group_by}, "
+        f"{r.dist} inputs, {r.evaluations:,} model runs, seed {r.seed}, {r.backend}, {r.seconds:.2f} s"
+    )
+    for issue, _ in r.indices.items():
+        t = Table(title=scenario_issues.get(issue, issue), title_justify="left")
+        t.add_column("factor" if r.group_by == "none" else r.group_by, style="bold")
+        if r.method == "sobol":
+            cols = (("S1", "S1_conf"), ("ST", "ST_conf"))
+            t.add_column("first order S1", justify="right")
+            t.add_column("total ST", justify="right")
+        else:
+            cols = (("mu_star", "mu_star_conf"), ("sigma", None))
+            t.add_column("μ* (scale units)", justify="right")
+            t.add_column("σ", justify="right")
+        for name, d in r.ranking(issue)[:top]:
+            cells = [f"{fmt_num(d[v], 3)}" + (f" ± {fmt_num(d[c], 3)}" if c else "") for v, c in cols]
+            t.add_row(name, *cells)
+        console.print(t)
+    for note in r.notes:
+        console.print(f"[yellow]note[/yellow]: {note}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(context_settings=EXTRA_ARGS)
+    @handle_errors
+    def montecarlo(
+        ctx: typer.Context,
+        scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
+        model: str = typer.Option("compromise", "--model", "-m", help="Model (options as name:key=value)."),
+        n: int = typer.Option(10_000, "-n", "--draws", help="Number of perturbed variants."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the run (same seed, same summaries)."),
+        backend: BackendChoice = BACKEND,
+        workers: int = WORKERS,
+        scheduler: str = SCHEDULER,
+        chunk_size: int = CHUNK,
+        position_sd: float = POSITION_SD,
+        salience_sd: float = SALIENCE_SD,
+        capability_noise: float = CAPABILITY_NOISE,
+        dropout: float = DROPOUT,
+        format: TableOrJson = FORMAT,
+        outcomes: bool = typer.Option(False, "--outcomes", help="JSON: include every draw's outcome."),
+        quiet: bool = QUIET,
+    ) -> None:
+        """Forecast distribution of SCENARIO over N perturbed variants of its stances.
+
+        Each stance's position and salience are drawn from its stated uncertainty
+        (the defaults where it states none), truncated to the valid range.  Prints per
+        issue the mean, median, sd, 5-95 % interval, a histogram and the probability
+        that the outcome crosses each red line; for dynamic models the rounds to settle.
+        """
+        from negotia.scenario.formats import load_scenario
+
+        params = _model_params(model, list(ctx.args))
+        spec = _spec(position_sd, salience_sd, capability_noise, dropout)
+        if n < 1:
+            raise ParameterError(f"-n must be a positive number of draws, got {n}")
+        sc = load_scenario(scenario)
+        with progress_bar(f"{model} × {n:,}", n, quiet) as (advance, _):
+            result = monte_carlo(
+                sc,
+                model,
+                n,
+                seed=seed,
+                params=params,
+                perturbation=spec,
+                backend=backend.value if scheduler is None else "dask",
+                workers=workers,
+                scheduler=scheduler,
+                chunk_size=chunk_size,
+                progress=advance,
+            )
+        if format is TableOrJson.json:
+            print_json(result.to_dict(outcomes=outcomes))
+            return
+        render_montecarlo(result)
+
+    @app.command("sensitivity", context_settings=EXTRA_ARGS)
+    @handle_errors
+    def sensitivity_cmd(
+        ctx: typer.Context,
+        scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
+        model: str = typer.Option("compromise", "--model", "-m", help="Model (options as name:key=value)."),
+        method: Method = typer.Option(Method.sobol, "--method", help="sobol (S1, ST) or morris (μ*, σ)."),
+        n: int = typer.Option(
+            None, "-n", help="Sobol: base samples (power of 2, default 256); Morris: trajectories (32)."
+        ),
+        group_by: GroupBy = typer.Option(
+            GroupBy.none, "--group-by", help="Group inputs: none, actor, issue."
+        ),
+        dist: Dist = typer.Option(
+            Dist.normal, "--dist", help="Inputs: normal (truncated, stated sd) or uniform (mean ± 2 sd)."
+        ),
+        inputs: str = typer.Option(
+            "position,salience", "--inputs", help="Stance inputs to vary: position, salience or both."
+        ),
+        top: int = typer.Option(10, "--top", help="Rows per issue in the table."),
+        seed: int = typer.Option(0, "--seed"),
+        backend: BackendChoice = BACKEND,
+        workers: int = WORKERS,
+        scheduler: str = SCHEDULER,
+        chunk_size: int = CHUNK,
+        position_sd: float = POSITION_SD,
+        salience_sd: float = SALIENCE_SD,
+        format: TableOrJson = FORMAT,
+        quiet: bool = QUIET,
+    ) -> None:
+        """Which actor's position or salience moves each issue's forecast most (SALib).
+
+        Sobol gives the share of the forecast's variance due to each input alone (S1)
+        and with its interactions (ST); Morris the mean absolute effect of moving an
+        input across its range (μ*, in the issue's units) and its spread (σ).
+        """
+        from negotia.scenario.formats import load_scenario
+
+        params = _model_params(model, list(ctx.args))
+        spec = _spec(position_sd, salience_sd, 0.0, 0.0)
+        kinds = tuple(x.strip() for x in inputs.split(",") if x.strip())
+        sc = load_scenario(scenario)
+        with progress_bar(f"{method.value}: {model}", None, quiet) as (advance, set_total):
+            result = sensitivity(
+                sc,
+                model,
+                method=method.value,
+                n=n,
+                group_by=group_by.value,
+                dist=dist.value,
+                inputs=kinds,
+                seed=seed,
+                params=params,
+                perturbation=spec,
+                backend=backend.value if scheduler is None else "dask",
+                workers=workers,
+                scheduler=scheduler,
+                chunk_size=chunk_size,
+                progress=advance,
+                on_plan=set_total,
+            )
+        if format is TableOrJson.json:
+            print_json(result.to_dict())
+            return
+        render_sensitivity(result, {i.id: i.label for i in sc.issues}, top)
+
+
+__all__ = ["register", "sparkline"]

@@ -1,0 +1,261 @@
+"""Execution backends: run the chunks of an ensemble serially, in a local process pool,
+or on a Dask cluster (a ``LocalCluster`` or an existing scheduler by address).
+
+A backend maps one module-level function over a list of tasks.  Every task gets the
+same *payload* (the scenario arrays, the model's name and parameters, the seed: plain
+picklable data, never a lambda), which is sent to each worker once.  Results come back
+in task order, so the caller's summaries never depend on which worker finished first.
+
+The work a task does is fixed by the caller (see :mod:`negotia.ensemble.montecarlo`),
+never by the backend or its number of workers, which is what makes the summaries of
+one seed bit-identical on every backend.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from negotia.errors import BackendError, NegotiaError, ParameterError
+
+BACKENDS = ("serial", "processes", "dask")
+
+Progress = Callable[[int], None]
+
+# The payload of the tasks inside a worker process of the process pool.
+_WORKER_PAYLOAD: Any = None
+
+
+def _init_worker(payload: Any) -> None:
+    global _WORKER_PAYLOAD
+    _WORKER_PAYLOAD = payload
+
+
+def _call_in_worker(fn: Callable[..., Any], task: tuple[Any, ...]) -> Any:
+    return fn(_WORKER_PAYLOAD, *task)
+
+
+class Backend:
+    """Runs ``fn(payload, *task)`` for every task and returns the results in task order."""
+
+    name = "base"
+    workers = 1
+
+    def map(
+        self,
+        fn: Callable[..., Any],
+        payload: Any,
+        tasks: Sequence[tuple[Any, ...]],
+        *,
+        sizes: Sequence[int] | None = None,
+        progress: Progress | None = None,
+    ) -> list[Any]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers (a no-op for backends that hold none)."""
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.workers} worker{'s' if self.workers != 1 else ''})"
+
+
+class SerialBackend(Backend):
+    """Everything in this process, one task after the other."""
+
+    name = "serial"
+
+    def map(self, fn, payload, tasks, *, sizes=None, progress=None):  # type: ignore[no-untyped-def]
+        out = []
+        for k, task in enumerate(tasks):
+            out.append(fn(payload, *task))
+            if progress is not None:
+                progress(sizes[k] if sizes is not None else 1)
+        return out
+
+
+class ProcessBackend(Backend):
+    """A local pool of worker processes (``concurrent.futures``).
+
+    Workers start with the ``forkserver`` method where the platform has it (``spawn``
+    elsewhere), so a parent with threads (a progress bar) is never forked.
+    """
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = _check_workers(workers)
+
+    def map(self, fn, payload, tasks, *, sizes=None, progress=None):  # type: ignore[no-untyped-def]
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            ctx.set_forkserver_preload(["negotia.ensemble.montecarlo"])
+        results: list[Any] = [None] * len(tasks)
+        try:
+            with ProcessPoolExecutor(
+                max_workers=min(self.workers, max(1, len(tasks))),
+                mp_context=ctx,
+                initializer=_init_worker,
+                initargs=(payload,),
+            ) as pool:
+                futures = {pool.submit(_call_in_worker, fn, task): k for k, task in enumerate(tasks)}
+                pending = set(futures)
+                try:
+                    while pending:
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for f in done:
+                            k = futures[f]
+                            results[k] = f.result()
+                            if progress is not None:
+                                progress(sizes[k] if sizes is not None else 1)
+                except BaseException:
+                    for f in pending:
+                        f.cancel()
+                    raise
+        except BrokenProcessPool as e:
+            raise BackendError(f"a worker process of the process pool died: {e}") from None
+        return results
+
+
+class DaskBackend(Backend):
+    """Dask distributed: an existing scheduler by ``address``, or a ``LocalCluster``.
+
+    Parameters
+    ----------
+    address
+        ``tcp://host:8786`` of a running scheduler (its workers need negotia installed),
+        or None to start a ``LocalCluster`` on this machine.
+    workers
+        Workers of the local cluster (default: the number of CPUs); ignored with an address.
+    processes
+        Local cluster with worker processes (default) or threads in this process.
+    timeout
+        Seconds to wait for the scheduler before giving up with a BackendError.
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        workers: int | None = None,
+        *,
+        processes: bool = True,
+        timeout: float = 10.0,
+    ) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as e:  # pragma: no cover - a declared dependency
+            raise BackendError(f"the dask backend needs dask.distributed: {e}") from None
+        self.address = address
+        self._cluster = None
+        if address is not None:
+            try:
+                self._client = Client(address, timeout=f"{timeout}s", set_as_default=False)
+            except (OSError, TimeoutError, ValueError, TypeError) as e:
+                raise BackendError(
+                    f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s: {e}"
+                ) from None
+            info = self._client.scheduler_info()
+            self.workers = max(1, len(info.get("workers", {})))
+        else:
+            self.workers = _check_workers(workers)
+            try:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=processes,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self._client = Client(self._cluster, set_as_default=False)
+            except Exception as e:
+                if self._cluster is not None:
+                    self._cluster.close()
+                raise BackendError(f"cannot start a local Dask cluster: {e}") from None
+
+    def describe(self) -> str:
+        where = self.address or "local cluster"
+        return f"dask at {where} ({self.workers} worker{'s' if self.workers != 1 else ''})"
+
+    def map(self, fn, payload, tasks, *, sizes=None, progress=None):  # type: ignore[no-untyped-def]
+        from distributed import as_completed
+
+        client = self._client
+        shared = client.scatter(payload, broadcast=True)
+        futures = [client.submit(fn, shared, *task, pure=False) for task in tasks]
+        index = {f.key: k for k, f in enumerate(futures)}
+        try:
+            for f in as_completed(futures):
+                if f.status == "error":
+                    f.result()  # raises the worker's exception here
+                if progress is not None:
+                    k = index[f.key]
+                    progress(sizes[k] if sizes is not None else 1)
+            return client.gather(futures)
+        except NegotiaError:
+            raise
+        except Exception as e:
+            if type(e).__module__.startswith("distributed"):
+                raise BackendError(f"the Dask run failed: {e}") from None
+            raise
+        finally:
+            client.cancel(futures)
+            client.cancel([shared])
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def _check_workers(workers: int | None) -> int:
+    if workers is None:
+        return max(
+            1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        )
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ParameterError(f"the number of workers must be a positive integer, got {workers!r}")
+    return workers
+
+
+def make_backend(
+    backend: str | Backend = "serial",
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    timeout: float = 10.0,
+) -> Backend:
+    """A backend by name; ``scheduler`` (an address) implies ``dask``.
+
+    An already built :class:`Backend` is returned as it is.
+    """
+    if isinstance(backend, Backend):
+        return backend
+    if scheduler is not None and backend in ("serial", None):
+        backend = "dask"
+    if backend not in BACKENDS:
+        raise ParameterError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
+    if scheduler is not None and backend != "dask":
+        raise ParameterError(f"--scheduler needs the dask backend, not {backend!r}")
+    if backend == "serial":
+        if workers not in (None, 1):
+            raise ParameterError("the serial backend runs on one worker; use --backend processes or dask")
+        return SerialBackend()
+    if backend == "processes":
+        return ProcessBackend(workers)
+    if sys.platform == "emscripten":  # pragma: no cover
+        raise BackendError("the dask backend is not available on this platform")
+    return DaskBackend(scheduler, workers, timeout=timeout)
