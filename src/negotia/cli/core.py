@@ -258,10 +258,39 @@ def register(app: typer.Typer) -> None:
         ),
         by: list[str] = typer.Option(None, "--by", help="Issue attributes to break scores down by."),
         seed: int = typer.Option(0, "--seed"),
+        cv: str = typer.Option(
+            None, "--cv", help="'grouped': repeated cross-validation grouped by proposal, with intervals."
+        ),
+        folds: int = typer.Option(10, "--folds", help="CV folds (with --cv)."),
+        repeats: int = typer.Option(5, "--repeats", help="CV repeats (with --cv)."),
+        bootstrap: int = typer.Option(2000, "--bootstrap", help="Bootstrap resamples of proposals (--cv)."),
+        level: float = typer.Option(0.9, "--level", help="Coverage of the intervals (with --cv)."),
     ) -> None:
-        """Score models against known outcomes: MAE, RMSE, median AE and n, overall and by group."""
+        """Score models against known outcomes: MAE, RMSE, median AE and n, overall and by group.
+
+        With --cv grouped, models that learn from outcomes (calibrated) are refitted inside
+        every training fold, and every figure gets a bootstrap interval by proposal.
+        """
         t = load_scenario(table)
         specs = model or model_names()
+        if cv is not None:
+            from negotia.cli.cv_report import cv_report
+
+            by_keys = tuple(by) if by else ("proc", "counvte")
+            cv_report(
+                t,
+                specs,
+                source=str(table),
+                method=cv,
+                folds=folds,
+                repeats=repeats,
+                n_boot=bootstrap,
+                level=level,
+                seed=seed,
+                by=by_keys,
+                format=format,
+            )
+            return
         result = run_evaluation(
             t, specs, source=str(table), breakdown=tuple(by) if by else ("proc", "counvte"), seed=seed
         )
