@@ -116,6 +116,7 @@ SCHEDULER = typer.Option(
     None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786 (implies dask)."
 )
 CHUNK = typer.Option(None, "--chunk-size", help="Variants per task (default about N/32).")
+TIMEOUT = typer.Option(10.0, "--timeout", help="Seconds to wait for the Dask scheduler.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar.")
 FORMAT = typer.Option(TableOrJson.table, "--format", "-f", help="Output format: table or json.")
 
@@ -214,6 +215,7 @@ def register(app: typer.Typer) -> None:
         workers: int = WORKERS,
         scheduler: str = SCHEDULER,
         chunk_size: int = CHUNK,
+        timeout: float = TIMEOUT,
         position_sd: float = POSITION_SD,
         salience_sd: float = SALIENCE_SD,
         capability_noise: float = CAPABILITY_NOISE,
@@ -248,6 +250,7 @@ def register(app: typer.Typer) -> None:
                 workers=workers,
                 scheduler=scheduler,
                 chunk_size=chunk_size,
+                timeout=timeout,
                 progress=advance,
             )
         if format is TableOrJson.json:
@@ -280,6 +283,7 @@ def register(app: typer.Typer) -> None:
         workers: int = WORKERS,
         scheduler: str = SCHEDULER,
         chunk_size: int = CHUNK,
+        timeout: float = TIMEOUT,
         position_sd: float = POSITION_SD,
         salience_sd: float = SALIENCE_SD,
         format: TableOrJson = FORMAT,
@@ -313,6 +317,7 @@ def register(app: typer.Typer) -> None:
                 workers=workers,
                 scheduler=scheduler,
                 chunk_size=chunk_size,
+                timeout=timeout,
                 progress=advance,
                 on_plan=set_total,
             )

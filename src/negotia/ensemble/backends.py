@@ -198,7 +198,7 @@ class DaskBackend(Backend):
         futures = [client.submit(fn, shared, *task, pure=False) for task in tasks]
         index = {f.key: k for k, f in enumerate(futures)}
         try:
-            for f in as_completed(futures):
+            for f in as_completed(futures, loop=client.loop):
                 if f.status == "error":
                     f.result()  # raises the worker's exception here
                 if progress is not None:

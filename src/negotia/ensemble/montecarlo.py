@@ -370,6 +370,7 @@ def monte_carlo(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_size: int | None = None,
+    timeout: float = 10.0,
     bins: int = BINS,
     progress: Callable[[int], None] | None = None,
 ) -> MonteCarloResult:
@@ -395,6 +396,8 @@ def monte_carlo(
         :class:`~negotia.ensemble.backends.Backend` may be passed and is not closed.
     chunk_size
         Variants per task (rounded up to whole blocks); default about N/32.
+    timeout
+        Seconds to wait for a Dask scheduler given by address.
     bins
         Histogram bins over each issue's scale.
     progress
@@ -416,7 +419,7 @@ def monte_carlo(
     job = MonteCarloJob(pert, call, ss, n)
     start = time.perf_counter()
     owned = not isinstance(backend, Backend)
-    be = make_backend(backend, workers=workers, scheduler=scheduler)
+    be = make_backend(backend, workers=workers, scheduler=scheduler, timeout=timeout)
     try:
         outcome, rounds = run_tasks(be, monte_carlo_task, job, tasks, sizes, progress)
         label = be.describe()

@@ -235,6 +235,7 @@ def sensitivity(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_size: int | None = None,
+    timeout: float = 10.0,
     progress: Callable[[int], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
 ) -> SensitivityResult:
@@ -265,7 +266,7 @@ def sensitivity(
         Default sds for stances that state none (see :class:`PerturbationSpec`).
     num_levels
         Morris grid levels.
-    backend, workers, scheduler, chunk_size, progress
+    backend, workers, scheduler, chunk_size, timeout, progress
         As for :func:`~negotia.ensemble.monte_carlo`.
     on_plan
         Called once with the number of model runs before they start (for a progress bar).
@@ -336,7 +337,7 @@ def sensitivity(
     task_args = [(first, stop, X[first * BLOCK : stop * BLOCK]) for first, stop in tasks]
     start = time.perf_counter()
     owned = not isinstance(backend, Backend)
-    be = make_backend(backend, workers=workers, scheduler=scheduler)
+    be = make_backend(backend, workers=workers, scheduler=scheduler, timeout=timeout)
     try:
         outcome, _ = run_tasks(be, sensitivity_task, job, task_args, sizes, progress)
         label = be.describe()
