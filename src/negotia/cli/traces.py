@@ -11,12 +11,14 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
+from negotia.cli.trace_eum import render_eum
 from negotia.models.base import Forecast
 from negotia.scenario.schema import Scenario
 
 Renderer = Callable[[Forecast, Scenario, Console], None]
 
 RENDERERS: dict[str, Renderer] = {}
+RENDERERS["eum"] = render_eum
 
 
 def render_generic(fc: Forecast, scenario: Scenario, console: Console) -> None:

@@ -1,0 +1,614 @@
+r"""Bueno de Mesquita's expected utility model (1994), as specified by Scholz et al. (2011).
+
+Bueno de Mesquita, B. (1994). "Political forecasting: an expected utility method." In
+Bueno de Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP,
+pp. 71-104; specified in full by Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011),
+"Unravelling Bueno de Mesquita's group decision model", *Journal of Theoretical
+Politics* 23(4): 510-531 (equation numbers below are theirs).
+
+The model is one-dimensional: every issue is simulated on its own, and here every
+(batch element, issue) pair is one independent run, so that ``(B, I)`` is the batch
+axis of the vectorised core.  Actors absent from an issue take no part in it.
+
+One round
+---------
+Positions :math:`x_i` lie on [0, 1] (the issue scale); distances are divided by the
+range :math:`\rho` (1 for the issue scale, or the span of the actors' initial positions
+with ``normalise="positions"``), capability :math:`c_i`, salience :math:`s_i`, weight
+:math:`w_i = c_i s_i`.
+
+1. **Votes** (sec. 3.2): actor :math:`k` votes for :math:`x_i` against :math:`x_j` with
+   :math:`v^k_{ij} = w_k\,[(|x_k-x_j|/\rho)^{r_k} - (|x_k-x_i|/\rho)^{r_k}]`.
+   The *median voter* forecast is the position that no other position beats with
+   :math:`r = 1` (the capability x salience weighted median; an exact tie between two
+   positions is split at the midpoint); the *mean* forecast is the weighted mean.
+2. **Win probability** (sec. 4, eq. 30):
+   :math:`P_{ij} = \sum_k \max(0, v^k_{ij}) / D_{ij}`, 0 where :math:`x_i = x_j`.
+3. **Utilities** of challenger :math:`i` against :math:`j` seen by an actor with risk
+   exponent :math:`r` (eqs. 15-19, 24): success
+   :math:`U_s = 2 - 4(\tfrac12 - \tfrac12\delta_{ij})^r`, failure
+   :math:`U_f = 2 - 4(\tfrac12 + \tfrac12\delta_{ij})^r`, status quo
+   :math:`U_{sq} = 2 - 4(\tfrac12)^r`, things getting better / worse without a challenge
+   :math:`U_{b,w} = 2 - 4(\tfrac12 \mp \tfrac14(|x_i-\mu| + |x_i-x_j|)/\rho)^r` with
+   :math:`\delta_{ij} = |x_i-x_j|/\rho` and :math:`\mu` the median voter position.
+4. **Expected utility of a challenge** (eq. 25):
+   :math:`E(U_{ij}) = s_j[P_{ij}U_s + (1-P_{ij})U_f] + (1-s_j)U_s - Q\,U_{sq}
+   - (1-Q)[T\,U_b + (1-T)\,U_w]`, with :math:`T = 1` where :math:`|x_i-\mu| <
+   |x_i-x_j|` (the challenger is nearer the median than the target), else 0.  With the
+   default :math:`Q = 1` the last term vanishes.
+5. **Security level and risk** (sec. 5, eqs. 31-33): with every :math:`r = 1`, actor
+   :math:`i`'s exposure is :math:`S_i = \sum_{j \ne i} E(U_{ji})` (what the others
+   expect from challenging it); :math:`R_i = (2S_i - S_{max} - S_{min}) / (S_{max} -
+   S_{min})` and :math:`r_i = (1 - R_i/3)/(1 + R_i/3)` in [0.5, 2].  (Where all
+   :math:`S_i` are equal, :math:`R_i = 0`.)
+6. **Offers** (sec. 6): steps 2-4 are repeated with the new :math:`r`.  Receiver
+   :math:`i` judges each other actor :math:`j` (at a different position) by its own
+   estimates :math:`E_i = E^i(U_{ij})` and :math:`E_j = E^i(U_{ji})`, both with
+   :math:`r_i`: *conflict* it loses if :math:`E_j > E_i > 0` (moves to :math:`x_j`);
+   *compromise* if :math:`E_j > 0 > E_i` and :math:`E_j > |E_i|` (moves to
+   :math:`x_i + (x_j - x_i)|E_i/E_j|`); *capitulation* if :math:`E_j > 0 > E_i` and
+   :math:`E_j < |E_i|` (moves to :math:`x_j`).  It accepts a conflict offer if it has
+   one, else a compromise, else a capitulation; all actors move at once.
+
+Variants
+--------
+``variant="scholz-code"`` (default) reproduces the public replication of Scholz et al.
+(jmckib/bdm-scholz-expected-utility-model), checked to 1e-9 against its trajectories of
+the EC car-emissions and "Sultan" cases, including its three departures from the
+equations above:
+
+(1) the win-probability denominator is one number per round, the sum of
+    :math:`|v^k_{ab}|` over all voters :math:`k` and all ordered actor pairs
+    :math:`(a, b)` (rather than :math:`D_{ij} = \sum_k |v^k_{ij}|` per pair), so
+    probabilities are tiny and :math:`P_{ij} + P_{ji} \ne 1`;
+(2) among compromise offers the receiver takes the one with the smallest
+    :math:`|E_i|`-weighted average position :math:`(|E_i| x_i + |E_j| x_j)/(|E_i| +
+    |E_j|)` (a bias toward the low end of the scale), not the one that moves it least;
+(3) the capitulation test compares :math:`E_j` with :math:`|E_j|`, so it never fires.
+
+``variant="paper"`` uses the per-pair :math:`D_{ij}` (so :math:`P_{ij} + P_{ji} = 1`;
+:math:`P = \tfrac12` where no voter cares), lets capitulation fire, and picks, within
+the kind of offer accepted, the one that moves the receiver least.  Everything else is
+shared.
+
+Order independence
+------------------
+Within each run the actors are first put in a canonical order (by initial position,
+salience, capability, then actor id), so every sum is taken in the same order whatever
+the input order.  Where two offers of the accepted kind tie (keys within 1e-12), the
+receiver moves toward the one whose proposer holds the lower position, then the first in
+that canonical order.  The replication instead keeps the first in input order; on both
+reference cases the two rules agree.  The replication's median is the first
+Condorcet-winning position in Python set order, which is arbitrary in an exact tie; here
+such a tie is split at the midpoint.
+
+Oscillation
+-----------
+After every round the positions are compared (to 1e-12) with all earlier rounds.  A
+repeat of the previous round is a fixed point (``Forecast.rounds`` counts the rounds
+until it); a repeat of an earlier round is a cycle, reported in ``Forecast.notes``.  With
+``cycle="mean"`` (default) the forecast of a cycling run is the mean of the reported
+forecast over one period of the cycle rather than whichever round the simulation happened
+to stop in; ``cycle="last"`` keeps the last round.  Runs that neither settle nor repeat
+within ``rounds`` are reported too, with the range of their forecast over the last rounds.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from negotia.models.base import Forecast, ModelInfo, Param
+from negotia.models.compromise import weighted_mean
+from negotia.models.median import weighted_median
+from negotia.scenario.arrays import ScenarioArrays
+
+MODEL_INFO = ModelInfo(
+    name="eum",
+    title="Expected utility model (Bueno de Mesquita 1994, Scholz et al. 2011)",
+    citation=(
+        "Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. In B. Bueno de "
+        "Mesquita & F. N. Stokman (eds.), European Community Decision Making, pp. 71-104. Yale University "
+        "Press; specified by Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno de "
+        "Mesquita's group decision model. Journal of Theoretical Politics 23(4): 510-531."
+    ),
+    summary=(
+        "Actors challenge, compromise with or give in to each other round by round, by the expected "
+        "utility of challenges; the forecast is the median voter (or mean) position after the last round."
+    ),
+    dynamic=True,
+    params=(
+        Param(
+            "variant",
+            "scholz-code",
+            "scholz-code: the public replication with its quirks; paper: the equations of Scholz et al. 2011",
+            choices=("scholz-code", "paper"),
+        ),
+        Param("rounds", 10, "number of rounds to simulate", type=int, minimum=0, maximum=1000),
+        Param(
+            "q",
+            1.0,
+            "Q, the probability that the status quo holds without a challenge (1 or e.g. 0.5)",
+            type=float,
+            minimum=0.0,
+            maximum=1.0,
+        ),
+        Param(
+            "report",
+            "median",
+            "forecast to report: median (median voter) or mean (weighted mean)",
+            choices=("median", "mean"),
+        ),
+        Param(
+            "normalise",
+            "scale",
+            "divide distances by the issue scale (scale) or by the span of the initial positions (positions)",
+            choices=("scale", "positions"),
+        ),
+        Param(
+            "cycle",
+            "mean",
+            "forecast of a run whose positions cycle: mean over the cycle, or the last round",
+            choices=("mean", "last"),
+        ),
+    ),
+)
+
+KINDS = ("none", "conflict", "compromise", "capitulation")
+_TIE = 1e-12  # keys and positions within this are ties (all on the [0, 1] scale)
+_CHUNK_ELEMENTS = 1 << 19  # size of the (n, A, A, A) vote tensor per chunk
+
+
+# --------------------------------------------------------------------------------------
+# Numeric core on runs x actors: (N, A) arrays
+# --------------------------------------------------------------------------------------
+def _pro_votes(x: np.ndarray, r: np.ndarray | None, w: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    r"""``V[n, i, j] = sum_k max(0, v^k_ij)``: the votes for :math:`x_i` over :math:`x_j`.
+
+    ``x``, ``w`` (zero for absent actors) and ``r`` (None = all 1) are ``(N, A)``, ``rho``
+    ``(N,)``.  The ``(n, k, i, j)`` tensor is built in chunks of runs to stay in cache.
+    """
+    n_runs, n_act = x.shape
+    out = np.empty((n_runs, n_act, n_act))
+    step = max(1, _CHUNK_ELEMENTS // max(1, n_act**3))
+    for lo in range(0, n_runs, step):
+        hi = min(n_runs, lo + step)
+        xs = x[lo:hi]
+        # d[n, k, a] = (|x_k - x_a| / rho)^{r_k}, weighted by w_k
+        d = np.abs(xs[:, :, None] - xs[:, None, :]) / rho[lo:hi, None, None]
+        if r is not None:
+            d = d ** r[lo:hi, :, None]
+        d *= w[lo:hi, :, None]
+        diff = d[:, :, None, :] - d[:, :, :, None]  # (n, k, i, j) = w_k (d_kj - d_ki)
+        np.maximum(diff, 0.0, out=diff)
+        out[lo:hi] = diff.sum(axis=1)
+    return out
+
+
+def _win_probability(
+    x: np.ndarray,
+    r: np.ndarray | None,
+    w: np.ndarray,
+    rho: np.ndarray,
+    pair: np.ndarray,
+    variant: str,
+) -> np.ndarray:
+    """``P[n, i, j]``: probability that ``i`` beats ``j`` (sec. 4; see the module notes)."""
+    votes = _pro_votes(x, r, w, rho)
+    votes = np.where(pair, votes, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if variant == "scholz-code":
+            # quirk (1): sum of |v| over all voters and all ordered pairs = 2 x sum of pro-votes
+            total = 2.0 * votes.sum(axis=(1, 2))
+            p = np.where(total[:, None, None] > 0, votes / total[:, None, None], 0.0)
+        else:
+            both = votes + np.swapaxes(votes, 1, 2)
+            p = np.where(both > 0, votes / both, 0.5)
+    return np.where(x[:, :, None] == x[:, None, :], 0.0, p)
+
+
+def _basic_utilities(delta: np.ndarray, r: np.ndarray | float) -> tuple[Any, Any, Any]:
+    """Eqs. (15), (16), (24): utilities of success, failure and the status quo."""
+    if isinstance(r, float) and r == 1.0:
+        return 2.0 * delta, -2.0 * delta, 0.0  # 2 - 4 (1/2 -+ delta/2)
+    return 2.0 - 4.0 * (0.5 - 0.5 * delta) ** r, 2.0 - 4.0 * (0.5 + 0.5 * delta) ** r, 2.0 - 4.0 * 0.5**r
+
+
+def _expected_utility(
+    p: np.ndarray,
+    basic: tuple[Any, Any, Any],
+    delta: np.ndarray,
+    s_target: np.ndarray,
+    mu_gap: np.ndarray,
+    r: np.ndarray | float,
+    q: float,
+) -> np.ndarray:
+    """Eq. (25): expected utility of a challenge, broadcasting over ``(N, A, A)``.
+
+    ``basic`` = :func:`_basic_utilities` of ``delta`` (normalised distance
+    challenger-target), ``mu_gap`` = normalised distance challenger-median, ``r`` = risk
+    exponent of the actor whose estimate this is.
+    """
+    u_s, u_f, u_sq = basic
+    eu = s_target * (p * (u_s - u_f) + u_f) + (1.0 - s_target) * u_s - q * u_sq
+    if q != 1.0:
+        z = 0.25 * (mu_gap + delta)
+        u_b = 2.0 - 4.0 * np.clip(0.5 - z, 0.0, None) ** r
+        u_w = 2.0 - 4.0 * (0.5 + z) ** r
+        t = mu_gap < delta
+        eu = eu - (1.0 - q) * np.where(t, u_b, u_w)
+    return eu
+
+
+def _median(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarray:
+    return weighted_median(x[:, :, None], w[:, :, None], present[:, :, None])[:, 0]
+
+
+def _mean(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarray:
+    return weighted_mean(x[:, :, None], w[:, :, None], present[:, :, None])[:, 0]
+
+
+def _round(
+    x: np.ndarray,
+    s: np.ndarray,
+    w: np.ndarray,
+    present: np.ndarray,
+    rho: np.ndarray,
+    mu: np.ndarray,
+    q: float,
+    variant: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One round for every run: new positions, risk exponents, kind of move, proposer index."""
+    n_runs, n_act = x.shape
+    eye = np.eye(n_act, dtype=bool)
+    pair = present[:, :, None] & present[:, None, :] & ~eye  # (N, A, A): distinct present actors
+    delta = np.abs(x[:, :, None] - x[:, None, :]) / rho[:, None, None]
+    mu_gap = (np.abs(x - mu[:, None]) / rho[:, None])[:, :, None]  # challenger on the row axis
+
+    # --- security levels with r = 1 (sec. 5) -------------------------------------------
+    p1 = _win_probability(x, None, w, rho, pair, variant)
+    e1 = _expected_utility(
+        p1, _basic_utilities(delta, 1.0), delta, s[:, None, :], mu_gap, 1.0, q
+    )  # [challenger a, target b]
+    exposure = np.where(pair, e1, 0.0).sum(axis=1)  # S_b = sum_a E(U_ab)
+    big = np.where(present, exposure, -np.inf).max(axis=1, keepdims=True)
+    small = np.where(present, exposure, np.inf).min(axis=1, keepdims=True)
+    spread = big - small
+    flat = ~(spread > 1e-12 * np.maximum(np.abs(big), np.abs(small)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        risk_acc = np.where(flat, 0.0, (2.0 * exposure - big - small) / np.where(flat, 1.0, spread))
+    r = (1.0 - risk_acc / 3.0) / (1.0 + risk_acc / 3.0)
+    r = np.where(present, r, 1.0)
+
+    # --- offers with the new r (sec. 6) -------------------------------------------------
+    p = _win_probability(x, r, w, rho, pair, variant)
+    r_row = r[:, :, None]  # every estimate is the receiver's (row i)
+    basic = _basic_utilities(delta, r_row)  # delta is symmetric: shared by E_i and E_j
+    e_i = _expected_utility(p, basic, delta, s[:, None, :], mu_gap, r_row, q)  # E^i(U_ij)
+    mu_gap_j = np.swapaxes(mu_gap, 1, 2)  # challenger j on the column axis
+    e_j = _expected_utility(np.swapaxes(p, 1, 2), basic, delta, s[:, :, None], mu_gap_j, r_row, q)
+
+    xi = x[:, :, None]
+    xj = np.broadcast_to(x[:, None, :], (n_runs, n_act, n_act))
+    valid = pair & (xi != xj)
+    conflict = valid & (e_j > e_i) & (e_i > 0)
+    comp_zone = valid & (e_j > 0) & (e_i < 0)
+    compromise = comp_zone & (e_j > np.abs(e_i))
+    # quirk (3): the replication compares E_j with |E_j|, which is never true
+    capitulation = comp_zone & (e_j < np.abs(e_i)) if variant == "paper" else np.zeros_like(comp_zone)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comp_pos = xi + (xj - xi) * np.abs(e_i / e_j)
+        if variant == "paper":
+            comp_key = np.abs(comp_pos - xi)
+        else:  # quirk (2): the |EU|-weighted average position
+            comp_key = (np.abs(e_i) * xi + np.abs(e_j) * xj) / (np.abs(e_i) + np.abs(e_j))
+    has_conf = conflict.any(axis=2)
+    has_comp = compromise.any(axis=2)
+    has_cap = capitulation.any(axis=2)
+    kind = np.where(has_conf, 1, np.where(has_comp, 2, np.where(has_cap, 3, 0))).astype(np.int8)
+    chosen = np.where(
+        (kind == 1)[:, :, None], conflict, np.where((kind == 2)[:, :, None], compromise, capitulation)
+    )
+    key = np.where((kind == 2)[:, :, None], comp_key, np.abs(xj - xi))
+    key = np.where(chosen, key, np.inf)
+    best = key.min(axis=2, keepdims=True)
+    cand = chosen & (key <= best + _TIE)
+    lowest = np.where(cand, xj, np.inf).min(axis=2, keepdims=True)
+    cand &= xj <= lowest + _TIE
+    toward = np.argmax(cand, axis=2)
+    new_pos = np.where((kind == 2)[:, :, None], comp_pos, xj)
+    moved = np.take_along_axis(new_pos, toward[:, :, None], axis=2)[:, :, 0]
+    x_new = np.where(kind > 0, moved, x)
+    toward = np.where(kind > 0, toward, -1)
+    return x_new, r, kind, toward
+
+
+def simulate(
+    position: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    present: np.ndarray,
+    *,
+    rounds: int,
+    q: float = 1.0,
+    variant: str = "scholz-code",
+    normalise: str = "scale",
+    workers: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Run the model on independent one-issue runs; every argument is ``(N, A)``.
+
+    Actors must already be in the order in which sums are to be taken (see
+    :func:`forecast`, which puts them in a canonical order).  Returns per-round arrays:
+    ``position`` (R+1, N, A), ``median`` and ``mean`` (R+1, N), ``risk`` (R, N, A),
+    ``kind`` (R, N, A; index into :data:`KINDS`), ``toward`` (R, N, A; proposer index or
+    -1), and per run ``cycle_start``, ``period`` (0 = no repeat found) and ``settled``
+    (round after which nothing moved, or ``rounds``).  ``workers`` threads share the
+    work of a large batch (default: the number of CPUs).
+    """
+    x = np.where(present, position, 0.0).astype(float)
+    n_runs, n_act = x.shape
+    w = np.where(present, capability * salience, 0.0)
+    s = np.where(present, salience, 0.0)
+    if normalise == "positions":
+        hi = np.where(present, x, -np.inf).max(axis=1)
+        lo = np.where(present, x, np.inf).min(axis=1)
+        rho = np.where(np.isfinite(hi - lo) & (hi - lo > 0), hi - lo, 1.0)
+    else:
+        rho = np.ones(n_runs)
+
+    pos = np.empty((rounds + 1, n_runs, n_act))
+    med = np.empty((rounds + 1, n_runs))
+    risk = np.empty((rounds, n_runs, n_act))
+    kind = np.zeros((rounds, n_runs, n_act), dtype=np.int8)
+    toward = np.full((rounds, n_runs, n_act), -1, dtype=np.int64)
+    pos[0], med[0] = x, _median(x, w, present)
+    cycle_start = np.full(n_runs, -1, dtype=np.int64)
+    period = np.zeros(n_runs, dtype=np.int64)
+    done_at = rounds
+    # Runs are independent: each round is computed in chunks of runs that fit in cache, on
+    # threads (NumPy releases the GIL); the result does not depend on the chunking.
+    rows = max(1, _CHUNK_ELEMENTS // max(1, n_act**3))
+    chunks = [slice(lo, min(n_runs, lo + rows)) for lo in range(0, n_runs, rows)]
+    n_workers = max(1, min(len(chunks), workers or os.cpu_count() or 1))
+    pool = ThreadPoolExecutor(n_workers) if n_workers > 1 else None
+    try:
+        for t in range(1, rounds + 1):
+
+            def one_round(sl: slice, t: int = t) -> tuple[np.ndarray, ...]:
+                return _round(pos[t - 1, sl], s[sl], w[sl], present[sl], rho[sl], med[t - 1, sl], q, variant)
+
+            results = pool.map(one_round, chunks) if pool is not None else map(one_round, chunks)
+            for sl, out in zip(chunks, results, strict=True):
+                pos[t, sl], risk[t - 1, sl], kind[t - 1, sl], toward[t - 1, sl] = out
+            x = pos[t]
+            med[t] = _median(x, w, present)
+            # a repeat of an earlier state: the latest match gives the shortest period
+            same = np.all(np.abs(pos[:t] - x[None]) <= _TIE, axis=2)  # (t, N)
+            hit = same.any(axis=0) & (period == 0)
+            if hit.any():
+                last = t - 1 - np.argmax(same[::-1], axis=0)
+                cycle_start = np.where(hit, last, cycle_start)
+                period = np.where(hit, t - last, period)
+            if t < rounds and np.all(period > 0):
+                done_at = t
+                break
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if done_at < rounds:
+        # Every run repeats: the remaining rounds follow the cycle (a fixed point has period 1).
+        for t in range(done_at + 1, rounds + 1):
+            src = cycle_start + (t - cycle_start) % period  # state index <= done_at
+            pos[t] = np.take_along_axis(pos[: done_at + 1], src[None, :, None], axis=0)[0]
+            med[t] = np.take_along_axis(med[: done_at + 1], src[None, :], axis=0)[0]
+            rsrc = cycle_start + (t - 1 - cycle_start) % period  # round t runs on state t-1
+            for arr in (risk, kind, toward):
+                arr[t - 1] = np.take_along_axis(arr[:done_at], rsrc[None, :, None], axis=0)[0]
+    mean = np.stack([_mean(pos[t], w, present) for t in range(rounds + 1)])
+    settled = np.where(period == 1, cycle_start, rounds)
+    return {
+        "position": pos,
+        "median": med,
+        "mean": mean,
+        "risk": risk,
+        "kind": kind,
+        "toward": toward,
+        "cycle_start": cycle_start,
+        "period": period,
+        "settled": settled,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# The model interface
+# --------------------------------------------------------------------------------------
+def _canonical_order(arrays: ScenarioArrays) -> np.ndarray:
+    """``(B, I, A)`` actor order per run: present first, then by position, salience,
+    capability and actor id, so that results do not depend on the input order."""
+    id_rank = np.argsort(np.argsort(np.array(arrays.actor_ids, dtype=object)))
+    shape = (arrays.batch, arrays.n_issues, arrays.n_actors)
+    t = lambda a: np.moveaxis(a, 1, 2)  # noqa: E731  (B, A, I) -> (B, I, A)
+    keys = (
+        np.broadcast_to(id_rank, shape),
+        t(arrays.capability),
+        t(arrays.salience),
+        t(np.where(arrays.present, arrays.position, 0.0)),
+        t(~arrays.present),
+    )
+    return np.lexsort(keys, axis=-1)
+
+
+def _notes(sim: dict[str, np.ndarray], report: np.ndarray, arrays: ScenarioArrays, cyc: str) -> list[str]:
+    """Cycles and unsettled runs, in words (issue by issue for batch element 0)."""
+    notes: list[str] = []
+    issue_ids, batch, n_issues = arrays.issue_ids, arrays.batch, arrays.n_issues
+    rounds = report.shape[0] - 1
+    period = sim["period"].reshape(batch, n_issues)
+    start = sim["cycle_start"].reshape(batch, n_issues)
+    rep = arrays.to_scale(report.reshape(rounds + 1, batch, n_issues)[:, 0, :])  # (R+1, I), issue scale
+    cycling, unsettled = [], []
+    for k, iid in enumerate(issue_ids):
+        if period[0, k] >= 2:
+            s0, p0 = int(start[0, k]), int(period[0, k])
+            vals = ", ".join(f"{v:.4g}" for v in rep[s0 : s0 + p0, k])
+            cycling.append(f"{iid} (period {p0} from round {s0}; forecast {vals})")
+        elif period[0, k] == 0 and rounds > 0:
+            tail = rep[max(0, rounds - 4) :, k]
+            if np.ptp(tail) > 1e-9 * (arrays.scale_max[k] - arrays.scale_min[k]):
+                unsettled.append(
+                    f"{iid} (between {tail.min():.4g} and {tail.max():.4g} "
+                    f"in rounds {max(0, rounds - 4)}-{rounds})"
+                )
+    what = "the mean over one cycle" if cyc == "mean" else f"the forecast after round {rounds}"
+    for label, items, tail_text in (
+        ("oscillation: the positions cycle on ", cycling, f"; reported {what}"),
+        (
+            f"not settled after {rounds} rounds: the forecast still moves on ",
+            unsettled,
+            "; reported the last round",
+        ),
+    ):
+        if items:
+            more = f" and {len(items) - 5} more issues" if len(items) > 5 else ""
+            notes.append(label + "; ".join(items[:5]) + more + tail_text)
+    if batch > 1:
+        n_cyc = int((period >= 2).sum())
+        if n_cyc:
+            notes.append(f"oscillation in {n_cyc} of {batch * n_issues} (batch element, issue) runs")
+    return notes
+
+
+def _events(sim_b0: dict[str, np.ndarray], arrays: ScenarioArrays, order: np.ndarray) -> list[dict[str, Any]]:
+    """Moves of batch element 0: round, issue, actor, kind, toward whom, from, to (issue scale)."""
+    kind, toward, pos = sim_b0["kind"], sim_b0["toward"], sim_b0["position"]  # (R, I, A), (R+1, I, A)
+    events = []
+    inverse = np.argsort(order, axis=1)
+    moves = sorted(zip(*np.nonzero(kind), strict=True), key=lambda m: (m[0], m[1], inverse[m[1], m[2]]))
+    for t, i, a in moves:
+        span = arrays.scale_max[i] - arrays.scale_min[i]
+        events.append(
+            {
+                "round": int(t + 1),
+                "issue": arrays.issue_ids[i],
+                "actor": arrays.actor_ids[order[i, a]],
+                "kind": KINDS[kind[t, i, a]],
+                "toward": arrays.actor_ids[order[i, toward[t, i, a]]],
+                "from": float(arrays.scale_min[i] + pos[t, i, a] * span),
+                "to": float(arrays.scale_min[i] + pos[t + 1, i, a] * span),
+            }
+        )
+    return events
+
+
+def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, **params: Any) -> Forecast:
+    """Simulate the expected utility model on every issue and batch element.
+
+    Parameters
+    ----------
+    arrays
+        The scenario batch (positions on [0, 1]; each issue is one-dimensional).
+    rng
+        Unused (the model is deterministic); accepted for a uniform interface.
+    variant
+        ``"scholz-code"`` (default): the public replication with its quirks (1)-(3) of
+        the module notes; ``"paper"``: per-pair win probabilities, a capitulation test
+        that can fire, and the offer that moves the receiver least.
+    rounds
+        Number of rounds (default 10).
+    q
+        Q of eq. (25), default 1.0 (0.5 is the other value used by Bueno de Mesquita).
+    report
+        ``"median"`` (the median voter position, default) or ``"mean"``.
+    normalise
+        ``"scale"`` (default): distances relative to the issue scale; ``"positions"``:
+        relative to the span of the actors' initial positions, as the replication does
+        (the two agree when the scale is that span, as for a CSV without a scale).
+    cycle
+        ``"mean"`` (default) or ``"last"``: the forecast of a run that cycles.
+
+    Returns
+    -------
+    Forecast
+        ``outcome`` (B, I); ``trace`` with ``position`` (R+1, B, A, I; NaN where an actor
+        is absent), ``median``, ``mean``, ``outcome`` (R+1, B, I; the reported one per
+        round), ``risk`` (R, B, A, I), ``kind`` (R, B, A, I; 0 none, 1 conflict,
+        2 compromise, 3 capitulation) and ``toward`` (R, B, A, I; the proposer's actor
+        index, -1 if none); ``events`` with the moves of batch element 0; ``rounds``
+        (B,) until every issue stopped moving; ``notes`` on cycles and unsettled runs.
+    """
+    p = MODEL_INFO.resolve(params)
+    b, a, n_i = arrays.position.shape
+    rounds = int(p["rounds"])
+    order = _canonical_order(arrays)  # (B, I, A)
+
+    def runs(v: np.ndarray) -> np.ndarray:  # (B, A, I) -> (B*I, A) in canonical order
+        return np.take_along_axis(np.moveaxis(v, 1, 2), order, axis=2).reshape(b * n_i, a)
+
+    sim = simulate(
+        runs(arrays.position),
+        runs(arrays.salience),
+        runs(arrays.capability),
+        runs(arrays.present),
+        rounds=rounds,
+        q=float(p["q"]),
+        variant=p["variant"],
+        normalise=p["normalise"],
+    )
+    present_runs = runs(arrays.present)
+    inverse = np.argsort(order, axis=2)  # canonical -> input order
+
+    def back(v: np.ndarray, fill: float | None = None) -> np.ndarray:  # (T, N, A) -> (T, B, A, I)
+        if fill is not None:
+            v = np.where(present_runs[None], v, fill)
+        v = v.reshape(v.shape[0], b, n_i, a)
+        v = np.take_along_axis(v, inverse[None], axis=3)
+        return np.moveaxis(v, 3, 2)
+
+    toward = sim["toward"].reshape(rounds, b, n_i, a)
+    toward_input = np.where(toward >= 0, np.take_along_axis(order[None], np.maximum(toward, 0), axis=3), -1)
+    toward_input = np.moveaxis(np.take_along_axis(toward_input, inverse[None], axis=3), 3, 2)
+
+    report = sim[p["report"]]  # (R+1, N)
+    period, start = sim["period"], sim["cycle_start"]
+    final = report[rounds]
+    if p["cycle"] == "mean" and rounds > 0:
+        cyc = period >= 2
+        if cyc.any():
+            steps = np.arange(rounds + 1)[:, None]
+            in_cycle = (steps >= start) & (steps < start + period)
+            cycle_mean = np.where(in_cycle, report, 0.0).sum(axis=0) / np.maximum(period, 1)
+            final = np.where(cyc, cycle_mean, final)
+    outcome = final.reshape(b, n_i)
+    nobody = ~arrays.present.any(axis=1)
+    outcome = np.where(nobody, arrays.status_quo, outcome)
+
+    sim_b0 = {
+        "kind": sim["kind"].reshape(rounds, b, n_i, a)[:, 0],
+        "toward": sim["toward"].reshape(rounds, b, n_i, a)[:, 0],
+        "position": sim["position"].reshape(rounds + 1, b, n_i, a)[:, 0],
+    }
+    trace = {
+        "position": back(sim["position"], np.nan),
+        "median": sim["median"].reshape(rounds + 1, b, n_i),
+        "mean": sim["mean"].reshape(rounds + 1, b, n_i),
+        "outcome": report.reshape(rounds + 1, b, n_i),
+        "risk": back(sim["risk"], np.nan),
+        "kind": back(sim["kind"]),
+        "toward": toward_input,
+    }
+    return Forecast(
+        model=MODEL_INFO.name,
+        issue_ids=arrays.issue_ids,
+        outcome=outcome,
+        scale_min=arrays.scale_min,
+        scale_max=arrays.scale_max,
+        params=p,
+        trace=trace,
+        events=_events(sim_b0, arrays, order[0]),
+        rounds=sim["settled"].reshape(b, n_i).max(axis=1),
+        actor_ids=arrays.actor_ids,
+        notes=_notes(sim, report, arrays, p["cycle"]),
+    )
