@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 from negotia.api import compare_models, forecast  # noqa: E402
 from negotia.errors import InputError, NegotiaError  # noqa: E402
+from negotia.guarantees import assess_guarantees, check_event, compare_arrangements
 from negotia.scenario.arrays import ScenarioArrays  # noqa: E402
 from negotia.scenario.formats import load_scenario, save_scenario  # noqa: E402
 from negotia.scenario.schema import Scenario  # noqa: E402
@@ -22,6 +23,9 @@ __all__ = [
     "Scenario",
     "ScenarioArrays",
     "__version__",
+    "assess_guarantees",
+    "check_event",
+    "compare_arrangements",
     "compare_models",
     "forecast",
     "load_scenario",

@@ -1,0 +1,715 @@
+"""``negotia guarantees``: the catalogue, trigger checks, credibility and comparisons."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from negotia.cli.common import FORMAT_OPTION, OutputFormat, console, fmt_num, handle_errors, print_json
+from negotia.errors import InputError, Problem
+from negotia.guarantees.catalogue import (
+    Catalogue,
+    catalogue,
+    load_event_file,
+    load_guarantees_file,
+    validate_model,
+)
+from negotia.guarantees.compare import (
+    UKRAINE_ARRANGEMENTS,
+    Assessment,
+    assess_guarantees,
+    compare_arrangements,
+    renewed_russian_attack,
+    resolve_arrangement,
+    summary,
+)
+from negotia.guarantees.credibility import CredibilitySettings, model_report
+from negotia.guarantees.schema import RESPONSE_STRENGTH, Event, Instrument
+from negotia.guarantees.triggers import check_event
+
+app = typer.Typer(
+    name="guarantees",
+    help="Security guarantees: the catalogue, what an attack triggers, credibility, deterrence.",
+    no_args_is_help=True,
+)
+
+# -- shared options ---------------------------------------------------------------------
+
+EVENT_FILE = typer.Option(
+    None, "--event", "-e", help="Event file (YAML or JSON); options below override its fields."
+)
+ATTACKER = typer.Option(None, "--attacker", help="Attacker (actor code, e.g. RUS).")
+TARGET = typer.Option(None, "--target", help="Target (actor code, e.g. UKR).")
+KIND = typer.Option(None, "--kind", help="armed_attack, threat, hybrid or nuclear_use.")
+DATE = typer.Option(None, "--date", help="Date of the event (YYYY-MM-DD).")
+SCALE = typer.Option(None, "--scale", help="incident, limited, significant or major.")
+AREA = typer.Option(None, "--area", help="Location tag (repeatable), e.g. UKR or europe.")
+INSIDE = typer.Option(
+    None, "--inside-area/--outside-area", help="State that the event is inside/outside treaty areas."
+)
+SIDE = typer.Option(
+    None, "--ceasefire-side", help="beneficiary, attacker or none: where a ceasefire line was crossed."
+)
+PROVOKED = typer.Option(None, "--provoked/--unprovoked", help="Whether the target provoked the attack.")
+CEASEFIRE = typer.Option(None, "--ceasefire/--no-ceasefire", help="Whether a ceasefire was in force.")
+REQUESTED = typer.Option(None, "--requested/--not-requested", help="Whether the target asked for help.")
+DELIBERATE = typer.Option(None, "--deliberate/--not-deliberate", help="Whether the attack is deliberate.")
+SUSTAINED = typer.Option(None, "--sustained/--not-sustained", help="Whether the attack is sustained.")
+CO_ATTACKER = typer.Option(None, "--co-attacker", help="Another attacking state (repeatable).")
+CONFLICT = typer.Option(None, "--conflict", help="Name of the conflict (for specific-conflict conditions).")
+TREATIES = typer.Option(
+    None, "--treaties", "-t", help="A guarantees file whose instruments/arrangements are added."
+)
+
+
+def _event_data(
+    event_file: Path | None,
+    defaults: dict[str, Any] | None,
+    **opts: Any,
+) -> Event:
+    data: dict[str, Any] = dict(defaults or {})
+    source = "<event options>"
+    if event_file is not None:
+        data = load_event_file(event_file).model_dump(mode="json", exclude_unset=True)
+        source = str(event_file)
+    loc = dict(data.get("location") or {})
+    for key in ("area", "inside_area", "ceasefire_side"):
+        v = opts.pop(key)
+        if v is not None and v != []:
+            loc[{"area": "areas", "inside_area": "inside_treaty_area"}.get(key, key)] = v
+    if loc:
+        data["location"] = loc
+    for key, v in opts.items():
+        if v is not None and v != []:
+            data[key] = v
+    return validate_model(Event, data, source)
+
+
+def _catalogue(treaties: Path | None) -> Catalogue:
+    cat = catalogue()
+    return cat.merged(load_guarantees_file(treaties)) if treaties else cat
+
+
+def _kv(items: list[str] | None, what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items or []:
+        key, eq, value = item.partition("=")
+        if not eq or not key or not value:
+            raise InputError(
+                f"--{what}", Problem(item, "expected KEY=VALUE (e.g. USA=0.8; '*' for every guarantor)")
+            )
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _settings(
+    era: str | None,
+    salience: list[str] | None,
+    troops: list[str] | None,
+    capability_change: list[str] | None,
+    institution_change: list[str] | None,
+    bindingness: list[str] | None,
+    logit_terms: str | None,
+    no_logit: bool,
+    measure: str | None,
+) -> CredibilitySettings:
+    data: dict[str, Any] = {}
+    if era:
+        data["era"] = era
+    if salience:
+        data["salience"] = _kv(salience, "salience")
+    if troops:
+        data["troops"] = _kv(troops, "troops")
+    if capability_change:
+        data["capability_change"] = _kv(capability_change, "capability-change")
+    if institution_change:
+        data["institution_change"] = _kv(institution_change, "institution-change")
+    if bindingness:
+        data["bindingness"] = _kv(bindingness, "bindingness")
+    if logit_terms is not None:
+        data["logit_terms"] = [t for t in logit_terms.replace(" ", "").split(",") if t]
+    if no_logit:
+        data["use_logit"] = False
+    if measure:
+        data["measure"] = measure
+    return validate_model(CredibilitySettings, data, "<credibility options>")
+
+
+ERA = typer.Option(None, "--era", help="Base-rate era: all (default), post1945, pre1945 or llm.")
+SALIENCE = typer.Option(
+    None, "--salience", help="Guarantor's salience for the beneficiary, 0-1: USA=0.8 (repeatable)."
+)
+TROOPS = typer.Option(
+    None, "--troops", help="Guarantor troops on the beneficiary's soil: GBR=10000 (repeatable)."
+)
+CAPCH = typer.Option(
+    None, "--capability-change", help="Guarantor's capability changed since signing: USA=yes."
+)
+INSTCH = typer.Option(
+    None, "--institution-change", help="Guarantor's domestic institutions changed: USA=yes."
+)
+BINDING = typer.Option(None, "--bindingness", help="Assume a legal form: us-ukr-draft-2025=ratified_treaty.")
+TERMS = typer.Option(
+    None, "--logit-terms", help="Leeds & Anac terms applied (default chcap2d,dinstch2,origtar1)."
+)
+NOLOGIT = typer.Option(False, "--no-logit", help="Do not apply the Leeds & Anac logit shifts.")
+MEASURE = typer.Option(None, "--measure", help="Capability measure: milex (SIPRI 2024, default) or cinc.")
+DRAWS = typer.Option(20_000, "--draws", "-n", help="Monte Carlo draws.")
+SEED = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws.")
+RHO = typer.Option(0.5, "--rho", help="Correlation of honouring decisions (0 independent, 1 all-or-nothing).")
+
+
+def _write_csv(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+# -- list / show ------------------------------------------------------------------------
+
+
+@app.command("list")
+@handle_errors
+def list_(format: OutputFormat = FORMAT_OPTION, treaties: Path | None = TREATIES) -> None:
+    """List the instruments and arrangements in the catalogue."""
+    cat = _catalogue(treaties)
+    rows = [
+        {
+            "id": i.id,
+            "name": i.label,
+            "signed": i.date_signed.isoformat() if i.date_signed else None,
+            "bindingness": i.bindingness.value,
+            "parties": len(i.parties),
+            "strongest": max(o.response_strength for o in i.obligations),
+            "types": ",".join(dict.fromkeys(o.atop_type.value for o in i.obligations)),
+            "verification": i.verification.value,
+        }
+        for i in cat.instruments.values()
+    ]
+    arrs = [
+        {"id": a.id, "name": a.name, "instruments": list(a.instruments), "join": a.join}
+        for a in cat.arrangements.values()
+    ]
+    if format is OutputFormat.json:
+        print_json({"instruments": rows, "arrangements": arrs})
+        return
+    if format is OutputFormat.csv:
+        _write_csv(rows)
+        return
+    t = Table(title="Instruments (response strength 0 assurance ... 5 automatic defence)")
+    for col in ("id", "name", "signed", "bindingness", "parties", "strongest", "types", "verification"):
+        t.add_column(col, justify="right" if col in ("parties", "strongest") else "left")
+    for r in rows:
+        t.add_row(*(str(r[c]) if r[c] is not None else "—" for c in r))
+    console.print(t)
+    t2 = Table(title="Arrangements (for assess / compare)")
+    t2.add_column("id")
+    t2.add_column("name")
+    t2.add_column("instruments")
+    for a in arrs:
+        extra = "".join(f" (+{', '.join(v)} join {k})" for k, v in a["join"].items())
+        t2.add_row(a["id"], a["name"], ", ".join(a["instruments"]) + extra or "—")
+    console.print(t2)
+
+
+@app.command()
+@handle_errors
+def show(
+    ident: str = typer.Argument(..., metavar="ID", help="Instrument or arrangement id."),
+    format: OutputFormat = FORMAT_OPTION,
+    treaties: Path | None = TREATIES,
+) -> None:
+    """Show one instrument (obligations, conditions, sources) or one arrangement."""
+    cat = _catalogue(treaties)
+    key = ident.lower().replace("_", "-")
+    if key in cat.arrangements and key not in cat.instruments:
+        arr, insts = resolve_arrangement(key, cat)
+        if format is OutputFormat.json:
+            print_json({"arrangement": arr.model_dump(mode="json"), "instruments": [i.id for i in insts]})
+            return
+        console.print(f"[bold]{arr.name}[/bold] ({arr.id})\n{arr.description or ''}")
+        for i in insts:
+            console.print(f"  - {i.id}: {i.name}")
+        return
+    inst = cat.instrument(ident)
+    if format is not OutputFormat.table:
+        print_json(inst.model_dump(mode="json", exclude_defaults=True))
+        return
+    _show_instrument(inst)
+
+
+def _show_instrument(inst: Instrument) -> None:
+    console.print(f"[bold]{inst.name}[/bold] ({inst.id})")
+    facts = [
+        ("parties", ", ".join(inst.parties)),
+        ("signed", inst.date_signed),
+        ("in force", inst.starts or "not in force"),
+        ("legal form", inst.bindingness.value + (" (ratified)" if inst.ratified else "")),
+        ("note on legal form", inst.bindingness_note),
+        (
+            "term",
+            f"{inst.duration_years:g} years, to {inst.expires}" if inst.duration_years else inst.renewal,
+        ),
+        (
+            "exit",
+            f"{inst.exit_notice_months} months' notice" if inst.exit_notice_months is not None else None,
+        ),
+        ("ATOP", f"atopid {inst.atop_id}" if inst.atop_id else None),
+        ("coded by", inst.coded_by),
+        ("status", inst.status),
+        (
+            "verification",
+            inst.verification.value + (f" - {inst.verification_note}" if inst.verification_note else ""),
+        ),
+    ]
+    for k, v in facts:
+        if v not in (None, ""):
+            console.print(f"  [cyan]{k}[/cyan]: {v}", highlight=False)
+    t = Table(title="Obligations (guarantor -> beneficiary)")
+    for col in ("id", "guarantors -> beneficiaries", "type", "strength", "covers", "conditions", "requires"):
+        t.add_column(col, overflow="fold")
+    for k, ob in enumerate(inst.obligations):
+        conds = []
+        for c in ob.conditions:
+            detail = {
+                "location": lambda c: (
+                    ", ".join(c.areas) + (" +ceasefire line" if c.beneficiary_side_of_line else "")
+                ),
+                "named_adversary": lambda c: ", ".join(c.adversaries),
+                "specific_conflict": lambda c: c.conflict,
+                "number_of_adversaries": lambda c: f">= {c.min_adversaries}",
+                "intensity": lambda c: (
+                    c.min_scale
+                    + (", deliberate" if c.deliberate else "")
+                    + (", sustained" if c.sustained else "")
+                ),
+            }.get(c.type, lambda c: "")(c)
+            conds.append(f"{c.type}" + (f" ({detail})" if detail else ""))
+        req = ob.requires + (f" [deadline {ob.deadline_hours:g} h]" if ob.deadline_hours else "")
+        if ob.aid:
+            req += " Aid: " + "; ".join(
+                (a.description or "aid") + (f" = US${a.usd_bn:g}bn" if a.usd_bn is not None else "")
+                for a in ob.aid
+            )
+        t.add_row(
+            ob.id or str(k),
+            f"{', '.join(ob.guarantors)} -> {', '.join(ob.beneficiaries)}",
+            ob.atop_type.value,
+            f"{ob.response_strength} {RESPONSE_STRENGTH[ob.response_strength].split(' (')[0]}",
+            ", ".join(k.value for k in ob.kinds),
+            "; ".join(conds) or "none",
+            req,
+        )
+    console.print(t)
+    console.print("  [cyan]sources[/cyan]:", highlight=False)
+    for s in inst.sources:
+        console.print(f"    - {s}", highlight=False, soft_wrap=True)
+
+
+# -- check ------------------------------------------------------------------------------
+
+
+@app.command()
+@handle_errors
+def check(
+    event_file: Path | None = typer.Argument(None, metavar="[EVENT]", help="Event file (YAML or JSON)."),
+    instruments: str = typer.Option(
+        "all", "--instruments", "-i", help="Arrangement id, instrument ids joined by '+', or 'all'."
+    ),
+    attacker: str | None = ATTACKER,
+    target: str | None = TARGET,
+    kind: str | None = KIND,
+    date: str | None = DATE,
+    scale: str | None = SCALE,
+    area: list[str] | None = AREA,
+    inside_area: bool | None = INSIDE,
+    ceasefire_side: str | None = SIDE,
+    provoked: bool | None = PROVOKED,
+    ceasefire_in_force: bool | None = CEASEFIRE,
+    help_requested: bool | None = REQUESTED,
+    deliberate: bool | None = DELIBERATE,
+    sustained: bool | None = SUSTAINED,
+    co_attackers: list[str] | None = CO_ATTACKER,
+    conflict: str | None = CONFLICT,
+    assume_in_force: bool = typer.Option(False, "--assume-in-force", help="Treat drafts as in force."),
+    show_all: bool = typer.Option(False, "--all", help="Also list obligations that owe the target nothing."),
+    treaties: Path | None = TREATIES,
+    format: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Which obligations EVENT triggers, why (or why not), and what each requires.
+
+    Give the event as a file or with options (--attacker RUS --target UKR --date 2026-06-01 ...).
+    """
+    ev = _event_data(
+        event_file,
+        None,
+        attacker=attacker,
+        target=target,
+        kind=kind,
+        date=date,
+        scale=scale,
+        area=area,
+        inside_area=inside_area,
+        ceasefire_side=ceasefire_side,
+        provoked=provoked,
+        ceasefire_in_force=ceasefire_in_force,
+        help_requested=help_requested,
+        deliberate=deliberate,
+        sustained=sustained,
+        co_attackers=co_attackers,
+        conflict=conflict,
+    )
+    cat = _catalogue(treaties)
+    if instruments == "all":
+        insts = list(cat.instruments.values())
+        hypo = assume_in_force
+    else:
+        arr, insts = resolve_arrangement(instruments, cat)
+        hypo = assume_in_force or (instruments.lower() in cat.arrangements and arr.assume_in_force)
+    results = check_event(ev, insts, assume_in_force=hypo)
+    if not show_all:
+        results = [r for r in results if r.beneficiary == ev.target]
+    if format is OutputFormat.json:
+        print_json({"event": ev.model_dump(mode="json"), "results": [r.to_dict() for r in results]})
+        return
+    rows = [
+        {
+            "instrument": r.instrument,
+            "obligation": r.obligation,
+            "guarantor": r.guarantor,
+            "beneficiary": r.beneficiary,
+            "type": r.atop_type,
+            "strength": r.response_strength,
+            "status": r.status,
+            "reason": r.reason,
+            "requires": r.requires if r.status == "triggered" else "",
+        }
+        for r in results
+    ]
+    if format is OutputFormat.csv:
+        _write_csv(rows)
+        return
+    console.print(
+        f"[bold]Event[/bold]: {ev.attacker} -> {ev.target}, {ev.kind.value}, {ev.scale}, {ev.date}"
+        f"{' (ceasefire in force)' if ev.ceasefire_in_force else ''}",
+        highlight=False,
+    )
+    t = Table()
+    for col in ("instrument", "obligation", "guarantor", "status", "reason", "requires"):
+        t.add_column(col, overflow="fold")
+    styles = {"triggered": "green", "breached": "red", "undetermined": "yellow", "not_triggered": "dim"}
+    for r, row in zip(results, rows, strict=True):
+        req = row["requires"]
+        if r.status == "triggered" and r.deadline_hours:
+            req = f"within {r.deadline_hours:g} h: {req}"
+        t.add_row(
+            r.instrument,
+            r.obligation,
+            r.guarantor,
+            f"[{styles[r.status]}]{r.status}[/]",
+            r.reason + (f" (exit effective {r.exit_pending})" if r.exit_pending else ""),
+            req,
+        )
+    console.print(t)
+    counts = {s: sum(1 for r in results if r.status == s) for s in styles}
+    console.print(", ".join(f"{n} {s}" for s, n in counts.items() if n), highlight=False)
+
+
+# -- assess -----------------------------------------------------------------------------
+
+
+@app.command()
+@handle_errors
+def assess(
+    arrangement: str = typer.Argument(
+        "nato-membership", help="Arrangement id or instrument ids joined by '+' (see `guarantees list`)."
+    ),
+    event_file: Path | None = EVENT_FILE,
+    attacker: str | None = ATTACKER,
+    target: str | None = TARGET,
+    kind: str | None = KIND,
+    date: str | None = DATE,
+    scale: str | None = SCALE,
+    ceasefire_side: str | None = SIDE,
+    ceasefire_in_force: bool | None = CEASEFIRE,
+    era: str | None = ERA,
+    salience: list[str] | None = SALIENCE,
+    troops: list[str] | None = TROOPS,
+    capability_change: list[str] | None = CAPCH,
+    institution_change: list[str] | None = INSTCH,
+    bindingness: list[str] | None = BINDING,
+    logit_terms: str | None = TERMS,
+    no_logit: bool = NOLOGIT,
+    measure: str | None = MEASURE,
+    draws: int = DRAWS,
+    seed: int = SEED,
+    rho: float = RHO,
+    model: bool = typer.Option(
+        False, "--model", help="Also print the fitted Leeds & Anac logit and its LOO Brier."
+    ),
+    treaties: Path | None = TREATIES,
+    format: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Credibility of each triggered obligation (factor by factor) and the simulated response.
+
+    The default event is a renewed Russian attack on Ukraine across a ceasefire line.
+    """
+    ev = _event_data(
+        event_file,
+        renewed_russian_attack().model_dump(mode="json"),
+        attacker=attacker,
+        target=target,
+        kind=kind,
+        date=date,
+        scale=scale,
+        area=None,
+        inside_area=None,
+        ceasefire_side=ceasefire_side,
+        ceasefire_in_force=ceasefire_in_force,
+    )
+    s = _settings(
+        era,
+        salience,
+        troops,
+        capability_change,
+        institution_change,
+        bindingness,
+        logit_terms,
+        no_logit,
+        measure,
+    )
+    a = assess_guarantees(
+        arrangement, ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=_catalogue(treaties)
+    )
+    report = model_report() if model else None
+    if format is OutputFormat.json:
+        out = a.to_dict()
+        if report:
+            out["model"] = {"fit": report.fit, "loo_brier": report.brier}
+        print_json(out)
+        return
+    if format is OutputFormat.csv:
+        _write_csv(
+            [
+                {
+                    "instrument": c.instrument,
+                    "obligation": c.obligation,
+                    "guarantor": c.guarantor,
+                    "base_rate": c.base.rate,
+                    **{f.name: f.log_odds if f.applied else "" for f in c.factors},
+                    "probability": c.probability,
+                }
+                for c in a.credibility
+            ]
+        )
+        return
+    _print_assessment(a)
+    if report:
+        _print_model(report)
+
+
+def _print_assessment(a: Assessment) -> None:
+    ev, d = a.event, a.deterrence
+    console.print(
+        f"[bold]{a.arrangement.name}[/bold] - {ev.attacker} attacks {ev.target} ({ev.kind.value}, {ev.date})",
+        highlight=False,
+    )
+    if not a.credibility:
+        console.print("No obligation triggers for this event; run `negotia guarantees check` to see why.")
+    # One factor table per distinct guarantor (the strongest obligation each); the rest summarised.
+    shown = {g.guarantor: (g.instrument, g.obligation) for g in d.guarantors}
+    creds = [c for c in a.credibility if shown.get(c.guarantor) == (c.instrument, c.obligation)]
+    if creds:
+        names = [f.name for f in creds[0].factors]
+        t = Table(
+            title="Credibility: contributions to the log-odds of honouring "
+            "(Δp = change if the factor alone were removed)"
+        )
+        t.add_column("guarantor")
+        t.add_column("obligation", overflow="fold")
+        t.add_column("base rate")
+        for n in names:
+            t.add_column(n.replace("logit:", "LA05 "), justify="right")
+        t.add_column("p(honour)", justify="right")
+        for c in creds[:12]:
+            cells = []
+            for f in c.factors:
+                cells.append(f"{f.log_odds:+.2f}" + (f"\nΔp {f.delta_p:+.2f}" if f.applied else " (off)"))
+            t.add_row(
+                c.guarantor,
+                f"{c.instrument}:{c.obligation}",
+                f"{c.base.rate:.3f}",
+                *cells,
+                f"{c.probability:.3f}",
+            )
+        console.print(t)
+        if len(creds) > 12:
+            console.print(f"... and {len(creds) - 12} more guarantors (use --format json for all).")
+        console.print(f"Base rate: {creds[0].base.label} ({creds[0].base.source}).", highlight=False)
+    t = Table(
+        title=f"Response if honoured ({d.measure}; attacker {d.attacker}: "
+        f"{fmt_num(d.attacker_capability, 1)})"
+    )
+    for col in ("guarantor", "strength", "p(honour)", "brings", "basis"):
+        t.add_column(col, overflow="fold")
+    for g in d.guarantors[:15]:
+        t.add_row(
+            g.guarantor, str(g.response_strength), f"{g.probability:.3f}", fmt_num(g.contribution, 1), g.basis
+        )
+    console.print(t)
+    if len(d.guarantors) > 15:
+        console.print(f"... and {len(d.guarantors) - 15} more guarantors.")
+    console.print(
+        f"Monte Carlo ({d.n_draws} draws, seed {d.seed}, rho {d.rho:g}): "
+        f"expected response {fmt_num(d.expected_response, 1)} "
+        f"(5-50-95%: {fmt_num(d.quantiles['p05'], 1)} / {fmt_num(d.quantiles['p50'], 1)} / "
+        f"{fmt_num(d.quantiles['p95'], 1)}), "
+        f"max {fmt_num(d.max_response, 1)}; P(response > attacker) = {_pct(d.p_outweighs)}; "
+        f"with the target's own forces {_pct(d.p_outweighs_with_target)}; "
+        f"P(any guarantor honours) = {_pct(d.p_any_honours)}; "
+        f"expected response strength {d.expected_strength:.2f} (0-5).",
+        highlight=False,
+    )
+    for n in d.notes:
+        console.print(f"note: {n}", highlight=False)
+
+
+def _print_model(report: Any) -> None:
+    t = Table(title="Leeds & Anac (2005) Table 4 logit, fitted on the 137 cases (honor3)")
+    t.add_column("term")
+    t.add_column("coef", justify="right")
+    t.add_column("se", justify="right")
+    for name in report.fit["terms"]:
+        t.add_row(name, f"{report.fit['coef'][name]:.4f}", f"{report.fit['se'][name]:.4f}")
+    console.print(t)
+    b = report.brier
+    console.print(
+        f"Leave-one-out Brier score on the {int(b['n'])} cases: logit {b['brier_logit']:.4f}, "
+        f"base rate {b['brier_base_rate']:.4f}. This is fit within 1816-1944 only, not calibration "
+        "for a guarantee given today.",
+        highlight=False,
+    )
+
+
+# -- compare ----------------------------------------------------------------------------
+
+
+@app.command()
+@handle_errors
+def compare(
+    arrangements: list[str] | None = typer.Argument(
+        None, help=f"Arrangements to compare (default: {' '.join(UKRAINE_ARRANGEMENTS)})."
+    ),
+    event_file: Path | None = EVENT_FILE,
+    attacker: str | None = ATTACKER,
+    target: str | None = TARGET,
+    date: str | None = DATE,
+    ceasefire_side: str | None = SIDE,
+    ceasefire_in_force: bool | None = CEASEFIRE,
+    era: str | None = ERA,
+    salience: list[str] | None = SALIENCE,
+    troops: list[str] | None = TROOPS,
+    capability_change: list[str] | None = CAPCH,
+    institution_change: list[str] | None = INSTCH,
+    bindingness: list[str] | None = BINDING,
+    logit_terms: str | None = TERMS,
+    no_logit: bool = NOLOGIT,
+    measure: str | None = MEASURE,
+    draws: int = DRAWS,
+    seed: int = SEED,
+    rho: float = RHO,
+    treaties: Path | None = TREATIES,
+    format: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Put arrangements side by side against one attack (default: a renewed Russian attack on Ukraine)."""
+    ev = _event_data(
+        event_file,
+        renewed_russian_attack().model_dump(mode="json"),
+        attacker=attacker,
+        target=target,
+        date=date,
+        area=None,
+        inside_area=None,
+        ceasefire_side=ceasefire_side,
+        ceasefire_in_force=ceasefire_in_force,
+    )
+    s = _settings(
+        era,
+        salience,
+        troops,
+        capability_change,
+        institution_change,
+        bindingness,
+        logit_terms,
+        no_logit,
+        measure,
+    )
+    cat = _catalogue(treaties)
+    comp = compare_arrangements(
+        list(arrangements or UKRAINE_ARRANGEMENTS), ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=cat
+    )
+    rows = [summary(a) for a in comp.assessments]
+    if format is OutputFormat.json:
+        print_json(comp.to_dict())
+        return
+    if format is OutputFormat.csv:
+        _write_csv(rows)
+        return
+    d0 = comp.assessments[0].deterrence
+    console.print(
+        f"[bold]{ev.description or 'Event'}[/bold]: {ev.attacker} -> {ev.target}, {ev.date}; "
+        f"capability = {d0.measure}; {d0.n_draws} draws, seed {d0.seed}, rho {d0.rho:g}",
+        highlight=False,
+    )
+    t = Table()
+    for col, just in (
+        ("rank", "right"),
+        ("arrangement", "left"),
+        ("triggered", "right"),
+        ("guarantors (defence)", "right"),
+        ("max response", "right"),
+        ("expected", "right"),
+        ("5-50-95%", "right"),
+        ("P(> attacker)", "right"),
+        ("+ own forces", "right"),
+        ("P(any honours)", "right"),
+        ("E[strength]", "right"),
+    ):
+        t.add_column(col, justify=just)  # type: ignore[arg-type]
+    for r in rows:
+        t.add_row(
+            str(comp.ranking.index(r["id"]) + 1),
+            r["id"],
+            str(r["triggered"]),
+            f"{r['guarantors']} ({r['defence_guarantors']})",
+            fmt_num(r["max_response"], 1),
+            fmt_num(r["expected_response"], 1),
+            f"{fmt_num(r['p05'], 0)} / {fmt_num(r['p50'], 0)} / {fmt_num(r['p95'], 0)}",
+            _pct(r["p_outweighs"]),
+            _pct(r["p_outweighs_with_target"]),
+            _pct(r["p_any_honours"]),
+            f"{r['expected_strength']:.2f}",
+        )
+    console.print(t)
+    console.print(
+        f"Attacker capability: {fmt_num(d0.attacker_capability, 1)}; "
+        f"target's own: {fmt_num(d0.target_capability, 1)}."
+    )
+    for line in comp.explanations:
+        console.print(f"- {line}", highlight=False)
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``guarantees`` command group to the root app."""
+    root.add_typer(app, name="guarantees")

@@ -1,0 +1,51 @@
+"""Security guarantees: obligations as data, triggers, credibility, deterrence.
+
+- :mod:`.schema` — instruments, directed obligations, conditions, events, arrangements;
+- :mod:`.catalogue` — the bundled catalogue of real instruments and file loading;
+- :mod:`.triggers` — which obligations an event triggers, and why;
+- :mod:`.credibility` — the honouring probability with every factor visible;
+- :mod:`.deterrence` — Monte Carlo of the capability that would respond;
+- :mod:`.compare` — assessing and comparing arrangements;
+- :mod:`.link` — the scenario's guarantees and the guarantee issue's anchors.
+"""
+
+from negotia.guarantees.catalogue import catalogue, get_instrument, load_event_file, load_guarantees_file
+from negotia.guarantees.compare import (
+    Assessment,
+    Comparison,
+    assess_guarantees,
+    compare_arrangements,
+    renewed_russian_attack,
+    resolve_arrangement,
+)
+from negotia.guarantees.credibility import CredibilitySettings, assess_obligation, leeds_anac_fit, loo_brier
+from negotia.guarantees.deterrence import simulate_response
+from negotia.guarantees.link import anchor_arrangements, arrangement_for_value, scenario_instruments
+from negotia.guarantees.schema import Arrangement, Event, Instrument, Obligation
+from negotia.guarantees.triggers import check_event
+
+__all__ = [
+    "Arrangement",
+    "Assessment",
+    "Comparison",
+    "CredibilitySettings",
+    "Event",
+    "Instrument",
+    "Obligation",
+    "anchor_arrangements",
+    "arrangement_for_value",
+    "assess_guarantees",
+    "assess_obligation",
+    "catalogue",
+    "check_event",
+    "compare_arrangements",
+    "get_instrument",
+    "leeds_anac_fit",
+    "load_event_file",
+    "load_guarantees_file",
+    "loo_brier",
+    "renewed_russian_attack",
+    "resolve_arrangement",
+    "scenario_instruments",
+    "simulate_response",
+]

@@ -1,0 +1,268 @@
+"""The catalogue of real instruments shipped with negotia, and loading guarantee files.
+
+The catalogue (``data/catalogue.yaml``) holds the instruments and the arrangements
+(sets of instruments) that the Ukraine case compares.  User files in the same schema —
+one instrument, a list of them, or a mapping with ``instruments`` and ``arrangements`` —
+load with :func:`load_guarantees_file`; every problem is reported with its line and
+field path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from negotia.errors import InputError, Problem, UnknownNameError
+from negotia.guarantees.schema import Arrangement, Event, Instrument
+
+Loc = tuple[str | int, ...]
+LineOf = Callable[[Loc], int | None]
+
+
+def _path(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
+def _where(loc: Loc, line_of: LineOf | None) -> str:
+    path = _path(loc)
+    line = None
+    if line_of is not None:
+        for k in range(len(loc), -1, -1):
+            line = line_of(loc[:k])
+            if line is not None:
+                break
+    if line is None:
+        return path
+    return f"line {line}, {path}" if path else f"line {line}"
+
+
+def pydantic_problems(err: ValidationError, prefix: Loc = (), line_of: LineOf | None = None) -> list[Problem]:
+    """Turn a pydantic error into :class:`Problem` s naming the field (and line)."""
+    out = []
+    for e in err.errors(include_url=False):
+        # Drop pydantic's union/discriminator tags so the path is the user's field path.
+        loc = prefix + tuple(
+            x
+            for x in e["loc"]
+            if x not in ("function-after", "function-before")
+            and not (isinstance(x, str) and x.endswith("Condition"))
+            and x not in _CONDITION_TAGS
+        )
+        msg = e["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; see docs/guarantees.md)"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        elif e["type"] == "union_tag_invalid":
+            msg = f"unknown condition type; use one of: {', '.join(_CONDITION_TAGS)}"
+        elif e["type"] == "union_tag_not_found":
+            msg = f"a condition needs a 'type' ({', '.join(_CONDITION_TAGS)})"
+        elif "input" in e and not isinstance(e["input"], dict | list):
+            msg = f"{msg} (got {e['input']!r})"
+        out.append(Problem(_where(loc, line_of), msg))
+    return out
+
+
+_CONDITION_TAGS = (
+    "location",
+    "named_adversary",
+    "specific_conflict",
+    "number_of_adversaries",
+    "non_provocation",
+    "on_request",
+    "ceasefire_in_force",
+    "intensity",
+)
+
+
+def validate_model(
+    model: type[BaseModel], data: Any, source: str, loc: Loc = (), line_of: LineOf | None = None
+) -> Any:
+    """``model.model_validate(data)`` or :class:`InputError` naming every bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise InputError(source, pydantic_problems(e, loc, line_of)) from None
+
+
+def _read(path: Path) -> tuple[Any, LineOf | None]:
+    from negotia.scenario.yamljson import parse_yaml, read_text
+
+    text = read_text(path)
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(
+                str(path), Problem(f"line {e.lineno}, column {e.colno}", f"malformed JSON: {e.msg}")
+            ) from None
+        _, lines = parse_yaml(text, str(path))
+        return data, lines.get
+    data, lines = parse_yaml(text, str(path))
+    return data, lines.get
+
+
+@dataclass
+class Catalogue:
+    """Instruments and arrangements by id."""
+
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+    arrangements: dict[str, Arrangement] = field(default_factory=dict)
+
+    def instrument(self, ident: str) -> Instrument:
+        """The instrument ``ident`` (also accepts ``_`` for ``-``)."""
+        key = ident.strip().lower().replace("_", "-")
+        if key in self.instruments:
+            return self.instruments[key]
+        close = difflib.get_close_matches(key, list(self.instruments), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownNameError(
+            f"no instrument {ident!r} in the catalogue{hint} (see `negotia guarantees list`)"
+        )
+
+    def arrangement(self, ident: str) -> Arrangement:
+        key = ident.strip().lower().replace("_", "-")
+        if key in self.arrangements:
+            return self.arrangements[key]
+        raise UnknownNameError(
+            f"no arrangement {ident!r}; known: {', '.join(self.arrangements)} "
+            "(or give instrument ids joined with '+')"
+        )
+
+    def merged(self, other: Catalogue) -> Catalogue:
+        return Catalogue(
+            {**self.instruments, **other.instruments}, {**self.arrangements, **other.arrangements}
+        )
+
+
+def catalogue_from_data(data: Any, source: str, line_of: LineOf | None = None) -> Catalogue:
+    """Validate instruments and arrangements, collecting every problem (with its line)."""
+    problems: list[Problem] = []
+    if isinstance(data, list):
+        data = {"instruments": data}
+    elif isinstance(data, Mapping) and "instruments" not in data and "arrangements" not in data:
+        data = {"instruments": [data]}
+        line_of = _shifted(line_of, ("instruments", 0))
+    if not isinstance(data, Mapping):
+        raise InputError(source, "a guarantees file holds an instrument, a list of them, or 'instruments:'")
+    extra = set(data) - {"instruments", "arrangements"}
+    for key in sorted(extra):
+        problems.append(
+            Problem(_where((key,), line_of), "unknown field (expected instruments, arrangements)")
+        )
+    cat = Catalogue()
+    for what, model, store in (
+        ("instruments", Instrument, cat.instruments),
+        ("arrangements", Arrangement, cat.arrangements),
+    ):
+        items = data.get(what) or []
+        if not isinstance(items, list):
+            problems.append(Problem(_where((what,), line_of), "must be a list"))
+            continue
+        for k, item in enumerate(items):
+            try:
+                obj = model.model_validate(item)
+            except ValidationError as e:
+                problems.extend(pydantic_problems(e, (what, k), line_of))
+                continue
+            if obj.id in store:
+                problems.append(Problem(_where((what, k, "id"), line_of), f"duplicate id {obj.id!r}"))
+            store[obj.id] = obj
+    for k, arr in enumerate(cat.arrangements.values()):
+        for j, ref in enumerate(arr.instruments):
+            if ref not in cat.instruments and ref not in _bundled_ids():
+                problems.append(
+                    Problem(
+                        _where(("arrangements", k, "instruments", j), line_of), f"unknown instrument {ref!r}"
+                    )
+                )
+    if problems:
+        raise InputError(source, problems)
+    return cat
+
+
+def _shifted(line_of: LineOf | None, prefix: Loc) -> LineOf | None:
+    if line_of is None:
+        return None
+    n = len(prefix)
+
+    def f(loc: Loc) -> int | None:
+        return line_of(loc[n:]) if loc[:n] == prefix else line_of(loc)
+
+    return f
+
+
+def _bundled_ids() -> set[str]:
+    return set(catalogue().instruments) if _CATALOGUE_LOADED else set()
+
+
+_CATALOGUE_LOADED = False
+
+
+def _data_text(name: str) -> str:
+    return (resources.files("negotia.guarantees") / "data" / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def catalogue() -> Catalogue:
+    """The bundled catalogue (instruments and arrangements)."""
+    global _CATALOGUE_LOADED
+    from negotia.scenario.yamljson import parse_yaml
+
+    data, lines = parse_yaml(_data_text("catalogue.yaml"), "negotia/guarantees/data/catalogue.yaml")
+    cat = catalogue_from_data(data, "negotia/guarantees/data/catalogue.yaml", lines.get)
+    _CATALOGUE_LOADED = True
+    return cat
+
+
+def get_instrument(ident: str) -> Instrument:
+    """A catalogue instrument by id (:class:`UnknownNameError` naming close ids otherwise)."""
+    return catalogue().instrument(ident)
+
+
+def load_guarantees_file(path: str | Path) -> Catalogue:
+    """Load instruments (and arrangements) from a YAML or JSON file in negotia's schema."""
+    p = Path(path)
+    data, line_of = _read(p)
+    return catalogue_from_data(data, str(p), line_of)
+
+
+def load_event_file(path: str | Path) -> Event:
+    """Load an :class:`Event` from YAML or JSON; errors name the field and line."""
+    p = Path(path)
+    data, line_of = _read(p)
+    if not isinstance(data, Mapping):
+        raise InputError(str(p), "an event file holds a mapping (attacker, target, kind, date, ...)")
+    return validate_model(Event, data, str(p), (), line_of)
+
+
+@functools.cache
+def regions() -> dict[str, tuple[str, ...]]:
+    """Region tags of each territory code (``UKR -> (europe,)``)."""
+    import yaml
+
+    raw = yaml.safe_load(_data_text("regions.yaml"))["regions"]
+    return {k: tuple(v) for k, v in raw.items()}
+
+
+def tags_of(codes: list[str]) -> set[str]:
+    """Location tags with the regions they lie in."""
+    out: set[str] = set()
+    reg = regions()
+    for c in codes:
+        out.add(c)
+        out.update(reg.get(c, ()))
+    return out

@@ -1,0 +1,193 @@
+"""The link between a negotiation scenario and the guarantee catalogue.
+
+A scenario's ``guarantees`` list holds entries of three kinds:
+
+- ``{ref: nato-art5}`` — a catalogue instrument, optionally with ``join: [UKR]`` (extra
+  parties), ``bindingness: ratified_treaty`` (an assumed legal form) and ``notices``;
+- ``{arrangement: bilateral-2024}`` — every instrument of a catalogue arrangement;
+- an inline instrument in negotia's guarantee schema.
+
+:func:`scenario_instruments` validates them (errors name ``guarantees[k].field``).
+The security-guarantee *issue* of a scenario has anchors such as 20 "Budapest-style
+assurances" or 100 "NATO membership"; :func:`anchor_arrangements` maps each anchor to a
+catalogue arrangement, so a forecast on that issue can be read as "which arrangement"
+(:func:`arrangement_for_value`).  A scenario may fix the mapping in
+``metadata.guarantee_arrangements`` (anchor value -> arrangement id); otherwise it is
+read from the anchor labels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from negotia.errors import InputError, Problem
+from negotia.guarantees.catalogue import Catalogue, catalogue, pydantic_problems
+from negotia.guarantees.schema import Bindingness, Instrument
+
+#: Words in an anchor label -> catalogue arrangement (checked in this order).
+_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("nato membership", "article 5)", "(article 5"), "nato-membership"),
+    (("article-5-like", "article 5-like", "article-5 like", "art. 5-like"), "art5-like-binding"),
+    (("2024",), "bilateral-2024"),
+    (("budapest",), "budapest"),
+    (("no guarantee", "none"), "none"),
+)
+
+
+class InstrumentRef(BaseModel):
+    """A scenario's reference to a catalogue instrument."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ref: str = Field(min_length=1)
+    join: list[str] = Field(default_factory=list)
+    bindingness: Bindingness | None = None
+    notices: dict[str, Any] = Field(default_factory=dict)
+    note: str | None = None
+
+
+class ArrangementRef(BaseModel):
+    """A scenario's reference to a catalogue arrangement."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    arrangement: str = Field(min_length=1)
+    note: str | None = None
+
+
+def scenario_instruments(
+    scenario: Any, source: str = "<scenario>", cat: Catalogue | None = None
+) -> list[Instrument]:
+    """Validate a scenario's ``guarantees`` entries into instruments.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`negotia.scenario.schema.Scenario` (or anything with ``guarantees``), or
+        the list itself.
+    source
+        Name for error messages.
+    """
+    from negotia.guarantees.compare import resolve_arrangement
+
+    cat = cat or catalogue()
+    entries = scenario if isinstance(scenario, list) else getattr(scenario, "guarantees", [])
+    out: dict[str, Instrument] = {}
+    problems: list[Problem] = []
+    for k, entry in enumerate(entries):
+        where = ("guarantees", k)
+        if isinstance(entry, Instrument):
+            out[entry.id] = entry
+            continue
+        if not isinstance(entry, dict):
+            problems.append(
+                Problem(
+                    f"guarantees[{k}]", "must be a mapping ({ref: id}, {arrangement: id} or an instrument)"
+                )
+            )
+            continue
+        try:
+            if "ref" in entry:
+                r = InstrumentRef.model_validate(entry)
+                if r.ref.replace("_", "-") not in cat.instruments:
+                    problems.append(Problem(f"guarantees[{k}].ref", f"unknown instrument {r.ref!r}"))
+                    continue
+                inst = cat.instrument(r.ref)
+                if r.join:
+                    inst = inst.with_parties(r.join)
+                upd: dict[str, Any] = {}
+                if r.bindingness is not None:
+                    upd = {
+                        "bindingness": r.bindingness,
+                        "ratified": r.bindingness is Bindingness.ratified_treaty,
+                    }
+                if r.notices:
+                    upd["notices"] = {**inst.notices, **r.notices}
+                if upd:
+                    inst = Instrument.model_validate({**inst.model_dump(), **upd})
+                out[inst.id] = inst
+            elif "arrangement" in entry:
+                a = ArrangementRef.model_validate(entry)
+                if a.arrangement.replace("_", "-") not in cat.arrangements:
+                    problems.append(
+                        Problem(
+                            f"guarantees[{k}].arrangement",
+                            f"unknown arrangement {a.arrangement!r}; known: {', '.join(cat.arrangements)}",
+                        )
+                    )
+                    continue
+                for inst in resolve_arrangement(a.arrangement, cat)[1]:
+                    out[inst.id] = inst
+            else:
+                inst = Instrument.model_validate(entry)
+                out[inst.id] = inst
+        except ValidationError as e:
+            problems.extend(pydantic_problems(e, where))
+    if problems:
+        raise InputError(source, problems)
+    return list(out.values())
+
+
+@dataclass(frozen=True)
+class AnchorArrangement:
+    """One anchor of the guarantee issue and the arrangement it stands for."""
+
+    value: float
+    label: str
+    arrangement: str | None
+
+
+def _guarantee_issue(scenario: Any, issue_id: str | None) -> Any:
+    issues = list(getattr(scenario, "issues", []))
+    if issue_id is not None:
+        for i in issues:
+            if i.id == issue_id:
+                return i
+        raise InputError("<scenario>", Problem("issues", f"no issue {issue_id!r}"))
+    for i in issues:
+        if i.id == "guarantees":
+            return i
+    for i in issues:
+        if "guarantee" in (i.name or "").lower():
+            return i
+    raise InputError("<scenario>", Problem("issues", "no security-guarantee issue (id 'guarantees')"))
+
+
+def anchor_arrangements(scenario: Any, issue_id: str | None = None) -> list[AnchorArrangement]:
+    """Each anchor of the guarantee issue with its catalogue arrangement (None if no match)."""
+    issue = _guarantee_issue(scenario, issue_id)
+    fixed = (getattr(scenario, "metadata", {}) or {}).get("guarantee_arrangements", {}) or {}
+    fixed = {float(k): str(v) for k, v in fixed.items()}
+    cat = catalogue()
+    out = []
+    for value, label in sorted(issue.anchors.items()):
+        arr = fixed.get(float(value))
+        if arr is None:
+            low = label.lower()
+            arr = next((a for words, a in _KEYWORDS if any(w in low for w in words)), None)
+        if arr is not None and arr not in cat.arrangements:
+            raise InputError(
+                "<scenario>",
+                Problem(f"metadata.guarantee_arrangements.{value:g}", f"unknown arrangement {arr!r}"),
+            )
+        out.append(AnchorArrangement(float(value), label, arr))
+    return out
+
+
+def arrangement_for_value(scenario: Any, value: float, issue_id: str | None = None) -> AnchorArrangement:
+    """The anchor (and arrangement) nearest to ``value`` on the guarantee issue.
+
+    Ties go to the lower anchor (the weaker promise).
+    """
+    if not math.isfinite(value):
+        raise InputError("<forecast>", Problem("value", f"not a finite number: {value}"))
+    anchors = anchor_arrangements(scenario, issue_id)
+    if not anchors:
+        raise InputError(
+            "<scenario>", Problem("issues.guarantees.anchors", "the guarantee issue has no anchors")
+        )
+    return min(anchors, key=lambda a: (abs(a.value - value), a.value))
