@@ -105,7 +105,7 @@ def cross_validate(
     repeats: int = 5,
     seed: int = 0,
     inner_folds: int = 5,
-    inner_repeats: int = 1,
+    inner_repeats: int = 2,
     source: str = "table",
 ) -> CVResult:
     """Repeated cross-validation grouped by proposal (nested for learning models).
