@@ -265,7 +265,7 @@ def _round(
     n_runs, n_act = x.shape
     eye = np.eye(n_act, dtype=bool)
     pair = present[:, :, None] & present[:, None, :] & ~eye  # (N, A, A): distinct present actors
-    delta = np.abs(x[:, :, None] - x[:, None, :]) / rho[:, None, None]
+    delta = np.where(pair, np.abs(x[:, :, None] - x[:, None, :]) / rho[:, None, None], 0.0)
     mu_gap = (np.abs(x - mu[:, None]) / rho[:, None])[:, :, None]  # challenger on the row axis
 
     # --- security levels with r = 1 (sec. 5) -------------------------------------------
