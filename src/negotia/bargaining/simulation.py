@@ -1,0 +1,147 @@
+"""Run a negotiation between agents on a scenario (or a GENIUS domain).
+
+``simulate(scenario, protocol=..., strategy=..., seed=...)`` builds the parties'
+utilities and runs one of the protocols:
+
+=========  ===========================================================================
+protocol   what
+=========  ===========================================================================
+offers     stacked alternating offers, agreement by unanimity
+majority   the same, agreement by a (qualified) majority of votes plus any veto parties
+mediator   the mediator's single negotiating text
+=========  ===========================================================================
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from negotia.bargaining.mediator import run_mediator
+from negotia.bargaining.negotiation import NegotiationRun
+from negotia.bargaining.offers import run_offers
+from negotia.bargaining.space import Resolution
+from negotia.bargaining.strategies import parse_strategy
+from negotia.bargaining.utility import UtilityModel, utility_model
+from negotia.bargaining.zopa import zopa
+from negotia.errors import ParameterError
+
+PROTOCOLS = ("offers", "majority", "mediator")
+RED_LINES = ("keep", "relax", "ignore")
+
+
+def _model(
+    scenario: Any, parties: list[str] | None, resolution: Resolution, protocol: str
+) -> tuple[UtilityModel, Any]:
+    from negotia.bargaining import genius
+    from negotia.scenario.formats import load_scenario
+    from negotia.scenario.schema import Scenario
+
+    if not isinstance(scenario, Scenario):
+        path = os.fspath(scenario)
+        if genius.is_genius_file(path):
+            return genius.load_model(path, parties)[0], None
+        scenario = load_scenario(path)
+    if protocol == "majority" and not parties:
+        from negotia.scenario.arrays import ScenarioArrays
+
+        arr = ScenarioArrays.from_scenario(scenario)
+        parties = [a for k, a in enumerate(arr.actor_ids) if arr.present[0, k].any()]
+    return utility_model(scenario, parties, resolution), scenario
+
+
+def simulate(
+    scenario: Any,
+    *,
+    protocol: str = "offers",
+    strategy: str | list[str] = "boulware",
+    seed: int = 0,
+    steps: int = 100,
+    parties: list[str] | None = None,
+    resolution: Resolution = None,
+    quota: float = 0.5,
+    veto: list[str] | None = None,
+    weights: str = "equal",
+    red_lines: str = "keep",
+    start: str = "reference",
+) -> NegotiationRun:
+    """Simulate a negotiation.
+
+    Parameters
+    ----------
+    scenario
+        A scenario (object, file or bundled name) or a GENIUS / GeniusWeb domain file.
+    protocol
+        ``offers``, ``majority`` or ``mediator``.
+    strategy
+        One strategy for all parties, or one per party (a list, or comma-separated):
+        ``boulware``, ``linear``, ``conceder``, ``time:e=..``, ``aspiration``,
+        ``aspiration:rate=..``, ``tit-for-tat``.
+    seed, steps
+        Seed and step bound of the run.
+    parties
+        Negotiating parties; default: the required parties (``majority``: every actor
+        with a stance).
+    resolution
+        Options per issue (see :func:`negotia.bargaining.space.space_from_scenario`).
+    quota, veto, weights
+        ``majority`` only: share of votes needed (0.5 = more than half), parties that
+        must accept, and ``equal`` votes or ``capability`` (each actor's capability).
+    red_lines
+        ``keep`` (default), ``relax`` (drop the red lines that block the ZOPA, as
+        ``bargain`` does) or ``ignore`` (drop all).
+    start
+        ``mediator`` only: the first text (``reference``, ``worst``, ``random`` or an index).
+    """
+    if protocol not in PROTOCOLS:
+        raise ParameterError(f"unknown protocol {protocol!r}; protocols: {', '.join(PROTOCOLS)}")
+    if red_lines not in RED_LINES:
+        raise ParameterError(f"red_lines must be one of {', '.join(RED_LINES)}, got {red_lines!r}")
+    model, sc = _model(scenario, parties, resolution, protocol)
+    notes: list[str] = []
+    z = zopa(model)
+    if z.empty:
+        notes.extend(z.sentences())
+    if red_lines == "ignore" and model.red_lines:
+        model = model.without_red_lines()
+        notes.append("all red lines ignored")
+    elif red_lines == "relax" and z.empty:
+        blocking = tuple(dict.fromkeys(r for x in z.relaxations for r in x.red_lines))
+        if blocking:
+            model = model.with_red_lines(tuple(r for r in model.red_lines if r not in blocking))
+            notes.append("relaxed: " + "; ".join(r.describe() for r in blocking))
+    if protocol == "mediator":
+        return run_mediator(model, seed=seed, steps=steps, start=start, notes=tuple(notes))
+    specs = strategy if isinstance(strategy, list) else [s for s in strategy.split(",") if s.strip()]
+    if len(specs) == 1:
+        specs = specs * model.n_parties
+    if len(specs) != model.n_parties:
+        raise ParameterError(
+            f"{len(specs)} strategies for {model.n_parties} parties ({', '.join(model.parties)}): "
+            "give one for all or one per party"
+        )
+    strategies = [parse_strategy(s) for s in specs]
+    if protocol == "offers":
+        return run_offers(model, strategies, seed=seed, steps=steps, notes=tuple(notes))
+    if not 0 < quota <= 1:
+        raise ParameterError(f"quota must lie in (0, 1], got {quota}")
+    w = None
+    if weights == "capability":
+        if sc is None:
+            raise ParameterError("capability weights need a scenario (a GENIUS domain has none)")
+        w = np.array([sc.actor(p).capability or 0.0 for p in model.parties])
+    elif weights != "equal":
+        raise ParameterError(f"weights must be equal or capability, got {weights!r}")
+    return run_offers(
+        model,
+        strategies,
+        seed=seed,
+        steps=steps,
+        quota=quota,
+        weights=w,
+        veto=tuple(veto or ()),
+        protocol="majority",
+        notes=tuple(notes),
+    )
