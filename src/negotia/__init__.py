@@ -11,6 +11,7 @@ The public API (see the README for a tour)::
 __version__ = "0.1.0"
 
 from negotia.api import compare_models, forecast  # noqa: E402
+from negotia.bargaining import bargaining_space, simulate
 from negotia.errors import InputError, NegotiaError  # noqa: E402
 from negotia.guarantees import assess_guarantees, check_event, compare_arrangements
 from negotia.scenario.arrays import ScenarioArrays  # noqa: E402
@@ -24,10 +25,12 @@ __all__ = [
     "ScenarioArrays",
     "__version__",
     "assess_guarantees",
+    "bargaining_space",
     "check_event",
     "compare_arrangements",
     "compare_models",
     "forecast",
     "load_scenario",
     "save_scenario",
+    "simulate",
 ]

@@ -58,8 +58,8 @@ class PackageReport:
     labels: dict[str, str]
     utilities: dict[str, float]
     nash_product: float
-    concedes: dict[str, list[str]]
-    gains: dict[str, list[str]]
+    concedes: dict[str, list[str]]  # issues, largest concession first
+    gains: dict[str, list[str]]  # issues, largest gain first
     traded: list[str]
     crosses: list[str]
 
@@ -68,9 +68,9 @@ class PackageReport:
         return not self.crosses
 
     def trade(self) -> str:
-        """``"UKR concedes on nato, RUS concedes on guarantees"`` (or that nobody concedes)."""
+        """``"UKR concedes on nato; RUS concedes on guarantees"`` (largest concession first)."""
         parts = [f"{p} concedes on {', '.join(v)}" for p, v in self.concedes.items() if v]
-        return ", ".join(parts) if parts else "no party concedes against the reference"
+        return "; ".join(parts) if parts else "no party concedes against the reference"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -207,14 +207,14 @@ def package_report(model: UtilityModel, index: int, rank: int = 0) -> PackageRep
         concedes[party], gains[party] = [], []
         if model.reference is None:
             continue
-        for k, o in enumerate(space.issues):
-            ref = model.reference[p, k]
-            if not np.isfinite(ref):
-                continue
-            if contrib[p, k] < ref - CONCESSION_TOL:
-                concedes[party].append(o.id)
-            elif contrib[p, k] > ref + CONCESSION_TOL:
-                gains[party].append(o.id)
+        diff = contrib[p] - model.reference[p]
+        # Largest concession (gain) first.
+        for k in np.argsort(diff, kind="stable"):
+            if np.isfinite(diff[k]) and diff[k] < -CONCESSION_TOL:
+                concedes[party].append(space.issues[k].id)
+        for k in np.argsort(-diff, kind="stable"):
+            if np.isfinite(diff[k]) and diff[k] > CONCESSION_TOL:
+                gains[party].append(space.issues[k].id)
     traded = [
         o.id
         for o in space.issues

@@ -1,0 +1,290 @@
+"""Bargaining commands: ``bargain`` (the bargaining space) and ``simulate`` (agents negotiating)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from negotia.bargaining import genius
+from negotia.bargaining.negotiation import NegotiationRun
+from negotia.bargaining.report import BargainingResult, PackageReport, bargaining_space
+from negotia.bargaining.simulation import PROTOCOLS, RED_LINES, simulate
+from negotia.bargaining.space import Resolution
+from negotia.cli.common import FORMAT_OPTION, OutputFormat, console, handle_errors, print_json
+from negotia.errors import ParameterError
+
+
+def _split(text: str | None) -> list[str] | None:
+    if not text:
+        return None
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _resolution(text: str | None) -> Resolution:
+    """``"7"`` -> 7, ``"anchors"``, or ``"nato=anchors,territory=11"``."""
+    if text is None:
+        return None
+    text = text.strip()
+    if "=" not in text:
+        if text == "anchors":
+            return "anchors"
+        try:
+            return int(text)
+        except ValueError:
+            raise ParameterError(
+                f"--resolution must be a number, 'anchors' or issue=N,...; got {text!r}"
+            ) from None
+    out: dict[str, int | str] = {}
+    for part in text.split(","):
+        key, _, value = part.partition("=")
+        value = value.strip()
+        out[key.strip()] = value if value == "anchors" else _int(value, key)
+    return out
+
+
+def _int(value: str, key: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ParameterError(
+            f"--resolution {key}={value!r}: expected a number of points or 'anchors'"
+        ) from None
+
+
+def _short(p: PackageReport, ordered: dict[str, bool]) -> str:
+    return "\n".join(
+        f"{issue}: {p.values[issue]:g}" if ordered.get(issue, True) else f"{issue}: {p.labels[issue]}"
+        for issue in p.values
+    )
+
+
+def _render_bargain(r: BargainingResult) -> None:
+    console.print(
+        Panel(
+            "\n".join(r.summary()),
+            title=f"[bold]Bargaining space: {r.name}",
+            title_align="left",
+            border_style="red" if r.zopa.empty else "green",
+        )
+    )
+    t = Table(title="The space", title_justify="left", show_header=False)
+    t.add_column("what", style="bold")
+    t.add_column("value")
+    t.add_row("parties (consent required)", ", ".join(r.parties))
+    t.add_row(
+        "issues (options)", ", ".join(f"{i} ({n})" for i, n in zip(r.issue_ids, r.options, strict=True))
+    )
+    t.add_row("packages", str(r.n_packages))
+    t.add_row("within every red line", str(r.zopa.n_within_red_lines))
+    t.add_row(
+        "zone of possible agreement", str(r.zopa.size) + (" [red](empty)[/red]" if r.zopa.empty else "")
+    )
+    t.add_row(
+        "Pareto frontier"
+        + (" [yellow](ignoring " + ", ".join(r.ignored) + ")[/yellow]" if r.ignored else ""),
+        f"{r.pareto_size} packages",
+    )
+    t.add_row("reservation values", ", ".join(f"{p} {v:.3f}" for p, v in r.reservation.items()))
+    console.print(t)
+    ordered = {i: r.reference.get(i) is not None for i in r.issue_ids}
+    s = Table(title="Solutions", title_justify="left", show_lines=True)
+    s.add_column("solution", style="bold")
+    s.add_column("package")
+    for p in r.parties:
+        s.add_column(p, justify="right")
+    s.add_column("who concedes where")
+    for name, sol in (("Nash", r.nash), ("Kalai-Smorodinsky", r.kalai), ("utilitarian", r.utilitarian)):
+        if sol is None:
+            s.add_row(name, "—", *["—"] * len(r.parties), "no package")
+            continue
+        flag = "\n[red]⚠ crosses " + "; ".join(sol.crosses) + "[/red]" if sol.crosses else ""
+        s.add_row(
+            name,
+            _short(sol, ordered),
+            *[f"{sol.utilities[p]:.3f}" for p in r.parties],
+            sol.trade() + flag,
+        )
+    console.print(s)
+    top = Table(title=f"Top {len(r.top)} packages by Nash product", title_justify="left", show_lines=True)
+    top.add_column("#", justify="right")
+    top.add_column("package")
+    for p in r.parties:
+        top.add_column(p, justify="right")
+    top.add_column("Nash product", justify="right")
+    top.add_column("trade")
+    for p in r.top:
+        flag = "\n[red]⚠ crosses " + "; ".join(p.crosses) + "[/red]" if p.crosses else ""
+        top.add_row(
+            str(p.rank),
+            _short(p, ordered),
+            *[f"{p.utilities[q]:.3f}" for q in r.parties],
+            f"{p.nash_product:.4f}",
+            p.trade() + flag,
+        )
+    console.print(top)
+    if r.nash is not None:
+        labels = "\n".join(f"[bold]{k}[/bold]: {v}" for k, v in r.nash.labels.items())
+        console.print(Panel(labels, title="The Nash package in the issues' own words", title_align="left"))
+    for note in r.notes:
+        console.print(f"[yellow]note[/yellow]: {note}")
+
+
+def _render_run(run: NegotiationRun, trace: bool) -> None:
+    ok = run.agreement is not None
+    lines = [run.reason]
+    if run.utilities is not None:
+        lines.append(
+            ("agreement" if ok else "final text")
+            + ": "
+            + ", ".join(f"{p} {u:.3f}" for p, u in zip(run.parties, run.utilities, strict=True))
+        )
+    if run.frontier_gap is not None:
+        lines.append(
+            f"distance to the Pareto frontier: every party could still gain {run.frontier_gap:.4f} at once"
+            if run.frontier_gap > 1e-9
+            else "the result lies on the Pareto frontier (no package is better for every party)"
+        )
+    lines.extend(run.notes)
+    strategies = f" ({', '.join(run.strategies)})" if run.strategies else ""
+    console.print(
+        Panel(
+            "\n".join(lines),
+            title=f"[bold]{run.protocol}{strategies}, seed {run.seed}, {run.steps} of {run.max_steps} steps",
+            title_align="left",
+            border_style="green" if ok else "red",
+        )
+    )
+    if run.labels:
+        t = Table(title="Agreement" if ok else "Final text", title_justify="left")
+        t.add_column("issue", style="bold")
+        t.add_column("option")
+        for k, v in run.labels.items():
+            t.add_row(k, v)
+        console.print(t)
+    if trace:
+        h = Table(title="Offer history", title_justify="left")
+        h.add_column("step", justify="right")
+        h.add_column("by")
+        h.add_column("package", justify="right")
+        for p in run.parties:
+            h.add_column(p, justify="right")
+        h.add_column("accepted by")
+        for o in run.history:
+            h.add_row(
+                str(o.step),
+                o.proposer,
+                str(o.index),
+                *[f"{u:.3f}" for u in o.utilities],
+                ", ".join(o.accepted_by) + (" ✓" if o.agreed else ""),
+            )
+        console.print(h)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @handle_errors
+    def bargain(
+        scenario: str = typer.Argument(
+            ..., help="Scenario file or bundled name, or a GENIUS domain .xml (profiles beside it)."
+        ),
+        parties: str = typer.Option(
+            None,
+            "--parties",
+            help="Parties whose consent is required, e.g. UKR,RUS (default: the scenario's).",
+        ),
+        resolution: str = typer.Option(
+            None, "--resolution", help="Options per issue: a number of grid points, 'anchors', or issue=N,..."
+        ),
+        top: int = typer.Option(5, "--top", min=1, help="Number of top packages to show."),
+        format: OutputFormat = FORMAT_OPTION,
+        export_genius: Path = typer.Option(
+            None,
+            "--export-genius",
+            help="Also write the domain and profiles (GENIUS XML + GeniusWeb JSON) here.",
+        ),
+    ) -> None:
+        """Packages the required parties could accept, red lines that block a deal, Nash and Kalai packages."""
+        if format is OutputFormat.csv:
+            raise ParameterError("bargain writes table or json")
+        result = bargaining_space(scenario, _split(parties), resolution=_resolution(resolution), top=top)
+        if export_genius is not None:
+            _export(scenario, _split(parties), _resolution(resolution), export_genius)
+        if format is OutputFormat.json:
+            print_json(result.to_dict())
+            return
+        _render_bargain(result)
+        if export_genius is not None:
+            console.print(f"wrote the GENIUS domain and profiles to {export_genius}")
+
+    @app.command("simulate")
+    @handle_errors
+    def simulate_cmd(
+        scenario: str = typer.Argument(..., help="Scenario file or bundled name, or a GENIUS domain .xml."),
+        protocol: str = typer.Option("offers", "--protocol", help=f"One of {', '.join(PROTOCOLS)}."),
+        strategy: str = typer.Option(
+            "boulware",
+            "--strategy",
+            help="boulware, linear, conceder, time:e=X, aspiration[:rate=X], tit-for-tat; "
+            "one, or one per party (comma-separated).",
+        ),
+        seed: int = typer.Option(0, "--seed", help="Seed of the run."),
+        steps: int = typer.Option(100, "--steps", min=1, help="Maximum number of offers (or texts)."),
+        parties: str = typer.Option(None, "--parties", help="Negotiating parties, e.g. UKR,RUS."),
+        resolution: str = typer.Option(None, "--resolution", help="Options per issue (as for bargain)."),
+        quota: float = typer.Option(
+            0.5, "--quota", help="majority: share of votes needed (0.5 = over half)."
+        ),
+        veto: str = typer.Option(None, "--veto", help="majority: parties that must accept, e.g. UKR,RUS."),
+        weights: str = typer.Option("equal", "--weights", help="majority: equal or capability votes."),
+        red_lines: str = typer.Option(
+            "keep", "--red-lines", help=f"{', '.join(RED_LINES)}: relax drops the lines that block the ZOPA."
+        ),
+        start: str = typer.Option(
+            "reference", "--start", help="mediator: first text (reference, worst, random or an index)."
+        ),
+        trace: bool = typer.Option(False, "--trace", help="Print every offer."),
+        format: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        """Agents negotiate: alternating offers, a (qualified) majority, or a mediator's single text."""
+        if format is OutputFormat.csv:
+            raise ParameterError("simulate writes table or json")
+        run = simulate(
+            scenario,
+            protocol=protocol,
+            strategy=strategy,
+            seed=seed,
+            steps=steps,
+            parties=_split(parties),
+            resolution=_resolution(resolution),
+            quota=quota,
+            veto=_split(veto),
+            weights=weights,
+            red_lines=red_lines,
+            start=start,
+        )
+        if format is OutputFormat.json:
+            data = run.to_dict()
+            if not trace:
+                data["history"] = data["history"][-1:]
+            print_json(data)
+            return
+        _render_run(run, trace)
+
+
+def _export(scenario: str, parties: list[str] | None, resolution: Resolution, dest: Path) -> None:
+    from negotia.bargaining.utility import utility_model
+    from negotia.scenario.formats import load_scenario
+
+    if genius.is_genius_file(scenario):
+        model, _ = genius.load_model(scenario, parties)
+    else:
+        model = utility_model(load_scenario(scenario), parties, resolution)
+    domain, profiles = genius.profiles_from_model(model)
+    genius.write_genius_domain(domain, dest / f"{domain.name}_domain.xml")
+    genius.write_geniusweb_domain(domain, dest / f"{domain.name}_domain.json")
+    for p in profiles:
+        genius.write_genius_profile(domain, p, dest / f"{p.name}.xml")
+        genius.write_geniusweb_profile(domain, p, dest / f"{p.name}.json")
