@@ -519,6 +519,9 @@ def assess(
         _print_model(report)
 
 
+MAX_COLUMNS = 6
+
+
 def _print_assessment(a: Assessment) -> None:
     ev, d = a.event, a.deterrence
     console.print(
@@ -527,36 +530,40 @@ def _print_assessment(a: Assessment) -> None:
     )
     if not a.credibility:
         console.print("No obligation triggers for this event; run `negotia guarantees check` to see why.")
-    # One factor table per distinct guarantor (the strongest obligation each); the rest summarised.
-    shown = {g.guarantor: (g.instrument, g.obligation) for g in d.guarantors}
-    creds = [c for c in a.credibility if shown.get(c.guarantor) == (c.instrument, c.obligation)]
+    # Factors as rows, the weightiest guarantors as columns (each with its strongest obligation).
+    creds_by = {(c.guarantor, c.instrument, c.obligation): c for c in a.credibility}
+    creds = [creds_by[(g.guarantor, g.instrument, g.obligation)] for g in d.guarantors]
     if creds:
-        names = [f.name for f in creds[0].factors]
+        cols = creds[:MAX_COLUMNS]
         t = Table(
             title="Credibility: contributions to the log-odds of honouring "
-            "(Δp = change if the factor alone were removed)"
+            "(Δp = change in p if the factor alone were removed)"
         )
-        t.add_column("guarantor")
-        t.add_column("obligation", overflow="fold")
-        t.add_column("base rate")
-        for n in names:
-            t.add_column(n.replace("logit:", "LA05 "), justify="right")
-        t.add_column("p(honour)", justify="right")
-        for c in creds[:12]:
+        t.add_column("factor")
+        for c in cols:
+            t.add_column(f"{c.guarantor}\n{c.instrument}:{c.obligation}", justify="right", overflow="fold")
+        t.add_row("base rate (p)", *(f"{c.base.rate:.3f}" for c in cols))
+        for k, f0 in enumerate(cols[0].factors):
             cells = []
-            for f in c.factors:
-                cells.append(f"{f.log_odds:+.2f}" + (f"\nΔp {f.delta_p:+.2f}" if f.applied else " (off)"))
-            t.add_row(
-                c.guarantor,
-                f"{c.instrument}:{c.obligation}",
-                f"{c.base.rate:.3f}",
-                *cells,
-                f"{c.probability:.3f}",
-            )
+            for c in cols:
+                f = c.factors[k]
+                if f.applied:
+                    cells.append(f"{f.log_odds:+.2f} (Δp {f.delta_p:+.3f})")
+                else:
+                    cells.append(f"{f.log_odds:+.2f} off")
+            t.add_row(f0.name.replace("logit:", "Leeds & Anac "), *cells)
+        t.add_row("[bold]p(honour)[/bold]", *(f"[bold]{c.probability:.3f}[/bold]" for c in cols))
         console.print(t)
-        if len(creds) > 12:
-            console.print(f"... and {len(creds) - 12} more guarantors (use --format json for all).")
-        console.print(f"Base rate: {creds[0].base.label} ({creds[0].base.source}).", highlight=False)
+        if len(creds) > MAX_COLUMNS:
+            console.print(f"... and {len(creds) - MAX_COLUMNS} more guarantors (use --format json for all).")
+        bases = sorted({f"{c.base.label} ({c.base.source})" for c in creds})
+        console.print("Base rate: " + "; ".join(bases) + ".", highlight=False)
+        console.print(
+            "'off': shown, not applied (Leeds & Anac's institutionalisation and formality terms most likely "
+            "reflect selection; --logit-terms turns them on). Scenario-factor sizes are assumptions; "
+            "see docs/guarantees.md.",
+            highlight=False,
+        )
     t = Table(
         title=f"Response if honoured ({d.measure}; attacker {d.attacker}: "
         f"{fmt_num(d.attacker_capability, 1)})"

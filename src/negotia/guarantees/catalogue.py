@@ -52,13 +52,7 @@ def pydantic_problems(err: ValidationError, prefix: Loc = (), line_of: LineOf | 
     out = []
     for e in err.errors(include_url=False):
         # Drop pydantic's union/discriminator tags so the path is the user's field path.
-        loc = prefix + tuple(
-            x
-            for x in e["loc"]
-            if x not in ("function-after", "function-before")
-            and not (isinstance(x, str) and x.endswith("Condition"))
-            and x not in _CONDITION_TAGS
-        )
+        loc = prefix + _user_path(e["loc"])
         msg = e["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
@@ -74,6 +68,19 @@ def pydantic_problems(err: ValidationError, prefix: Loc = (), line_of: LineOf | 
             msg = f"{msg} (got {e['input']!r})"
         out.append(Problem(_where(loc, line_of), msg))
     return out
+
+
+def _user_path(raw: tuple[Any, ...]) -> Loc:
+    """Pydantic's error location without its internal tags (validator kinds, union tags)."""
+    out: list[Any] = []
+    for x in raw:
+        if x in ("function-after", "function-before"):
+            continue
+        # a discriminated union adds the tag right after the list index: conditions[0].location
+        if len(out) >= 2 and out[-2] == "conditions" and isinstance(out[-1], int) and x in _CONDITION_TAGS:
+            continue
+        out.append(x)
+    return tuple(out)
 
 
 _CONDITION_TAGS = (

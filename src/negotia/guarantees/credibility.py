@@ -111,7 +111,7 @@ def base_rate(atop_type: AtopType | str, era: Era = "post1945") -> BaseRate:
         row = find("all", era)
         label = f"all obligation types, {_era_label(era)} (no {t}-specific figure exists)"
     assert row is not None
-    src = data["sources"][row["source"]].split(" (", 1)[0].strip()
+    src = data["sources"][row["source"]]["short"]
     if "rate" in row:
         return BaseRate(float(row["rate"]), None, None, label, src)
     return BaseRate(row["honored"] / row["opportunities"], row["honored"], row["opportunities"], label, src)

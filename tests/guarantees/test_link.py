@@ -1,0 +1,87 @@
+"""The scenario link: guarantees entries and the guarantee issue's anchors."""
+
+from __future__ import annotations
+
+import pytest
+
+from negotia.errors import InputError
+from negotia.guarantees.link import anchor_arrangements, arrangement_for_value, scenario_instruments
+from negotia.scenario.schema import Issue
+
+
+class FakeScenario:
+    def __init__(self, anchors, metadata=None, guarantees=None):
+        self.issues = [Issue(id="guarantees", scale={"min": 0, "max": 100}, anchors=anchors)]
+        self.metadata = metadata or {}
+        self.guarantees = guarantees or []
+
+
+ANCHORS = {
+    0: "no guarantee",
+    20: "Budapest-style assurances",
+    40: "2024-style bilateral security agreements",
+    70: "legally binding bilateral Article-5-like guarantees",
+    100: "NATO membership (Article 5)",
+}
+
+
+def test_anchor_labels_map_to_arrangements():
+    got = {a.value: a.arrangement for a in anchor_arrangements(FakeScenario(ANCHORS))}
+    assert got == {
+        0: "none",
+        20: "budapest",
+        40: "bilateral-2024",
+        70: "art5-like-binding",
+        100: "nato-membership",
+    }
+
+
+def test_value_reads_as_nearest_anchor():
+    sc = FakeScenario(ANCHORS)
+    assert arrangement_for_value(sc, 62).arrangement == "art5-like-binding"
+    assert arrangement_for_value(sc, 30).arrangement == "budapest"  # tie goes to the weaker promise
+    assert arrangement_for_value(sc, 96).arrangement == "nato-membership"
+
+
+def test_metadata_mapping_overrides_labels():
+    sc = FakeScenario(ANCHORS, metadata={"guarantee_arrangements": {70: "draft-2025-european"}})
+    assert arrangement_for_value(sc, 70).arrangement == "draft-2025-european"
+    bad = FakeScenario(ANCHORS, metadata={"guarantee_arrangements": {70: "warsaw-pact"}})
+    with pytest.raises(InputError, match=r"guarantee_arrangements\.70"):
+        anchor_arrangements(bad)
+
+
+def test_scenario_entries_refs_arrangements_and_inline():
+    insts = scenario_instruments(
+        [
+            {"ref": "nato-art5", "join": ["UKR"]},
+            {"arrangement": "bilateral-2024"},
+            {"ref": "us_ukr_draft_2025", "bindingness": "ratified_treaty"},
+        ]
+    )
+    by_id = {i.id: i for i in insts}
+    assert "UKR" in by_id["nato-art5"].parties
+    assert "gbr-ukr-2024" in by_id and "jpn-ukr-2024" in by_id
+    assert by_id["us-ukr-draft-2025"].ratified
+
+
+def test_scenario_entry_errors_name_the_field():
+    with pytest.raises(InputError) as e:
+        scenario_instruments(
+            [{"ref": "nato-art6"}, {"arrangement": "x"}, {"ref": "nato-art5", "jion": ["UKR"]}, 3]
+        )
+    text = str(e.value)
+    assert "guarantees[0].ref: unknown instrument 'nato-art6'" in text
+    assert "guarantees[1].arrangement" in text
+    assert "guarantees[2].jion" in text
+    assert "guarantees[3]" in text
+
+
+def test_bundled_scenario_links():
+    from negotia.scenario.formats import load_scenario
+
+    sc = load_scenario("ukraine-2025")
+    mapped = {a.value: a.arrangement for a in anchor_arrangements(sc)}
+    assert mapped[100.0] == "nato-membership" and mapped[20.0] == "budapest"
+    insts = scenario_instruments(sc)  # validates whatever the bundled scenario carries
+    assert all(i.sources for i in insts)
