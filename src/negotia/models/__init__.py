@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 
 from negotia.errors import UnknownNameError
-from negotia.models import calibrated, compromise, eum, median, nash
+from negotia.models import calibrated, compromise, eum, exchange, median, nash
 from negotia.models.base import Forecast, ModelInfo, Param
 from negotia.scenario.arrays import ScenarioArrays
 
-_MODULES: tuple[ModuleType, ...] = (compromise, median, nash, calibrated, eum)
+_MODULES: tuple[ModuleType, ...] = (compromise, median, nash, calibrated, eum, exchange)
 
 REGISTRY: dict[str, ModuleType] = {m.MODEL_INFO.name: m for m in _MODULES}
 

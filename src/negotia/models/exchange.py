@@ -1,0 +1,711 @@
+r"""Stokman's exchange model: vote trading with Equal Gain exchange rates.
+
+Stokman, F. N. & Van Oosten, R. (1994). "The exchange of voting positions: an
+object-oriented model of policy networks." In Bueno de Mesquita & Stokman (eds.),
+*European Community Decision Making*, Yale UP, ch. 7, pp. 105-127; the Equal Gain
+variant and the iterated version follow the decide-exchange-model (Dijkstra/Stokman
+group, Groningen), whose published outputs are this module's golden reference.
+
+Positions are worked on a 0-100 scale per issue (the reference normalises each issue to
+it), which makes every step invariant to an affine change of the issue scale.  With
+capability :math:`c_{ai}`, salience :math:`s_{ai}` and position :math:`x_{ai}`:
+
+1. **Expected outcome** (the "MDS", Stokman & Van Oosten eq. 1): the capability x
+   salience weighted mean :math:`O_i = \sum_a c_{ai}s_{ai}x_{ai} / \sum_a c_{ai}s_{ai}`.
+2. **Candidate pairs.**  For every pair of issues :math:`(p, q)` actors are split into
+   four groups by the side of :math:`O_p` and :math:`O_q` they are on (left means
+   :math:`x < O`).  Actors right of both outcomes can trade with actors left of both,
+   and actors left on :math:`p` only with actors left on :math:`q` only: such pairs
+   are on opposite sides on both issues, so each can give the other something it wants.
+3. **Supply and demand** by the salience ratio: actor :math:`i` supplies (moves on) the
+   issue it cares less about relative to the partner: if
+   :math:`s_{ip}/s_{iq} < s_{jp}/s_{jq}` then :math:`i` supplies :math:`p` and
+   demands :math:`q`.
+4. **Equal Gain exchange rate.**  A move :math:`\Delta x` of actor :math:`k` shifts the
+   expected outcome by the exchange ratio :math:`r = |\Delta x|\, c_k s_k / \sum c s`;
+   actor :math:`k`'s gain is :math:`r_{\text{demand}}\, s_{k,\text{demand}} -
+   r_{\text{supply}}\, s_{k,\text{supply}}`.  Equal gains for both actors require
+   :math:`r_p (s_{ip} + s_{jp}) = r_q (s_{iq} + s_{jq})`.  The supplier of :math:`p`
+   first moves all the way to its partner's position on :math:`p`; if the partner's
+   implied move on :math:`q` overshoots the supplier's position there, the roles are
+   reversed (the *overshoot cap*): the partner moves all the way on :math:`q` and the
+   supplier's move on :math:`p` follows from the equal-gain condition.
+5. **Validity.**  A move must be larger than 1e-10, stay inside the scale, and keep
+   the direction of the actor's earlier moves in the same exchange; the gain must be at
+   least 1e-10.  If a move would carry the expected outcome past the partner's
+   position, it is shortened so that the outcome lands exactly there and the partner's
+   move is recomputed from the equal-gain condition (the reference's *NBS check*).
+6. **Realisation.**  Exchanges are realised highest gain first.  After each one, the
+   exchanges that share an actor and an issue with it are recomputed (the moved actor's
+   new position on its supply issue; the moves bought by a partner on its demand issue
+   count in the expected outcome used by the NBS check); those that become invalid are
+   dropped.  Ties keep the order of the list (a stable sort: creation order, then the
+   order of earlier gains); with ``ties="random"`` one of the tied exchanges is drawn.
+7. **Voting positions** are the positions after all realised moves; their weighted
+   mean is the voting outcome of the round.
+8. **Preference update** between rounds: an actor that moved on an issue takes a step
+   of :math:`w = 0.1 + 0.4\,(1 - s)` toward its voting position,
+   :math:`x' = x + w\,(y - x)`; the next round starts from these preferences.
+
+The computation of every candidate exchange is vectorised over candidate pairs and the
+batch axis; only the rounds and the sequential realisation of exchanges are loops.
+
+Departures from the reference, all at the level of float noise: comparisons with the
+scale's bounds allow 1e-9 (the reference computes in 28-digit decimals).  Actors with
+zero salience or zero capability on an issue take no part in its exchanges (the
+reference drops zero-salience rows and would divide by zero capability).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from negotia.models.base import Forecast, ModelInfo, Param
+from negotia.models.compromise import weighted_mean
+from negotia.models.exchange_decimal import D0, Shadow, preference_update, shadows_from_arrays
+from negotia.scenario.arrays import ScenarioArrays
+
+MODEL_INFO = ModelInfo(
+    name="exchange",
+    title="Exchange model (Stokman & Van Oosten, Equal Gain)",
+    citation=(
+        "Stokman, F. N. & Van Oosten, R. (1994). The exchange of voting positions: an object-oriented "
+        "model of policy networks. In B. Bueno de Mesquita & F. N. Stokman (eds.), European Community "
+        "Decision Making, ch. 7. Yale University Press."
+    ),
+    summary=(
+        "Pairs of actors trade moves on the issues they care less about for moves on the ones they care "
+        "more about, at Equal Gain exchange rates; repeated for several rounds."
+    ),
+    stochastic=True,
+    dynamic=True,
+    params=(
+        Param("rounds", 10, "number of rounds of exchange", type=int, minimum=0, maximum=1000),
+        Param(
+            "outcome",
+            "preference",
+            "reported forecast: weighted mean of the voting positions of the last round, or of the "
+            "preferences after it",
+            choices=("voting", "preference"),
+        ),
+        Param(
+            "ties",
+            "order",
+            "exchanges with equal gains: keep list order (deterministic) or draw one at random (seeded)",
+            choices=("order", "random"),
+        ),
+        Param(
+            "order",
+            "id",
+            "list order behind tie-breaking: actors sorted by id (independent of input order) or as given "
+            "in the input (the reference implementation's behaviour)",
+            choices=("id", "input"),
+        ),
+        Param(
+            "arithmetic",
+            "decimal",
+            "decimal: break ties between exactly equal gains on 28-digit decimal gains and positions, as the "
+            "reference does (reproduces it); float: pure float64 (faster on large batches)",
+            choices=("decimal", "float"),
+        ),
+        Param(
+            "fixed_weight", 0.1, "fixed part of the step toward the voting position", type=float, minimum=0.0
+        ),
+        Param(
+            "salience_weight",
+            0.4,
+            "part of the step toward the voting position that grows with 1 - salience",
+            type=float,
+            minimum=0.0,
+        ),
+    ),
+)
+
+#: The reference's working scale: every issue normalised to 0-100.
+SCALE = 100.0
+#: Smallest move and smallest gain that count (reference: 1e-10 on the 0-100 scale).
+EPS = 1e-10
+#: Tolerance for the scale bounds (float noise; the reference uses 28-digit decimals).
+BOUND_TOL = 1e-9
+#: Relative difference below which two gains count as equal (list order decides).
+TIE_TOL = 1e-11
+#: Distance (0-100 scale) between the expected outcome and a partner's position below
+#: which the NBS check is decided in decimals (with ``arithmetic="decimal"``).
+AMBIGUOUS = 1e-9
+
+
+@dataclass
+class _Candidates:
+    """Flat per-candidate arrays of one round; index = ``batch * N + slot``.
+
+    Side ``I`` supplies issue ``q`` and demands ``p``; side ``J`` supplies ``p`` and
+    demands ``q``.
+    """
+
+    b: np.ndarray
+    p: np.ndarray
+    q: np.ndarray
+    ai: np.ndarray
+    aj: np.ndarray
+    key: np.ndarray
+    live: np.ndarray
+    gain: np.ndarray
+    yi: np.ndarray
+    yj: np.ndarray
+    mi: np.ndarray
+    mj: np.ndarray
+    hi_sum: np.ndarray
+    hi_pos: np.ndarray
+    hi_neg: np.ndarray
+    hj_sum: np.ndarray
+    hj_pos: np.ndarray
+    hj_neg: np.ndarray
+    upd: np.ndarray  # (M, 2, A): NaN = no update; slot 0 = issue p, 1 = issue q
+    idx: np.ndarray  # flat index of the candidate (key of its decimal updates), -1 before layout
+
+    def take(self, idx: np.ndarray) -> _Candidates:
+        return _Candidates(**{k: getattr(self, k)[idx] for k in self.__dataclass_fields__})
+
+
+class _Round:
+    """Round-constant arrays: start positions, weights and denominators."""
+
+    def __init__(self, x0: np.ndarray, sal: np.ndarray, cap: np.ndarray, elig: np.ndarray) -> None:
+        self.x0 = x0
+        self.sal = sal
+        self.cap = cap
+        self.W = np.where(elig, cap * sal, 0.0)
+        self.den = self.W.sum(axis=1)  # (B, I)
+        self.num = (self.W * x0).sum(axis=1)  # (B, I)
+
+
+def _move_valid(
+    xs: np.ndarray, m: np.ndarray, hsum: np.ndarray, hpos: np.ndarray, hneg: np.ndarray
+) -> np.ndarray:
+    """The reference's validity test of a move given the earlier moves of the same side."""
+    a = np.abs(m)
+    y = xs + m
+    return (
+        (a <= SCALE)
+        & (a > EPS)
+        & (y >= -BOUND_TOL)
+        & (y <= SCALE + BOUND_TOL)
+        & (hsum + m <= SCALE)
+        & ((hpos & (m > 0)) | (hneg & (m < 0)))
+    )
+
+
+def _calculate(rd: _Round, c: _Candidates, cur: np.ndarray, shadows: list[Shadow] | None = None) -> None:
+    """(Re)compute moves, gain and validity of the candidates ``c`` in place.
+
+    Equal Gain rate with the overshoot cap (module docstring, steps 4-5), then the NBS
+    check for side I and side J in turn.
+    """
+    b, p, q, ai, aj = c.b, c.p, c.q, c.ai, c.aj
+    x0, sal, W = rd.x0, rd.sal, rd.W
+    sIp, sIq, sJp, sJq = sal[b, ai, p], sal[b, ai, q], sal[b, aj, p], sal[b, aj, q]
+    WIq, WJp = W[b, ai, q], W[b, aj, p]
+    denP, denQ = rd.den[b, p], rd.den[b, q]
+    xIs, xJs = cur[b, ai, q], cur[b, aj, p]  # current supply positions
+    dI, dJ = x0[b, ai, p], x0[b, aj, q]  # demand positions (start of round)
+    distJ = np.abs(dI - xJs)
+    distI = np.abs(dJ - xIs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dp = distJ * WJp / denP
+        dq = (sJp + sIp) / (sJq + sIq) * dp
+        mi = dq * denQ / WIq
+        mj = distJ
+        over = mi > distI
+        dq2 = distI * WIq / denQ
+        dp2 = (sIq + sJq) / (sIp + sJp) * dq2
+        mJ2 = dp2 * denP / WJp
+    dp = np.where(over, dp2, dp)
+    dq = np.where(over, dq2, dq)
+    mi = np.where(over, distI, mi)
+    mj = np.where(over, mJ2, mj)
+    mi = np.where(xIs > dJ, -mi, mi)
+    mj = np.where(xJs > dI, -mj, mj)
+    gain = np.abs(dq * sIq - dp * sIp)
+    valid = (
+        _move_valid(xIs, mi, c.hi_sum, c.hi_pos, c.hi_neg)
+        & _move_valid(xJs, mj, c.hj_sum, c.hj_pos, c.hj_neg)
+        & (gain >= EPS)
+    )
+    yi, yj = xIs + mi, xJs + mj
+    ambiguous = np.zeros(len(b), bool)
+    # NBS check, side I (supplies q; partner J demands q at dJ), then side J.
+    for side in ("I", "J"):
+        if side == "I":
+            t, slot, aX, xs, y, WX, x = q, 1, ai, xIs, yi, WIq, dJ
+            sXs, sXd, sOs, sOd, WO, denT, denO = sIq, sIp, sJp, sJq, WJp, denQ, denP
+            xOs, dX = xJs, dI
+        else:
+            t, slot, aX, xs, y, WX, x = p, 0, aj, xJs, yj, WJp, dI
+            sXs, sXd, sOs, sOd, WO, denT, denO = sJp, sJq, sIq, sIp, WIq, denP, denQ
+            xOs, dX = xIs, dJ
+        if not valid.any():
+            break
+        u = c.upd[:, slot, :]  # (n, A)
+        Wt = W[b, :, t]  # (n, A)
+        x0t = x0[b, :, t]
+        has = ~np.isnan(u)
+        contrib = np.where(has, Wt * (np.where(has, u, 0.0) - x0t), 0.0)
+        x0X = x0[b, aX, t]
+        uX = u[np.arange(len(b)), aX]
+        hasX = ~np.isnan(uX)
+        U_excl = contrib.sum(axis=1) - np.where(hasX, WX * (np.where(hasX, uX, 0.0) - x0X), 0.0)
+        base = rd.num[b, t] + U_excl
+        nbs0 = (base + WX * (xs - x0X)) / denT
+        nbs1 = (base + WX * (y - x0X)) / denT
+        fine = ((x - nbs0 >= 0) & (x - nbs1 >= 0)) | ((x - nbs0 <= 0) & (x - nbs1 <= 0))
+        ambiguous |= valid & ((np.abs(x - nbs0) < AMBIGUOUS) | (np.abs(x - nbs1) < AMBIGUOUS))
+        cross = valid & ~fine
+        if cross.any():
+            posX = np.where(hasX, uX, xs)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                delta = np.abs((x * denT - (base + WX * (posX - x0X))) / WX)
+                rX = delta * WX / denT
+                rO = (sXs + sOd) / (sXd + sOs) * rX
+                mO = rO * denO / WO
+            mO = np.where(xOs > dX, -mO, mO)
+            mX = np.where(xs > x, -delta, delta)
+            g2 = np.abs(rO * sOs - rX * sOd)
+            gain = np.where(cross, g2, gain)
+            if side == "I":
+                mi, mj = np.where(cross, mX, mi), np.where(cross, mO, mj)
+            else:
+                mj, mi = np.where(cross, mX, mj), np.where(cross, mO, mi)
+            yi, yj = xIs + mi, xJs + mj
+    if shadows is not None and ambiguous.any():
+        # the NBS lands (nearly) on the partner's position: decide in decimals, as the reference
+        for k in np.nonzero(ambiguous)[0]:
+            sh = shadows[b[k]]
+            yI_d, yJ_d, g_d = sh.calculate(int(c.idx[k]), int(ai[k]), int(aj[k]), int(p[k]), int(q[k]))
+            yi[k], yj[k], gain[k] = float(yI_d), float(yJ_d), float(g_d)
+            mi[k] = float(yI_d - sh.cur[ai[k]][q[k]])
+            mj[k] = float(yJ_d - sh.cur[aj[k]][p[k]])
+    valid = (
+        valid
+        & _move_valid(xIs, mi, c.hi_sum, c.hi_pos, c.hi_neg)
+        & _move_valid(xJs, mj, c.hj_sum, c.hj_pos, c.hj_neg)
+    )
+    c.mi, c.mj, c.yi, c.yj, c.gain, c.live = mi, mj, yi, yj, gain, valid
+
+
+class _Grid:
+    """Static enumeration of (issue pair, actor pair) candidates in creation order."""
+
+    def __init__(self, n_actors: int, n_issues: int) -> None:
+        ip, iq = np.triu_indices(n_issues, k=1)
+        aa, ab = np.triu_indices(n_actors, k=1)
+        n_pairs, n_ap = len(ip), len(aa)
+        self.pair = np.repeat(np.arange(n_pairs), n_ap)
+        self.p = ip[self.pair]
+        self.q = iq[self.pair]
+        self.a = np.tile(aa, n_pairs)
+        self.b = np.tile(ab, n_pairs)
+
+
+def _initial(
+    rd: _Round, grid: _Grid, elig: np.ndarray, n_actors: int, shadows: list[Shadow] | None = None
+) -> _Candidates:
+    """All exchanges of a round, calculated; only the valid ones, sorted by creation order."""
+    x0 = rd.x0
+    B = x0.shape[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nbs = rd.num / rd.den
+    left = x0 <= nbs[:, None, :]
+    if shadows is not None:
+        # an actor (nearly) at the expected outcome: decide its side in decimals
+        for b, a, t in zip(*np.nonzero(elig & (np.abs(x0 - nbs[:, None, :]) < AMBIGUOUS)), strict=True):
+            sh = shadows[b]
+            left[b, a, t] = sh.x0[a][t] <= sh.nbs(t, {}, -1, D0)
+    gp, gq, ga, gb = grid.p, grid.q, grid.a, grid.b
+    ok = elig[:, ga, gp] & elig[:, ga, gq] & elig[:, gb, gp] & elig[:, gb, gq]
+    code_a = left[:, ga, gp].astype(np.int8) + 2 * left[:, ga, gq].astype(np.int8)
+    code_b = left[:, gb, gp].astype(np.int8) + 2 * left[:, gb, gq].astype(np.int8)
+    exists = ok & (code_a + code_b == 3)
+    bi, gi = np.nonzero(exists)
+    ca, cb_, p, q = ga[gi], gb[gi], gp[gi], gq[gi]
+    a_first = code_a[bi, gi] <= 1  # actor a is in group A (00) or B (01): created as "i"
+    first = np.where(a_first, ca, cb_)
+    second = np.where(a_first, cb_, ca)
+    block = np.where(np.minimum(code_a[bi, gi], code_b[bi, gi]) == 0, 0, 1)
+    key = ((grid.pair[gi] * 2 + block) * n_actors + first) * n_actors + second
+    sal = rd.sal
+    with np.errstate(divide="ignore", invalid="ignore"):
+        swap = sal[bi, first, p] / sal[bi, first, q] < sal[bi, second, p] / sal[bi, second, q]
+    ai = np.where(swap, second, first)
+    aj = np.where(swap, first, second)
+    n = len(bi)
+    c = _Candidates(
+        b=bi,
+        p=p,
+        q=q,
+        ai=ai,
+        aj=aj,
+        key=key,
+        live=np.ones(n, bool),
+        gain=np.zeros(n),
+        yi=np.zeros(n),
+        yj=np.zeros(n),
+        mi=np.zeros(n),
+        mj=np.zeros(n),
+        hi_sum=np.zeros(n),
+        hi_pos=np.ones(n, bool),
+        hi_neg=np.ones(n, bool),
+        hj_sum=np.zeros(n),
+        hj_pos=np.ones(n, bool),
+        hj_neg=np.ones(n, bool),
+        upd=np.full((n, 2, n_actors), np.nan),
+        idx=np.full(n, -1),
+    )
+    _calculate(rd, c, x0, shadows)
+    keep = np.nonzero(c.live)[0]
+    c = c.take(keep)
+    order = np.lexsort((c.key, c.b))
+    c = c.take(order)
+    del B
+    return c
+
+
+def _pad(c: _Candidates, B: int) -> tuple[_Candidates, int]:
+    """Lay the candidates out as ``(B, N)`` (flattened), dead padding after each batch's list."""
+    counts = np.bincount(c.b, minlength=B)
+    N = max(int(counts.max()) if counts.size else 0, 1)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    slot = np.arange(len(c.b)) - starts[c.b]
+    dest = c.b * N + slot
+    M = B * N
+    fields = {}
+    for k in c.__dataclass_fields__:
+        v = getattr(c, k)
+        if k == "upd":
+            full = np.full((M, *v.shape[1:]), np.nan)
+        elif k == "b":
+            full = np.repeat(np.arange(B), N)
+        elif v.dtype == bool:
+            full = np.zeros(M, bool) if k == "live" else np.ones(M, bool)
+        else:
+            full = np.zeros(M, v.dtype)
+        full[dest] = v
+        fields[k] = full
+    fields["idx"] = np.arange(M)
+    return _Candidates(**fields), N
+
+
+def _sort_list(g: np.ndarray, perm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stable sort of each batch's exchange list by gain, highest first.
+
+    ``g`` holds the gains by candidate ``(B, N)`` (``-inf`` = gone), ``perm`` the current
+    list order.  Gains equal up to a relative 1e-11 count as equal and keep their list
+    order: the reference computes in decimals, where mathematically equal gains are
+    usually exactly equal, while in floats they differ in the last bits.  Returns the
+    new order, the sorted gains and the group of equal gains of each entry (0 = top).
+    """
+    gp = np.take_along_axis(g, perm, axis=1)
+    o = np.argsort(-gp, axis=1, kind="stable")
+    gs = np.take_along_axis(gp, o, axis=1)
+    with np.errstate(invalid="ignore"):
+        step = gs[:, :-1] - gs[:, 1:] > TIE_TOL * np.abs(gs[:, :-1])
+    step |= ~np.isfinite(gs[:, 1:]) & np.isfinite(gs[:, :-1])
+    gid_sorted = np.concatenate([np.zeros((g.shape[0], 1), int), np.cumsum(step, axis=1)], axis=1)
+    gid = np.empty_like(gid_sorted)
+    np.put_along_axis(gid, o, gid_sorted, axis=1)
+    o2 = np.argsort(gid, axis=1, kind="stable")
+    perm = np.take_along_axis(perm, o2, axis=1)
+    gs = np.take_along_axis(gp, o2, axis=1)
+    return perm, gs, np.take_along_axis(gid, o2, axis=1)
+
+
+def _decimal_tie_order(
+    shadows: list[Shadow],
+    c: _Candidates,
+    perm: np.ndarray,
+    gs: np.ndarray,
+    gid: np.ndarray,
+    N: int,
+    dgain: np.ndarray,
+) -> None:
+    """Order each group of (float-)equal gains by decimal gain, stable, as the reference sorts.
+
+    ``dgain`` caches each candidate's decimal gain until it is recalculated.
+    """
+    B = perm.shape[0]
+    for b in range(B):
+        live = np.isfinite(gs[b])
+        if live.sum() < 2:
+            continue
+        counts = np.bincount(gid[b][live])
+        multi = np.nonzero(counts > 1)[0]
+        if multi.size == 0:
+            continue
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        sh = shadows[b]
+        for grp in multi:
+            lo, n = int(starts[grp]), int(counts[grp])
+            members = perm[b, lo : lo + n].copy()
+            gains = []
+            for m in members:
+                e = b * N + int(m)
+                if dgain[e] is None:
+                    dgain[e] = sh.calculate(e, int(c.ai[e]), int(c.aj[e]), int(c.p[e]), int(c.q[e]))[2]
+                gains.append(dgain[e])
+            order = sorted(range(n), key=lambda k: -gains[k])
+            perm[b, lo : lo + n] = members[order]
+
+
+def _run_round(
+    rd: _Round,
+    grid: _Grid,
+    elig: np.ndarray,
+    ties: str,
+    rng: np.random.Generator | None,
+    record: bool,
+    shadows: list[Shadow] | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
+    """One round of exchange: returns voting positions, exchanges per batch, events of batch 0.
+
+    With ``shadows`` (one :class:`~negotia.models.exchange_decimal.Shadow` per batch
+    element) ties at the top of the list are broken on decimal gains and realised
+    exchanges take their decimal voting positions, as in the reference.
+    """
+    x0 = rd.x0
+    B, A, _ = x0.shape
+    cur = x0.copy()
+    n_done = np.zeros(B, int)
+    events: list[dict[str, Any]] = []
+    c = _initial(rd, grid, elig, A, shadows)
+    if len(c.b) == 0:
+        return cur, n_done, events
+    c, N = _pad(c, B)
+    perm = np.tile(np.arange(N), (B, 1))
+    rows = np.arange(B)
+    dgain = np.full(B * N, None, dtype=object) if shadows is not None else None
+    while True:
+        g = np.where(c.live, c.gain, -np.inf).reshape(B, N)
+        perm, gs, gid = _sort_list(g, perm)
+        active = np.isfinite(gs[:, 0])
+        if not active.any():
+            break
+        tied = gid == 0
+        if shadows is not None:
+            _decimal_tie_order(shadows, c, perm, gs, gid, N, dgain)
+        pick = np.zeros(B, int)
+        if ties == "random":
+            n_tied = tied.sum(axis=1)
+            u = rng.random(B) if rng is not None else np.zeros(B)
+            pick = np.minimum((u * n_tied).astype(int), n_tied - 1)
+            pick = np.where(active, pick, 0)
+        r_local = perm[rows, pick]
+        ab = rows[active]
+        R = ab * N + r_local[active]
+        # remove the chosen exchange from the list (its list slot is simply dead now)
+        c.live[R] = False
+        RaI, RaJ, Rp, Rq = c.ai[R], c.aj[R], c.p[R], c.q[R]
+        dec_y: list[tuple[Any, Any]] = []
+        if shadows is not None:
+            for k, (bb, e) in enumerate(zip(ab, R, strict=True)):
+                sh = shadows[bb]
+                yI_d, yJ_d, g_d = sh.calculate(int(e), int(RaI[k]), int(RaJ[k]), int(Rp[k]), int(Rq[k]))
+                dec_y.append((yI_d, yJ_d))
+                c.yi[e], c.yj[e], c.gain[e] = float(yI_d), float(yJ_d), float(g_d)
+        RyI, RyJ = c.yi[R], c.yj[R]
+        if record and ab.size and ab[0] == 0:
+            k = 0
+            events.append(
+                {
+                    "I": (int(RaI[k]), int(Rq[k]), float(cur[0, RaI[k], Rq[k]]), float(RyI[k])),
+                    "J": (int(RaJ[k]), int(Rp[k]), float(cur[0, RaJ[k], Rp[k]]), float(RyJ[k])),
+                    "gain": float(c.gain[R[k]]),
+                }
+            )
+        cur[ab, RaI, Rq] = RyI
+        cur[ab, RaJ, Rp] = RyJ
+        if shadows is not None:
+            for k, bb in enumerate(ab):
+                sh = shadows[bb]
+                sh.cur[RaI[k]][Rq[k]] = dec_y[k][0]
+                sh.cur[RaJ[k]][Rp[k]] = dec_y[k][1]
+        n_done[ab] += 1
+        # exchanges affected by the realised one (same batch element, shared actor)
+        map_R = np.full(B, -1)
+        map_R[ab] = np.arange(len(ab))
+        cand = np.nonzero(c.live & (map_R[c.b] >= 0))[0]
+        if cand.size == 0:
+            continue
+        k = map_R[c.b[cand]]
+        raI, raJ, rp, rq = RaI[k], RaJ[k], Rp[k], Rq[k]
+        eI, eJ, ep, eq = c.ai[cand], c.aj[cand], c.p[cand], c.q[cand]
+        matchI = ((eI == raI) & (eq == rq)) | ((eI == raJ) & (eq == rp))
+        matchJ = ((eJ == raI) & (ep == rq)) | ((eJ == raJ) & (ep == rp))
+        c1_j = (raJ == eJ) & (rq == eq)
+        c1 = c1_j | ((raJ == eI) & (rq == ep))
+        c2_j = (raI == eJ) & (rp == eq)
+        c2 = c2_j | ((raI == eI) & (rp == ep))
+        hit = matchI | matchJ | c1 | c2
+        if not hit.any():
+            continue
+        sel = cand[hit]
+        k, matchI, matchJ, c1, c1_j, c2, c2_j = (
+            k[hit],
+            matchI[hit],
+            matchJ[hit],
+            c1[hit],
+            c1_j[hit],
+            c2[hit],
+            c2_j[hit],
+        )
+        bsel = c.b[sel]
+        # the matched side keeps its earlier move in its history
+        mi, mj = c.mi[sel], c.mj[sel]
+        c.hi_sum[sel] += np.where(matchI, mi, 0.0)
+        c.hi_pos[sel] &= ~matchI | (mi > 0)
+        c.hi_neg[sel] &= ~matchI | (mi < 0)
+        c.hj_sum[sel] += np.where(matchJ, mj, 0.0)
+        c.hj_pos[sel] &= ~matchJ | (mj > 0)
+        c.hj_neg[sel] &= ~matchJ | (mj < 0)
+        # moves bought on a demand issue count in the partner's NBS check
+        for cond, on_j, actor, y, issue in ((c1, c1_j, RaI, RyI, Rq), (c2, c2_j, RaJ, RyJ, Rp)):
+            e = sel[cond]
+            if e.size == 0:
+                continue
+            kk = k[cond]
+            slot = np.where(on_j[cond], 1, 0)
+            act = actor[kk]
+            yy = y[kk]
+            start = x0[bsel[cond], act, issue[kk]]
+            old = c.upd[e, slot, act]
+            new = np.where(
+                np.isnan(old), yy, np.where(start <= old, np.minimum(old, yy), np.maximum(old, yy))
+            )
+            c.upd[e, slot, act] = new
+            if shadows is not None:
+                side = 0 if actor is RaI else 1
+                for e_, s_, a_, k_ in zip(e, slot, act, kk, strict=True):
+                    sh = shadows[c.b[e_]]
+                    iss = int(issue[k_])
+                    sh.record_update(int(e_), int(s_), int(a_), dec_y[k_][side], sh.x0[a_][iss])
+        sub = c.take(sel)
+        _calculate(rd, sub, cur, shadows)
+        if dgain is not None:
+            dgain[sel] = None
+        for name in ("mi", "mj", "yi", "yj", "gain", "live"):
+            getattr(c, name)[sel] = getattr(sub, name)
+    return cur, n_done, events
+
+
+def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, **params: Any) -> Forecast:
+    """Run the exchange model for ``rounds`` rounds on every batch element.
+
+    Parameters
+    ----------
+    arrays
+        The scenario batch (positions on [0, 1], saliences on [0, 1]).
+    rng
+        Used only with ``ties="random"`` or ``p > 0``; a fixed default (seed 0) when None.
+    rounds, outcome, ties, order, p, fixed_weight, salience_weight
+        See :data:`MODEL_INFO`.
+
+    Returns
+    -------
+    Forecast
+        ``outcome`` (B, I); ``trace`` with ``preference_mean`` and ``voting_mean``
+        ``(R+1, B, I)`` (index 0 = start), ``position`` and ``voting_position``
+        ``(R+1, B, A, I)``, ``exchanges`` ``(R+1, B)`` and ``outcome``; ``events`` the
+        realised exchanges of batch element 0, in order.
+    """
+    prm = MODEL_INFO.resolve(params)
+    if rng is None and prm["ties"] == "random":
+        rng = np.random.default_rng(0)
+    B, A, I = arrays.position.shape
+    if prm["order"] == "id":
+        perm = np.array(sorted(range(A), key=lambda k: arrays.actor_ids[k]), dtype=int)
+    else:
+        perm = np.arange(A)
+    inv = np.argsort(perm)
+    present = arrays.present[:, perm]
+    sal = np.where(present, arrays.salience[:, perm], 0.0)
+    cap = np.where(present, arrays.capability[:, perm], 0.0)
+    elig = present & (sal > 0) & (cap > 0)
+    x = np.where(present, arrays.position[:, perm], 0.0) * SCALE
+    grid = _Grid(A, I)
+    R = prm["rounds"]
+    pos_tr = np.empty((R + 1, B, A, I))
+    vote_tr = np.empty((R + 1, B, A, I))
+    counts = np.zeros((R + 1, B), int)
+    pos_tr[0] = x
+    vote_tr[0] = x
+    events: list[dict[str, Any]] = []
+    step_w = prm["fixed_weight"] + prm["salience_weight"] * (1.0 - sal)
+    exact = prm["arithmetic"] == "decimal" and prm["ties"] == "order"
+    if exact:
+        sD, cD, xD = shadows_from_arrays(x, sal, cap, elig, arrays.scale_min, arrays.scale_max)
+    for r in range(R):
+        rd = _Round(x, sal, cap, elig)
+        shadows = [Shadow(sD[b], cD[b], xD[b]) for b in range(B)] if exact else None
+        vote, n_done, ev = _run_round(rd, grid, elig, prm["ties"], rng, record=True, shadows=shadows)
+        for k, e in enumerate(ev):
+            events.append(_event(e, r + 1, k + 1, perm, arrays, prm))
+        counts[r + 1] = n_done
+        vote_tr[r + 1] = vote
+        x = np.where(elig, x + step_w * (vote - x), x)
+        if exact:
+            for b, sh in enumerate(shadows):
+                for a, t in zip(*np.nonzero(vote[b] != rd.x0[b]), strict=True):
+                    xD[b][a][t] = preference_update(
+                        sh.x0[a][t], sh.cur[a][t], sD[b][a][t], prm["salience_weight"], prm["fixed_weight"]
+                    )
+                    x[b, a, t] = float(xD[b][a][t])
+        pos_tr[r + 1] = x
+    pos_tr = pos_tr[:, :, inv] / SCALE
+    vote_tr = vote_tr[:, :, inv] / SCALE
+    pres = arrays.present
+    Wfull = np.where(pres, arrays.capability * arrays.salience, 0.0)
+    pref_mean = np.stack([weighted_mean(pos_tr[k], Wfull, pres) for k in range(R + 1)])
+    vote_mean = np.stack([weighted_mean(vote_tr[k], Wfull, pres) for k in range(R + 1)])
+    pref_mean = np.where(np.isnan(pref_mean), arrays.status_quo, pref_mean)
+    vote_mean = np.where(np.isnan(vote_mean), arrays.status_quo, vote_mean)
+    out_tr = vote_mean if prm["outcome"] == "voting" else pref_mean
+    return Forecast(
+        model=MODEL_INFO.name,
+        issue_ids=arrays.issue_ids,
+        outcome=out_tr[-1].copy(),
+        scale_min=arrays.scale_min,
+        scale_max=arrays.scale_max,
+        params=prm,
+        trace={
+            "preference_mean": pref_mean,
+            "voting_mean": vote_mean,
+            "outcome": out_tr,
+            "position": pos_tr,
+            "voting_position": vote_tr,
+            "exchanges": counts,
+        },
+        events=events,
+        rounds=np.full(B, R),
+        actor_ids=arrays.actor_ids,
+    )
+
+
+def _event(
+    e: dict[str, Any], rnd: int, step: int, perm: np.ndarray, arrays: ScenarioArrays, prm: dict[str, Any]
+) -> dict[str, Any]:
+    """A realised exchange of batch element 0 in plain terms (positions on the issue scale)."""
+    sides = []
+    for key in ("I", "J"):
+        a, t, x_from, x_to = e[key]
+        lo, hi = float(arrays.scale_min[t]), float(arrays.scale_max[t])
+        f = lo + x_from / SCALE * (hi - lo)
+        to = lo + x_to / SCALE * (hi - lo)
+        sides.append(
+            {"actor": arrays.actor_ids[int(perm[a])], "supply": arrays.issue_ids[t], "from": f, "to": to}
+        )
+    sides[0]["demand"] = sides[1]["supply"]
+    sides[1]["demand"] = sides[0]["supply"]
+    for s in sides:
+        s["move"] = s["to"] - s["from"]
+    return {"round": rnd, "step": step, "i": sides[0], "j": sides[1], "gain": e["gain"]}
