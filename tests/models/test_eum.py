@@ -135,14 +135,14 @@ def test_two_actor_case_by_hand(variant: str) -> None:
 def test_paper_probabilities_are_complementary_and_scholz_code_ones_are_not() -> None:
     """Eq. 30 per pair: P_ij + P_ji = 1; quirk (1) divides by all pairs' votes instead."""
     rng = np.random.default_rng(3)
-    x = rng.random((4, 5))
-    w = rng.uniform(0.1, 1, (4, 5))
+    x = rng.random((5, 4))  # (actors, runs): the core's layout
+    w = rng.uniform(0.1, 1, (5, 4))
     rho = np.ones(4)
-    pair = ~np.eye(5, dtype=bool)[None].repeat(4, axis=0)
+    pair = ~np.eye(5, dtype=bool)[:, :, None].repeat(4, axis=2)
     p = _win_probability(x, None, w, rho, pair, "paper")
-    np.testing.assert_allclose((p + p.transpose(0, 2, 1))[pair], 1.0)
+    np.testing.assert_allclose((p + p.transpose(1, 0, 2))[pair], 1.0)
     q = _win_probability(x, None, w, rho, pair, "scholz-code")
-    np.testing.assert_allclose(q.sum(axis=(1, 2)), 0.5)  # sum of pro-votes / (2 x sum of pro-votes)
+    np.testing.assert_allclose(q.sum(axis=(0, 1)), 0.5)  # sum of pro-votes / (2 x sum of pro-votes)
 
 
 def test_capitulation_fires_only_in_the_paper_variant() -> None:

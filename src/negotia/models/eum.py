@@ -159,33 +159,28 @@ MODEL_INFO = ModelInfo(
 
 KINDS = ("none", "conflict", "compromise", "capitulation")
 _TIE = 1e-12  # keys and positions within this are ties (all on the [0, 1] scale)
-_CHUNK_ELEMENTS = 1 << 19  # size of the (n, A, A, A) vote tensor per chunk
+_CHUNK_ELEMENTS = 1 << 19  # size of the (A, A, A, n) vote tensor per chunk of runs
+#: Threads for a large batch (None = the number of CPUs); results do not depend on it.
+WORKERS: int | None = None
 
 
 # --------------------------------------------------------------------------------------
-# Numeric core on runs x actors: (N, A) arrays
+# Numeric core.  Inside a round, arrays are actor-first with the runs last -- ``(A, n)``,
+# ``(A, A, n)`` -- so that every NumPy loop runs over the long, contiguous run axis.
 # --------------------------------------------------------------------------------------
 def _pro_votes(x: np.ndarray, r: np.ndarray | None, w: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    r"""``V[n, i, j] = sum_k max(0, v^k_ij)``: the votes for :math:`x_i` over :math:`x_j`.
+    r"""``V[i, j, n] = sum_k max(0, v^k_ij)``: the votes for :math:`x_i` over :math:`x_j`.
 
-    ``x``, ``w`` (zero for absent actors) and ``r`` (None = all 1) are ``(N, A)``, ``rho``
-    ``(N,)``.  The ``(n, k, i, j)`` tensor is built in chunks of runs to stay in cache.
+    ``x``, ``w`` (zero for absent actors) and ``r`` (None = all 1) are ``(A, n)``, ``rho``
+    ``(n,)``.
     """
-    n_runs, n_act = x.shape
-    out = np.empty((n_runs, n_act, n_act))
-    step = max(1, _CHUNK_ELEMENTS // max(1, n_act**3))
-    for lo in range(0, n_runs, step):
-        hi = min(n_runs, lo + step)
-        xs = x[lo:hi]
-        # d[n, k, a] = (|x_k - x_a| / rho)^{r_k}, weighted by w_k
-        d = np.abs(xs[:, :, None] - xs[:, None, :]) / rho[lo:hi, None, None]
-        if r is not None:
-            d = d ** r[lo:hi, :, None]
-        d *= w[lo:hi, :, None]
-        diff = d[:, :, None, :] - d[:, :, :, None]  # (n, k, i, j) = w_k (d_kj - d_ki)
-        np.maximum(diff, 0.0, out=diff)
-        out[lo:hi] = diff.sum(axis=1)
-    return out
+    d = np.abs(x[:, None, :] - x[None, :, :]) / rho  # d[k, a, n] = |x_k - x_a| / rho
+    if r is not None:
+        d = d ** r[:, None, :]
+    d *= w[:, None, :]
+    diff = d[:, None, :, :] - d[:, :, None, :]  # (k, i, j, n) = w_k (d_kj - d_ki)
+    np.maximum(diff, 0.0, out=diff)
+    return diff.sum(axis=0)
 
 
 def _win_probability(
@@ -196,18 +191,18 @@ def _win_probability(
     pair: np.ndarray,
     variant: str,
 ) -> np.ndarray:
-    """``P[n, i, j]``: probability that ``i`` beats ``j`` (sec. 4; see the module notes)."""
+    """``P[i, j, n]``: probability that ``i`` beats ``j`` (sec. 4; see the module notes)."""
     votes = _pro_votes(x, r, w, rho)
     votes = np.where(pair, votes, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         if variant == "scholz-code":
             # quirk (1): sum of |v| over all voters and all ordered pairs = 2 x sum of pro-votes
-            total = 2.0 * votes.sum(axis=(1, 2))
-            p = np.where(total[:, None, None] > 0, votes / total[:, None, None], 0.0)
+            total = 2.0 * votes.sum(axis=(0, 1))
+            p = np.where(total > 0, votes / total, 0.0)
         else:
-            both = votes + np.swapaxes(votes, 1, 2)
+            both = votes + np.swapaxes(votes, 0, 1)
             p = np.where(both > 0, votes / both, 0.5)
-    return np.where(x[:, :, None] == x[:, None, :], 0.0, p)
+    return np.where(x[:, None, :] == x[None, :, :], 0.0, p)
 
 
 def _basic_utilities(delta: np.ndarray, r: np.ndarray | float) -> tuple[Any, Any, Any]:
@@ -226,7 +221,7 @@ def _expected_utility(
     r: np.ndarray | float,
     q: float,
 ) -> np.ndarray:
-    """Eq. (25): expected utility of a challenge, broadcasting over ``(N, A, A)``.
+    """Eq. (25): expected utility of a challenge, broadcasting over ``(A, A, n)``.
 
     ``basic`` = :func:`_basic_utilities` of ``delta`` (normalised distance
     challenger-target), ``mu_gap`` = normalised distance challenger-median, ``r`` = risk
@@ -261,21 +256,23 @@ def _round(
     q: float,
     variant: str,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One round for every run: new positions, risk exponents, kind of move, proposer index."""
-    n_runs, n_act = x.shape
-    eye = np.eye(n_act, dtype=bool)
-    pair = present[:, :, None] & present[:, None, :] & ~eye  # (N, A, A): distinct present actors
-    delta = np.where(pair, np.abs(x[:, :, None] - x[:, None, :]) / rho[:, None, None], 0.0)
-    mu_gap = (np.abs(x - mu[:, None]) / rho[:, None])[:, :, None]  # challenger on the row axis
+    """One round for a chunk of runs (``(A, n)`` arrays, ``rho`` and ``mu`` ``(n,)``).
+
+    Returns the new positions, the risk exponents, the kind of move (index into
+    :data:`KINDS`) and the proposer moved toward (-1 if none), each ``(A, n)``.
+    """
+    n_act, n_runs = x.shape
+    eye = np.eye(n_act, dtype=bool)[:, :, None]
+    pair = present[:, None, :] & present[None, :, :] & ~eye  # (A, A, n): distinct present actors
+    delta = np.where(pair, np.abs(x[:, None, :] - x[None, :, :]) / rho, 0.0)
+    mu_gap = (np.abs(x - mu) / rho)[:, None, :]  # challenger on the first axis
 
     # --- security levels with r = 1 (sec. 5) -------------------------------------------
     p1 = _win_probability(x, None, w, rho, pair, variant)
-    e1 = _expected_utility(
-        p1, _basic_utilities(delta, 1.0), delta, s[:, None, :], mu_gap, 1.0, q
-    )  # [challenger a, target b]
-    exposure = np.where(pair, e1, 0.0).sum(axis=1)  # S_b = sum_a E(U_ab)
-    big = np.where(present, exposure, -np.inf).max(axis=1, keepdims=True)
-    small = np.where(present, exposure, np.inf).min(axis=1, keepdims=True)
+    e1 = _expected_utility(p1, _basic_utilities(delta, 1.0), delta, s[None, :, :], mu_gap, 1.0, q)
+    exposure = np.where(pair, e1, 0.0).sum(axis=0)  # S_b = sum_a E(U_ab), (A, n)
+    big = np.where(present, exposure, -np.inf).max(axis=0)
+    small = np.where(present, exposure, np.inf).min(axis=0)
     spread = big - small
     flat = ~(spread > 1e-12 * np.maximum(np.abs(big), np.abs(small)))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -285,14 +282,14 @@ def _round(
 
     # --- offers with the new r (sec. 6) -------------------------------------------------
     p = _win_probability(x, r, w, rho, pair, variant)
-    r_row = r[:, :, None]  # every estimate is the receiver's (row i)
+    r_row = r[:, None, :]  # every estimate is the receiver's (first axis, i)
     basic = _basic_utilities(delta, r_row)  # delta is symmetric: shared by E_i and E_j
-    e_i = _expected_utility(p, basic, delta, s[:, None, :], mu_gap, r_row, q)  # E^i(U_ij)
-    mu_gap_j = np.swapaxes(mu_gap, 1, 2)  # challenger j on the column axis
-    e_j = _expected_utility(np.swapaxes(p, 1, 2), basic, delta, s[:, :, None], mu_gap_j, r_row, q)
+    e_i = _expected_utility(p, basic, delta, s[None, :, :], mu_gap, r_row, q)  # E^i(U_ij)
+    mu_gap_j = np.swapaxes(mu_gap, 0, 1)  # challenger j on the second axis
+    e_j = _expected_utility(np.swapaxes(p, 0, 1), basic, delta, s[:, None, :], mu_gap_j, r_row, q)
 
-    xi = x[:, :, None]
-    xj = np.broadcast_to(x[:, None, :], (n_runs, n_act, n_act))
+    xi = x[:, None, :]
+    xj = np.broadcast_to(x[None, :, :], (n_act, n_act, n_runs))
     valid = pair & (xi != xj)
     conflict = valid & (e_j > e_i) & (e_i > 0)
     comp_zone = valid & (e_j > 0) & (e_i < 0)
@@ -305,22 +302,22 @@ def _round(
             comp_key = np.abs(comp_pos - xi)
         else:  # quirk (2): the |EU|-weighted average position
             comp_key = (np.abs(e_i) * xi + np.abs(e_j) * xj) / (np.abs(e_i) + np.abs(e_j))
-    has_conf = conflict.any(axis=2)
-    has_comp = compromise.any(axis=2)
-    has_cap = capitulation.any(axis=2)
+    has_conf = conflict.any(axis=1)
+    has_comp = compromise.any(axis=1)
+    has_cap = capitulation.any(axis=1)
     kind = np.where(has_conf, 1, np.where(has_comp, 2, np.where(has_cap, 3, 0))).astype(np.int8)
     chosen = np.where(
-        (kind == 1)[:, :, None], conflict, np.where((kind == 2)[:, :, None], compromise, capitulation)
+        (kind == 1)[:, None, :], conflict, np.where((kind == 2)[:, None, :], compromise, capitulation)
     )
-    key = np.where((kind == 2)[:, :, None], comp_key, np.abs(xj - xi))
+    key = np.where((kind == 2)[:, None, :], comp_key, np.abs(xj - xi))
     key = np.where(chosen, key, np.inf)
-    best = key.min(axis=2, keepdims=True)
+    best = key.min(axis=1, keepdims=True)
     cand = chosen & (key <= best + _TIE)
-    lowest = np.where(cand, xj, np.inf).min(axis=2, keepdims=True)
+    lowest = np.where(cand, xj, np.inf).min(axis=1, keepdims=True)
     cand &= xj <= lowest + _TIE
-    toward = np.argmax(cand, axis=2)
-    new_pos = np.where((kind == 2)[:, :, None], comp_pos, xj)
-    moved = np.take_along_axis(new_pos, toward[:, :, None], axis=2)[:, :, 0]
+    toward = np.argmax(cand, axis=1)  # first candidate in the canonical order
+    new_pos = np.where((kind == 2)[:, None, :], comp_pos, xj)
+    moved = np.take_along_axis(new_pos, toward[:, None, :], axis=1)[:, 0, :]
     x_new = np.where(kind > 0, moved, x)
     toward = np.where(kind > 0, toward, -1)
     return x_new, r, kind, toward
@@ -372,13 +369,20 @@ def simulate(
     # threads (NumPy releases the GIL); the result does not depend on the chunking.
     rows = max(1, _CHUNK_ELEMENTS // max(1, n_act**3))
     chunks = [slice(lo, min(n_runs, lo + rows)) for lo in range(0, n_runs, rows)]
-    n_workers = max(1, min(len(chunks), workers or os.cpu_count() or 1))
+    n_workers = max(1, min(len(chunks), workers or WORKERS or os.cpu_count() or 1))
     pool = ThreadPoolExecutor(n_workers) if n_workers > 1 else None
     try:
         for t in range(1, rounds + 1):
 
             def one_round(sl: slice, t: int = t) -> tuple[np.ndarray, ...]:
-                return _round(pos[t - 1, sl], s[sl], w[sl], present[sl], rho[sl], med[t - 1, sl], q, variant)
+                # (n, A) -> (A, n).  A lone run is doubled so that NumPy sums over actors in
+                # the same order as in a batch (bit-identical results either way).
+                idx = np.arange(sl.start, sl.stop)
+                n = idx.size
+                idx = np.repeat(idx, 2) if n == 1 else idx
+                tr = lambda v: np.ascontiguousarray(v[idx].T)  # noqa: E731
+                out = _round(tr(pos[t - 1]), tr(s), tr(w), tr(present), rho[idx], med[t - 1, idx], q, variant)
+                return tuple(v[:, :n].T for v in out)
 
             results = pool.map(one_round, chunks) if pool is not None else map(one_round, chunks)
             for sl, out in zip(chunks, results, strict=True):

@@ -1,0 +1,118 @@
+"""Benchmark of the expected utility model (``eum``) on the EC car-emissions case.
+
+Prints a table (and, with ``--markdown``, the rows for bench/README.md):
+
+* one run of the EC case (10 actors, 10 rounds), both variants, against the reference
+  implementation's published time of about 3 s for that case;
+* a batch of 10,000 perturbed EC cases in one call (positions + N(0, 0.5 years) clipped
+  to the scale, saliences and capabilities x U(0.8, 1.2); seed 2011), on 1 and 2 threads;
+* the same-process baseline: the per-case time of calling the model once per case in a
+  Python loop (on 200 cases), to show what batching buys.
+
+Usage: ``python bench/eum_bench.py [--quick] [--markdown]`` from the project root (needs
+``../shared/reference/eum/ec_car_emissions.csv``).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import negotia
+from negotia.models import eum
+from negotia.scenario.arrays import ScenarioArrays
+
+ROOT = Path(__file__).resolve().parents[1]
+EC = ROOT.parent / "shared" / "reference" / "eum" / "ec_car_emissions.csv"
+REFERENCE_SECONDS = 3.0  # the reference implementation's published time for the EC case
+
+
+def timed(fn, repeat: int) -> float:
+    """Median wall time of ``repeat`` calls (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def perturbed(arrays: ScenarioArrays, n: int, seed: int = 2011) -> ScenarioArrays:
+    rng = np.random.default_rng(seed)
+    big = arrays.repeat(n)
+    span = arrays.scale_max - arrays.scale_min
+    pos = np.clip(big.position + rng.normal(0.0, 0.5, big.position.shape) / span, 0.0, 1.0)
+    sal = np.clip(big.salience * rng.uniform(0.8, 1.2, big.salience.shape), 0.0, 1.0)
+    cap = big.capability * rng.uniform(0.8, 1.2, big.capability.shape)
+    return big.replace(position=pos, salience=sal, capability=cap)
+
+
+def run_batch(arrays: ScenarioArrays, workers: int, **params: object) -> None:
+    """One ``forecast`` call on a batch with a fixed number of threads."""
+    eum.WORKERS = workers
+    try:
+        eum.forecast(arrays, **params)
+    finally:
+        eum.WORKERS = None
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    if not EC.exists():
+        print(f"skipped: {EC.relative_to(ROOT.parent)} not found (needs ../shared/reference)")
+        return 0
+    arrays = ScenarioArrays.from_scenario(negotia.load_scenario(EC))
+    rows: list[tuple[str, float, str]] = []
+    for variant in ("scholz-code", "paper"):
+        t = timed(lambda v=variant: eum.forecast(arrays, variant=v, rounds=10), 5 if quick else 30)
+        rows.append(
+            (f"EC case, 1 run, 10 rounds, {variant}", t, f"{REFERENCE_SECONDS / t:,.0f}x faster than ~3 s")
+        )
+    n = 10_000
+    batch = perturbed(arrays, n)
+    for workers in (1, 2):
+        t = timed(lambda w=workers: run_batch(batch, w, rounds=10), 1 if quick else 3)
+        rows.append(
+            (
+                f"EC batch of {n:,} perturbed cases, 10 rounds, scholz-code, {workers} thread(s)",
+                t,
+                f"{t / n * 1e6:.0f} us a case; {REFERENCE_SECONDS * n / t:,.0f}x the reference's rate",
+            )
+        )
+    t = timed(lambda: run_batch(batch, 2, rounds=10, variant="paper"), 1 if quick else 3)
+    rows.append((f"EC batch of {n:,}, 10 rounds, paper, 2 threads", t, f"{t / n * 1e6:.0f} us a case"))
+    loop_n = 50 if quick else 200
+    small = batch.take(slice(0, loop_n))
+    t_loop = timed(lambda: [eum.forecast(small.take(slice(k, k + 1)), rounds=10) for k in range(loop_n)], 1)
+    per_case = t_loop / loop_n
+    batched = rows[3][1] / n
+    rows.append(
+        (
+            f"baseline: {loop_n} single runs in a Python loop (same process)",
+            t_loop,
+            f"{per_case * 1e3:.2f} ms a case; the 2-thread batch is {per_case / batched:,.0f}x faster a case",
+        )
+    )
+    print(
+        f"eum benchmark ({platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"numpy {np.__version__})"
+    )
+    width = max(len(r[0]) for r in rows)
+    for name, t, note in rows:
+        print(f"{name:<{width}}  {t:9.4f} s  {note}")
+    if "--markdown" in argv:
+        print("\n| benchmark | time (s) | ratio / note |\n|---|---:|---|")
+        for name, t, note in rows:
+            print(f"| {name} | {t:.4f} | {note} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
