@@ -3,7 +3,9 @@ r"""Vectorised Pareto filtering.
 A point :math:`u` (one utility per party) is *dominated* when another point is at least
 as good for every party and strictly better for one; the Pareto frontier is the set of
 points no other point dominates.  Equal points do not dominate each other, so every
-copy of a frontier point is kept.
+copy of a frontier point is kept; utilities are compared after rounding to
+:data:`DECIMALS` decimals, so that sums of the same terms in another order count as
+equal.
 
 All algorithms first sort the points in decreasing lexicographic order and merge exact
 duplicates; a dominating point then always comes before the point it dominates, and
@@ -32,6 +34,9 @@ import numpy as np
 
 _BLOCK = 2048
 _PREFILTER = 50_000
+#: Utilities are compared after rounding to this many decimals.
+DECIMALS = 12
+_TOL = 10.0**-DECIMALS
 
 
 def _lex_desc(U: np.ndarray) -> np.ndarray:
@@ -142,13 +147,16 @@ def _pivot_filter(U: np.ndarray) -> np.ndarray:
         idx = np.flatnonzero(alive)
         j = idx[np.argmax(w @ U[:, idx])]
         piv = U[:, j : j + 1]
-        dom = np.all(U[:, idx] <= piv, axis=0) & np.any(U[:, idx] < piv, axis=0)
+        dom = np.all(U[:, idx] <= piv + _TOL, axis=0) & np.any(U[:, idx] < piv - _TOL, axis=0)
         alive[idx[dom]] = False
     return alive
 
 
 def _exact(U: np.ndarray) -> np.ndarray:
     P, n = U.shape
+    # Sums of the same numbers in another order differ in the last bits; utilities
+    # equal to DECIMALS places are equal (neither dominates the other).
+    U = np.round(U, DECIMALS)
     order = _lex_desc(U)
     S = U[:, order]
     dup = np.zeros(n, dtype=bool)
@@ -168,7 +176,7 @@ def _exact(U: np.ndarray) -> np.ndarray:
 
 def pareto_mask_bruteforce(U: np.ndarray) -> np.ndarray:
     """O(n²) reference definition of :func:`pareto_mask` (for tests and small sets)."""
-    U = np.asarray(U, dtype=float)
+    U = np.round(np.asarray(U, dtype=float), DECIMALS)
     ge = np.all(U[:, :, None] >= U[:, None, :], axis=0)
     gt = np.any(U[:, :, None] > U[:, None, :], axis=0)
     return ~(ge & gt).any(axis=0)

@@ -206,7 +206,7 @@ def register(app: typer.Typer) -> None:
             help="Also write the domain and profiles (GENIUS XML + GeniusWeb JSON) here.",
         ),
     ) -> None:
-        """Packages the required parties could accept, red lines that block a deal, Nash and Kalai packages."""
+        """Packages the required parties could accept, the red lines that block a deal, the Nash package."""
         if format is OutputFormat.csv:
             raise ParameterError("bargain writes table or json")
         result = bargaining_space(scenario, _split(parties), resolution=_resolution(resolution), top=top)
