@@ -83,3 +83,17 @@ def test_assess_table_shows_factors():
         "P(response > attacker)",
     ):
         assert text in r.stdout
+
+
+def test_scenario_link_commands():
+    r = run_cli("guarantees", "assess", "--scenario", "ukraine-2025", "--value", "62", "--draws", "500",
+                "--format", "json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["anchor"]["value"] == 70 and out["arrangement"]["id"] == "art5-like-binding"
+    r = run_cli("guarantees", "compare", "--scenario", "ukraine-2025", "--draws", "500", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    ids = [a["id"] for a in json.loads(r.stdout)["arrangements"]]
+    assert ids == ["none", "budapest", "bilateral-2024", "art5-like-binding", "nato-membership"]
+    r = run_cli("guarantees", "assess", "--value", "62")
+    assert r.returncode == 2 and "--scenario" in r.stderr

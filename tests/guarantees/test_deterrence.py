@@ -6,6 +6,8 @@ import csv
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import multivariate_normal, norm
 
 from negotia.errors import ParameterError
@@ -123,3 +125,25 @@ def test_nato_residual_keeps_the_sipri_total():
     assert total == pytest.approx(1506.0)
     assert capability_table()["EST"].derived and not capability_table()["USA"].derived
     assert is_nuclear("RUS") and is_nuclear("GBR") and not is_nuclear("DEU")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    ps=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6),
+    bump=st.floats(0.0, 1.0),
+    k=st.integers(0, 5),
+    rho=st.floats(0.0, 1.0),
+)
+def test_raising_a_probability_never_lowers_the_response(ps, bump, k, rho):
+    # With the same seed the draws are the same; a higher p_g can only add honours.
+    guarantors = ["USA", "GBR", "FRA", "DEU", "POL", "ITA"][: len(ps)]
+    k = k % len(ps)
+    lo = [fake_credibility(g, p, 4) for g, p in zip(guarantors, ps, strict=True)]
+    hi_ps = list(ps)
+    hi_ps[k] = min(1.0, ps[k] + bump)
+    hi = [fake_credibility(g, p, 4) for g, p in zip(guarantors, hi_ps, strict=True)]
+    a = simulate_response(lo, CAT, "RUS", "UKR", n_draws=500, seed=5, rho=rho)
+    b = simulate_response(hi, CAT, "RUS", "UKR", n_draws=500, seed=5, rho=rho)
+    assert b.expected_response >= a.expected_response - 1e-9
+    assert b.p_outweighs >= a.p_outweighs
+    assert b.p_any_honours >= a.p_any_honours

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from negotia.errors import InputError
 from negotia.guarantees.catalogue import catalogue, validate_model
@@ -258,3 +260,44 @@ def test_event_validation_names_the_field():
     assert "kind" in text and "date" in text
     with pytest.raises(InputError, match="attacker and target are the same"):
         validate_model(Event, {"attacker": "RUS", "target": "RUS", "date": "2026-01-01"}, "<event>")
+
+
+CONDITIONS = [
+    {"type": "location", "areas": ["europe"]},
+    {"type": "location", "beneficiary_side_of_line": True},
+    {"type": "named_adversary", "adversaries": ["CCC"]},
+    {"type": "specific_conflict", "conflict": "x"},
+    {"type": "number_of_adversaries", "min_adversaries": 2},
+    {"type": "non_provocation"},
+    {"type": "on_request"},
+    {"type": "ceasefire_in_force"},
+    {"type": "intensity", "min_scale": "significant", "deliberate": True, "sustained": True},
+]
+RANK = {"triggered": 2, "undetermined": 1, "not_triggered": 0}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    subset=st.lists(st.sampled_from(range(len(CONDITIONS))), unique=True),
+    extra=st.sampled_from(range(len(CONDITIONS))),
+    scale=st.sampled_from(["incident", "limited", "significant", "major"]),
+    flags=st.tuples(*(st.sampled_from([True, False, None]) for _ in range(5))),
+    side=st.sampled_from(["beneficiary", "attacker", "none", None]),
+    area=st.sampled_from(["BBB", "POL", "JPN"]),
+)
+def test_adding_a_condition_never_widens_the_trigger(subset, extra, scale, flags, side, area):
+    provoked, ceasefire, requested, deliberate, sustained = flags
+    event = ev(
+        attacker="CCC",
+        target="BBB",
+        scale=scale,
+        provoked=provoked,
+        ceasefire_in_force=ceasefire,
+        help_requested=requested,
+        deliberate=deliberate,
+        sustained=sustained,
+        location={"areas": [area], "ceasefire_side": side},
+    )
+    fewer = one(event, mini(conditions=[CONDITIONS[i] for i in subset]))
+    more = one(event, mini(conditions=[CONDITIONS[i] for i in [*subset, extra]]))
+    assert RANK[more.status] <= RANK[fewer.status]

@@ -29,6 +29,7 @@ from negotia.guarantees.compare import (
     summary,
 )
 from negotia.guarantees.credibility import CredibilitySettings, model_report
+from negotia.guarantees.link import anchor_arrangements, arrangement_for_value, scenario_instruments
 from negotia.guarantees.schema import RESPONSE_STRENGTH, Event, Instrument
 from negotia.guarantees.triggers import check_event
 
@@ -65,6 +66,13 @@ CONFLICT = typer.Option(None, "--conflict", help="Name of the conflict (for spec
 TREATIES = typer.Option(
     None, "--treaties", "-t", help="A guarantees file whose instruments/arrangements are added."
 )
+SCENARIO = typer.Option(None, "--scenario", "-s", help="Scenario file or bundled name (e.g. ukraine-2025).")
+
+
+def _scenario(name: str) -> Any:
+    from negotia.scenario.formats import load_scenario
+
+    return load_scenario(name)
 
 
 def _event_data(
@@ -345,11 +353,13 @@ def check(
     assume_in_force: bool = typer.Option(False, "--assume-in-force", help="Treat drafts as in force."),
     show_all: bool = typer.Option(False, "--all", help="Also list obligations that owe the target nothing."),
     treaties: Path | None = TREATIES,
+    scenario: str | None = SCENARIO,
     format: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Which obligations EVENT triggers, why (or why not), and what each requires.
 
     Give the event as a file or with options (--attacker RUS --target UKR --date 2026-06-01 ...).
+    With --scenario, check the guarantees the scenario carries.
     """
     ev = _event_data(
         event_file,
@@ -371,7 +381,12 @@ def check(
         conflict=conflict,
     )
     cat = _catalogue(treaties)
-    if instruments == "all":
+    if scenario is not None:
+        insts = scenario_instruments(_scenario(scenario), source=scenario, cat=cat)
+        if not insts:
+            raise InputError(scenario, Problem("guarantees", "the scenario carries no guarantees"))
+        hypo = assume_in_force
+    elif instruments == "all":
         insts = list(cat.instruments.values())
         hypo = assume_in_force
     else:
@@ -459,12 +474,28 @@ def assess(
         False, "--model", help="Also print the fitted Leeds & Anac logit and its LOO Brier."
     ),
     treaties: Path | None = TREATIES,
+    scenario: str | None = SCENARIO,
+    value: float | None = typer.Option(
+        None, "--value", help="With --scenario: a point on the guarantee issue; assess its nearest anchor."
+    ),
     format: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Credibility of each triggered obligation (factor by factor) and the simulated response.
 
     The default event is a renewed Russian attack on Ukraine across a ceasefire line.
     """
+    anchor = None
+    if value is not None:
+        if scenario is None:
+            raise InputError(
+                "--value", Problem("", "--value needs --scenario (whose guarantee issue it lies on)")
+            )
+        anchor = arrangement_for_value(_scenario(scenario), value)
+        if anchor.arrangement is None:
+            raise InputError(
+                scenario, Problem(f"anchor {anchor.value:g}", f"no arrangement for {anchor.label!r}")
+            )
+        arrangement = anchor.arrangement
     ev = _event_data(
         event_file,
         renewed_russian_attack().model_dump(mode="json"),
@@ -497,6 +528,8 @@ def assess(
         out = a.to_dict()
         if report:
             out["model"] = {"fit": report.fit, "loo_brier": report.brier}
+        if anchor is not None:
+            out["anchor"] = {"value": anchor.value, "label": anchor.label, "arrangement": anchor.arrangement}
         print_json(out)
         return
     if format is OutputFormat.csv:
@@ -514,6 +547,12 @@ def assess(
             ]
         )
         return
+    if anchor is not None:
+        console.print(
+            f"{value:g} on the guarantee issue is nearest the anchor {anchor.value:g} "
+            f"({anchor.label!r}) -> arrangement {anchor.arrangement}",
+            highlight=False,
+        )
     _print_assessment(a)
     if report:
         _print_model(report)
@@ -637,9 +676,14 @@ def compare(
     seed: int = SEED,
     rho: float = RHO,
     treaties: Path | None = TREATIES,
+    scenario: str | None = SCENARIO,
     format: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Put arrangements side by side against one attack (default: a renewed Russian attack on Ukraine)."""
+    """Put arrangements side by side against one attack (default: a renewed Russian attack on Ukraine).
+
+    With --scenario and no ARRANGEMENTS, compare the arrangements the scenario's guarantee-issue
+    anchors stand for.
+    """
     ev = _event_data(
         event_file,
         renewed_russian_attack().model_dump(mode="json"),
@@ -663,8 +707,12 @@ def compare(
         measure,
     )
     cat = _catalogue(treaties)
+    chosen = list(arrangements or [])
+    if not chosen and scenario is not None:
+        anchors = anchor_arrangements(_scenario(scenario))
+        chosen = list(dict.fromkeys(a.arrangement for a in anchors if a.arrangement))
     comp = compare_arrangements(
-        list(arrangements or UKRAINE_ARRANGEMENTS), ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=cat
+        chosen or list(UKRAINE_ARRANGEMENTS), ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=cat
     )
     rows = [summary(a) for a in comp.assessments]
     if format is OutputFormat.json:

@@ -239,7 +239,8 @@ def compare_arrangements(
     """Assess each arrangement with the same event, seed and settings; rank and explain.
 
     Ranked by the probability that the response outweighs the attacker, then by the
-    expected response.  Keyword arguments go to :func:`assess_guarantees`.
+    expected response, then by the expected response strength (so a consultation ranks
+    above nothing).  Keyword arguments go to :func:`assess_guarantees`.
     """
     if not arrangements:
         raise InputError("<arrangements>", "give at least one arrangement to compare")
@@ -247,7 +248,12 @@ def compare_arrangements(
     results = [assess_guarantees(a, ev, **kwargs) for a in arrangements]
     order = sorted(
         range(len(results)),
-        key=lambda k: (-results[k].deterrence.p_outweighs, -results[k].deterrence.expected_response, k),
+        key=lambda k: (
+            -results[k].deterrence.p_outweighs,
+            -results[k].deterrence.expected_response,
+            -results[k].deterrence.expected_strength,
+            k,
+        ),
     )
     ranking = [results[k].arrangement.id for k in order]
     return Comparison(ev, results, ranking, explain(results, order))
@@ -283,6 +289,13 @@ def explain(results: list[Assessment], order: list[int]) -> list[str]:
         if help_:
             parts.append(f"{len(help_)} owe consultation or aid, not defence")
         s = "; ".join(parts) + ". "
+        if d.max_response == 0:
+            who = ", ".join(f"{g.guarantor} (p = {g.probability:.2f})" for g in d.guarantors[:5])
+            s += f"They would consult - {who} - but no forces or aid are promised, so nothing responds."
+            if breached:
+                s += " " + "; ".join(sorted({t.reason for t in breached})) + "."
+            out.append(s)
+            continue
         s += (
             f"If every guarantor honoured, {_money(d.max_response, unit)} would respond against "
             f"the attacker's {_money(d.attacker_capability or 0.0, unit)}; "
@@ -316,8 +329,9 @@ def _pairwise(hi: Assessment, lo: Assessment) -> str:
     unit = dh.measure
     nh = sum(1 for g in dh.guarantors if g.response_strength >= 3)
     nl = sum(1 for g in dl.guarantors if g.response_strength >= 3)
+    tie = dh.p_outweighs == dl.p_outweighs and dh.expected_response == dl.expected_response
     text = (
-        f"{hi.arrangement.name} ranks above {lo.arrangement.name} "
+        f"{hi.arrangement.name} {'ties with' if tie else 'ranks above'} {lo.arrangement.name} "
         f"(P(response > attacker) {dh.p_outweighs:.1%} vs {dl.p_outweighs:.1%}; "
         f"expected response {_money(dh.expected_response, unit)} vs {_money(dl.expected_response, unit)})"
     )
