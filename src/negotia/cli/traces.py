@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from negotia.cli.trace_eum import render_eum
+from negotia.cli.trace_exchange import render_exchange
 from negotia.models.base import Forecast
 from negotia.scenario.schema import Scenario
 
@@ -19,6 +20,7 @@ Renderer = Callable[[Forecast, Scenario, Console], None]
 
 RENDERERS: dict[str, Renderer] = {}
 RENDERERS["eum"] = render_eum
+RENDERERS["exchange"] = render_exchange
 
 
 def render_generic(fc: Forecast, scenario: Scenario, console: Console) -> None:

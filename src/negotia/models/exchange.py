@@ -494,13 +494,17 @@ def _run_round(
         tied = gid == 0
         if shadows is not None:
             _decimal_tie_order(shadows, c, perm, gs, gid, N, dgain)
-        pick = np.zeros(B, int)
-        if ties == "random":
-            n_tied = tied.sum(axis=1)
+        if ties == "random" and N > 1:
+            # the reference: when the two best gains are equal, a coin decides; the loser of
+            # the toss goes to the end of the list
+            two = tied[:, 1] & active
+            if shadows is not None:
+                for bb in np.nonzero(two)[0]:
+                    two[bb] = dgain[bb * N + perm[bb, 0]] == dgain[bb * N + perm[bb, 1]]
             u = rng.random(B) if rng is not None else np.zeros(B)
-            pick = np.minimum((u * n_tied).astype(int), n_tied - 1)
-            pick = np.where(active, pick, 0)
-        r_local = perm[rows, pick]
+            for bb in np.nonzero(two & (u >= 0.5))[0]:
+                perm[bb] = np.concatenate([perm[bb, 1:], perm[bb, :1]])
+        r_local = perm[:, 0]
         ab = rows[active]
         R = ab * N + r_local[active]
         # remove the chosen exchange from the list (its list slot is simply dead now)
@@ -641,7 +645,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     vote_tr[0] = x
     events: list[dict[str, Any]] = []
     step_w = prm["fixed_weight"] + prm["salience_weight"] * (1.0 - sal)
-    exact = prm["arithmetic"] == "decimal" and prm["ties"] == "order"
+    exact = prm["arithmetic"] == "decimal"
     if exact:
         sD, cD, xD = shadows_from_arrays(x, sal, cap, elig, arrays.scale_min, arrays.scale_max)
     for r in range(R):
