@@ -289,3 +289,22 @@ def test_mode_and_pivot_ties_are_order_free() -> None:
     assert cal._closest_to(pos, pres, np.array([0.5]))[0, 0] == pytest.approx(0.5)
     w2 = np.array([[[3.0], [1.0], [1.0], [1.0]]])
     assert cal._mode(pos, w2, pres)[0, 0] == pytest.approx(0.2)
+
+
+def test_search_options(dev_table) -> None:
+    from negotia.errors import ParameterError
+
+    d = design_from_table(dev_table)
+    with pytest.raises(ParameterError, match="'min' or '1se'"):
+        fc.fit_calibrated(d, rule="best")
+    with pytest.raises(ParameterError, match="astrology"):
+        fc.fit_calibrated(d, feature_sets={"x": ("astrology",)})
+    only = fc.fit_calibrated(d, seed=1, repeats=1, feature_sets={"pr": ("commission", "parliament")})
+    assert all(c == 0 for n, c in only.coefficients.items() if n not in ("commission", "parliament"))
+    assert only.provenance["feature_set"] == "pr"
+    # The one-standard-error rule never picks a smaller penalty than the minimum rule.
+    sets = {"all": cal.FEATURE_NAMES}
+    lo = fc.fit_calibrated(d, seed=1, repeats=1, feature_sets=sets)
+    hi = fc.fit_calibrated(d, seed=1, repeats=1, feature_sets=sets, rule="1se")
+    assert hi.penalty >= lo.penalty
+    assert np.abs(hi.vector).sum() <= np.abs(lo.vector).sum() + 1e-12

@@ -33,9 +33,6 @@ from negotia.errors import ParameterError
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.schema import Scenario
 
-#: Model specs that learn from outcomes and are refitted inside every training fold.
-LEARNING = ("calibrated",)
-
 
 def grouped_folds(groups: np.ndarray, n_folds: int, rng: np.random.Generator) -> np.ndarray:
     """Fold index ``(N,)`` of each item such that all items of a group share one fold.
@@ -106,6 +103,7 @@ def cross_validate(
     seed: int = 0,
     inner_folds: int = 5,
     inner_repeats: int = 2,
+    learners: dict[str, dict[str, Any]] | None = None,
     source: str = "table",
 ) -> CVResult:
     """Repeated cross-validation grouped by proposal (nested for learning models).
@@ -123,18 +121,23 @@ def cross_validate(
         streams from it), so a seed gives the same folds, fits and errors.
     inner_folds, inner_repeats
         The penalty search inside each training set.
+    learners
+        Labels (among ``specs``) that are refitted per fold, with extra options for
+        :func:`~negotia.evaluate.fit_calibrated.fit_calibrated` (e.g. ``{"rule": "1se"}``);
+        default ``{"calibrated": {}}``.
     """
     from negotia.evaluate.backtest import predict
     from negotia.evaluate.features import design_from_table
     from negotia.evaluate.fit_calibrated import fit_calibrated
     from negotia.models.calibrated import combine
 
+    learners = {"calibrated": {}} if learners is None else learners
     design = design_from_table(table, source)
     arrays = ScenarioArrays.from_scenario(table)
     span_all = arrays.scale_max - arrays.scale_min
     static: dict[str, np.ndarray] = {}
     for spec in specs:
-        if spec in LEARNING:
+        if spec in learners:
             continue
         on_scale = predict(table, spec, arrays=arrays, seed=seed)
         static[spec] = ((on_scale - arrays.scale_min) / span_all)[design.index]
@@ -142,21 +145,25 @@ def cross_validate(
     streams = root.spawn(repeats)
     fold_table = np.empty((repeats, design.n), dtype=int)
     preds = {s: np.empty((repeats, design.n)) for s in specs}
-    coefs = {s: np.zeros((repeats, folds, design.features.shape[1])) for s in specs if s in LEARNING}
-    pens = {s: np.zeros((repeats, folds)) for s in specs if s in LEARNING}
+    coefs = {s: np.zeros((repeats, folds, design.features.shape[1])) for s in specs if s in learners}
+    pens = {s: np.zeros((repeats, folds)) for s in specs if s in learners}
     for r, stream in enumerate(streams):
         outer_seed, inner_seq = stream.spawn(2)
         fold = grouped_folds(design.groups, folds, np.random.default_rng(outer_seed))
         fold_table[r] = fold
         inner_seeds = inner_seq.generate_state(folds)
         for spec in specs:
-            if spec not in LEARNING:
+            if spec not in learners:
                 preds[spec][r] = static[spec]
                 continue
             for f in range(folds):
                 train, test = design.subset(fold != f), design.subset(fold == f)
                 fit = fit_calibrated(
-                    train, seed=int(inner_seeds[f]), folds=inner_folds, repeats=inner_repeats
+                    train,
+                    seed=int(inner_seeds[f]),
+                    folds=inner_folds,
+                    repeats=inner_repeats,
+                    **learners[spec],
                 )
                 coefs[spec][r, f] = fit.vector
                 pens[spec][r, f] = fit.penalty

@@ -7,19 +7,19 @@ The coefficients minimise the LAD-lasso objective (Wang, Li & Jiang 2007, eq. 2.
 
 (absolute error, as the forecasts are judged by MAE; the penalty shrinks toward the
 compromise model :math:`\beta = 0`), solved exactly as a linear program (its dual,
-with HiGHS).  The penalty :math:`\lambda` is chosen from a grid relative to
+with HiGHS).  The feature set (:data:`FEATURE_SETS`) and the penalty :math:`\lambda`
+are chosen together, by repeated cross-validation grouped by proposal on the training
+rows only (issues of one proposal are never split), from a grid relative to
 :math:`\lambda_{\max} = \lVert F^\top \operatorname{sign}(r) \rVert_\infty / N`, the
-smallest penalty at which :math:`\beta = 0` is optimal, by repeated cross-validation
-grouped by proposal on the training rows only (issues of one proposal are never split).
-The largest grid value is :math:`\lambda_{\max}` itself, so "no correction" (the
-compromise model) is always among the candidates.
+smallest penalty at which :math:`\beta = 0` is optimal.  An infinite penalty ("no
+correction", the compromise model itself) is always among the candidates.
 
 Run as a script::
 
     python -m negotia.evaluate.fit_calibrated TABLE --out FILE [--seed 0]
 
 which writes the coefficients with their provenance (table name, SHA-256, issues,
-proposals, seed, folds, the penalty grid and its cross-validated MAE).
+proposals, seed, folds, the search grid and its cross-validated MAE).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,15 @@ from negotia.models.calibrated import FEATURE_NAMES, CalibratedFit, combine
 #: Penalties tried, as fractions of lambda_max; ``inf`` is "no correction at all" (the
 #: compromise model), kept explicitly since lambda_max of a training subset can differ.
 PENALTY_FRACTIONS: tuple[float, ...] = (float("inf"), 1.0, 0.5, 0.3, 0.2, 0.1, 0.05, 0.02)
+
+
+#: Candidate feature sets, simplest first: the family of weighted means and the median
+#: (shrinkage among weighting schemes, Achen 2006), and everything including the
+#: institutional pulls.  Which one (and which penalty) is chosen by grouped CV.
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "weighting": ("mean_equal", "mean_salience", "mean_capability", "median"),
+    "all": FEATURE_NAMES,
+}
 
 
 def lad_lasso(X: np.ndarray, r: np.ndarray, penalty: float) -> np.ndarray:
@@ -71,10 +81,6 @@ def lambda_max(X: np.ndarray, r: np.ndarray) -> float:
     return float(np.abs(X.T @ np.sign(r)).max() / max(len(r), 1))
 
 
-def _residual(d: Design) -> np.ndarray:
-    return d.outcome - d.base
-
-
 def penalty_path(
     design: Design,
     penalties: np.ndarray,
@@ -82,18 +88,26 @@ def penalty_path(
     folds: int,
     repeats: int,
     rng: np.random.Generator,
-) -> np.ndarray:
-    """Cross-validated MAE (on the issue scale) of each penalty: grouped folds, repeated."""
-    err = np.zeros(len(penalties))
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cross-validated MAE (on the issue scale) of each penalty, grouped folds, repeated;
+    and its standard error (sd of the per-fold MAEs over the square root of their number).
+    """
+    per_fold = np.zeros((repeats * folds, len(penalties)))
+    sizes = np.zeros(repeats * folds)
+    row = 0
     for _ in range(repeats):
         fold = grouped_folds(design.groups, folds, rng)
         for f in range(folds):
             train, test = design.subset(fold != f), design.subset(fold == f)
+            sizes[row] = test.n
             for k, lam in enumerate(penalties):
-                beta = lad_lasso(train.features, _residual(train), lam)
+                beta = lad_lasso(train.features, train.outcome - train.base, lam)
                 pred = combine(test.features, test.base, test.low, test.high, beta)
-                err[k] += float((np.abs(pred - test.outcome) * test.span).sum())
-    return err / (repeats * design.n)
+                per_fold[row, k] = float((np.abs(pred - test.outcome) * test.span).mean())
+            row += 1
+    mean = (per_fold * sizes[:, None]).sum(axis=0) / sizes.sum()
+    se = per_fold.std(axis=0, ddof=1) / np.sqrt(len(sizes)) if len(sizes) > 1 else np.zeros(len(penalties))
+    return mean, se
 
 
 def fit_calibrated(
@@ -103,50 +117,94 @@ def fit_calibrated(
     folds: int = 5,
     repeats: int = 2,
     fractions: tuple[float, ...] = PENALTY_FRACTIONS,
+    rule: str = "min",
+    feature_sets: dict[str, tuple[str, ...]] | None = None,
     provenance: dict[str, Any] | None = None,
 ) -> CalibratedFit:
-    """Choose the penalty by grouped CV on ``design`` and fit on all of it.
+    """Choose the feature set and penalty by grouped CV on ``design``; fit on all of it.
 
     Parameters
     ----------
     design
         The training issues (see :func:`negotia.evaluate.features.design_from_table`).
     seed
-        Seed of the fold assignment; the same seed gives the same coefficients.
+        Seed of the fold assignment (the same folds for every candidate); the same seed
+        gives the same coefficients.
     folds, repeats
-        Grouped folds and repeats of the penalty search.
+        Grouped folds and repeats of the search.
     fractions
-        Penalty grid as fractions of :func:`lambda_max`.
+        Penalty grid as fractions of :func:`lambda_max` (of each feature set).
+    rule
+        ``min``: the candidate with the smallest CV error (ties to the earlier feature
+        set and the larger penalty); ``1se``: the first candidate (in the same order)
+        within one standard error of that minimum (the one-standard-error rule; Hastie,
+        Tibshirani & Friedman 2009, *The Elements of Statistical Learning*, sec. 7.10),
+        which favours the compromise model.
+    feature_sets
+        Candidate feature sets ``{name: features}``, simplest first; the others are held
+        at 0.  Default :data:`FEATURE_SETS`.
     provenance
         Extra facts recorded with the fit (e.g. the table's name and SHA-256).
     """
+    if rule not in ("min", "1se"):
+        raise ParameterError(f"penalty rule must be 'min' or '1se', got {rule!r}")
+    sets = FEATURE_SETS if feature_sets is None else feature_sets
+    for name, feats in sets.items():
+        unknown = sorted(set(feats) - set(FEATURE_NAMES))
+        if unknown or not feats:
+            raise ParameterError(
+                f"feature set {name!r}: unknown or no features {', '.join(unknown)}; "
+                f"known: {', '.join(FEATURE_NAMES)}"
+            )
     n_groups = len(np.unique(design.groups))
     if n_groups < 2:
         raise ParameterError("fitting the calibrated model needs issues from at least 2 proposals")
     folds = min(folds, n_groups)
-    r = _residual(design)
-    lmax = lambda_max(design.features, r)
-    penalties = np.array(fractions) * lmax
-    path = penalty_path(design, penalties, folds=folds, repeats=repeats, rng=np.random.default_rng(seed))
-    # Smallest CV error; on a tie the larger penalty (the simpler model) wins.
-    best = int(np.flatnonzero(path <= path.min() + 1e-12)[0])
-    beta = lad_lasso(design.features, r, penalties[best])
+    r = design.outcome - design.base
+    cands = []  # (set name, mask, lambda_max, penalties, cv mae, cv se)
+    for name, feats in sets.items():
+        use = np.array([n in feats for n in FEATURE_NAMES])
+        sub = replace(design, features=design.features[:, use])
+        lmax = lambda_max(sub.features, r)
+        pens = np.array(fractions) * lmax
+        path, se = penalty_path(sub, pens, folds=folds, repeats=repeats, rng=np.random.default_rng(seed))
+        cands.append((name, use, lmax, pens, path, se))
+    flat = [(c, k) for c in range(len(cands)) for k in range(len(fractions))]
+    err = np.array([cands[c][4][k] for c, k in flat])
+    # The grid runs from the largest penalty down and the sets from the simplest, so the
+    # first candidate at the minimum is the simplest one there.
+    best = int(np.flatnonzero(err <= err.min() + 1e-12)[0])
+    if rule == "1se":
+        c, k = flat[best]
+        best = int(np.flatnonzero(err <= err[best] + cands[c][5][k] + 1e-12)[0])
+    c, k = flat[best]
+    set_name, use, lmax, pens, _, _ = cands[c]
+    beta = np.zeros(len(FEATURE_NAMES))
+    beta[use] = lad_lasso(design.features[:, use], r, pens[k])
     prov = {
         **(provenance or {}),
         "issues": design.n,
         "proposals": n_groups,
         "seed": seed,
-        "selection": f"{repeats}x repeated {folds}-fold CV grouped by proposal",
-        "lambda_max": lmax,
-        "penalty_grid": [
-            {"fraction": _finite(f), "penalty": _finite(p), "cv_mae": float(e)}
-            for f, p, e in zip(fractions, penalties, path, strict=True)
-        ],
+        "selection": f"{repeats}x repeated {folds}-fold CV grouped by proposal, rule {rule}",
+        "feature_set": set_name,
+        "features_used": [n for n, u in zip(FEATURE_NAMES, use, strict=True) if u],
+        "search": {
+            name: {
+                "features": list(sets[name]),
+                "lambda_max": lm,
+                "penalty_grid": [
+                    {"fraction": _finite(f), "penalty": _finite(p), "cv_mae": float(e), "cv_se": float(v)}
+                    for f, p, e, v in zip(fractions, ps, path, se, strict=True)
+                ],
+            }
+            for name, _, lm, ps, path, se in cands
+        },
         "negotia_version": negotia.__version__,
     }
     return CalibratedFit(
         coefficients={n: float(b) for n, b in zip(FEATURE_NAMES, beta, strict=True)},
-        penalty=float(penalties[best]),  # inf = no correction
+        penalty=float(pens[k]),  # inf = no correction
         provenance=prov,
     )
 

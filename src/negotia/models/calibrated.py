@@ -23,8 +23,10 @@ The coefficients :math:`\beta` are fitted by least absolute deviations with an
 :math:`\ell_1` penalty (the LAD-lasso of Wang, Li & Jiang 2007, *J. Business &
 Economic Statistics* 25: 347-355), which shrinks every correction toward zero, i.e.
 the forecast toward the weighted mean, and sets weak ones exactly to zero.  The penalty
-is chosen by cross-validation grouped by proposal (see
-:mod:`negotia.evaluate.fit_calibrated`).  The fit shipped with negotia
+and the feature set are chosen by cross-validation grouped by proposal (see
+:mod:`negotia.evaluate.fit_calibrated`).  On the DEU III development table the
+cross-validated gain over the compromise model is not distinguishable from zero
+(``docs/accuracy.md``).  The fit shipped with negotia
 (``models/data/calibrated.json``) was made on the DEU III development table and
 records its provenance; ``negotia models --detail`` prints it.
 
@@ -62,8 +64,9 @@ MODEL_INFO = ModelInfo(
         "25(3): 347-355. Coefficients fitted on DEU III (Arregui & Perarnaud 2022, doi:10.34810/data53)."
     ),
     summary=(
-        "Capability x salience weighted mean plus sparse learned pulls toward other locations "
-        "(Commission, Parliament, reference point, ...), clipped to the actors' range."
+        "Capability x salience weighted mean plus a sparse LAD-lasso pull toward other locations "
+        "known before the decision (other weightings, median, Commission, Parliament, reference "
+        "point, ...), fitted on DEU III and clipped to the actors' range."
     ),
 )
 
@@ -326,7 +329,8 @@ def describe() -> Any:
         title="calibrated: shipped coefficients (pull of each location relative to the weighted mean)",
         title_justify="left",
         caption=(
-            f"LAD-lasso, penalty {fit.penalty:g} (chosen by {prov.get('selection', 'grouped CV')}); "
+            f"LAD-lasso, feature set {prov.get('feature_set', '?')!r}, penalty {fit.penalty:.4g} "
+            f"(both chosen by {prov.get('selection', 'grouped CV')}); "
             f"fitted on {prov.get('table', '?')} ({prov.get('issues', '?')} issues, "
             f"{prov.get('proposals', '?')} proposals, sha256 {str(prov.get('table_sha256', '?'))[:12]}), "
             f"seed {prov.get('seed', '?')}. Zero = the feature was not selected."
