@@ -92,6 +92,8 @@ def test_scholz_code_moves_match_the_replication(case: str) -> None:
             (e["actor"], e["kind"], e["toward"], e["to"]) for e in fc.events if e["round"] == step["round"]
         )
         theirs = sorted((m[0], KIND[m[1][:4]], m[2], m[3]) for m in step["moves"])
+        listed = [arrays.actor_ids.index(e["actor"]) for e in fc.events if e["round"] == step["round"]]
+        assert listed == sorted(listed)  # events come in the input's actor order
         assert [m[:3] for m in mine] == [m[:3] for m in theirs], f"round {step['round']}"
         np.testing.assert_allclose([m[3] for m in mine], [m[3] for m in theirs], atol=1e-9 * span)
 
@@ -263,8 +265,11 @@ def test_a_batch_runs_as_its_elements_alone(arrays: ScenarioArrays, params: dict
     together = run_model("eum", arrays, rounds=5, **params)
     for k in range(arrays.batch):
         alone = run_model("eum", arrays.take(slice(k, k + 1)), rounds=5, **params)
-        np.testing.assert_array_equal(together.outcome[k], alone.outcome[0])
-        np.testing.assert_array_equal(together.trace["position"][:, k], alone.trace["position"][:, 0])
+        # equal up to rounding (SIMD powers may differ in the last bit with the batch's layout)
+        np.testing.assert_allclose(together.outcome[k], alone.outcome[0], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(
+            together.trace["position"][:, k], alone.trace["position"][:, 0], rtol=0, atol=1e-12
+        )
 
 
 def test_threads_and_chunks_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -277,8 +282,8 @@ def test_threads_and_chunks_do_not_change_the_result(monkeypatch: pytest.MonkeyP
     one = run_model("eum", big, rounds=8)
     monkeypatch.setattr(eum, "_CHUNK_ELEMENTS", 7000)  # 7 runs a chunk, several threads
     many = run_model("eum", big, rounds=8)
-    np.testing.assert_array_equal(one.outcome, many.outcome)
-    np.testing.assert_array_equal(one.trace["position"], many.trace["position"])
+    np.testing.assert_allclose(one.outcome, many.outcome, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(one.trace["position"], many.trace["position"], rtol=0, atol=1e-12)
 
 
 def test_trace_shapes_and_report_choice() -> None:

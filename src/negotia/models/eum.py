@@ -376,7 +376,7 @@ def simulate(
 
             def one_round(sl: slice, t: int = t) -> tuple[np.ndarray, ...]:
                 # (n, A) -> (A, n).  A lone run is doubled so that NumPy sums over actors in
-                # the same order as in a batch (bit-identical results either way).
+                # the same order as in a batch.
                 idx = np.arange(sl.start, sl.stop)
                 n = idx.size
                 idx = np.repeat(idx, 2) if n == 1 else idx
@@ -489,8 +489,8 @@ def _events(sim_b0: dict[str, np.ndarray], arrays: ScenarioArrays, order: np.nda
     """Moves of batch element 0: round, issue, actor, kind, toward whom, from, to (issue scale)."""
     kind, toward, pos = sim_b0["kind"], sim_b0["toward"], sim_b0["position"]  # (R, I, A), (R+1, I, A)
     events = []
-    inverse = np.argsort(order, axis=1)
-    moves = sorted(zip(*np.nonzero(kind), strict=True), key=lambda m: (m[0], m[1], inverse[m[1], m[2]]))
+    # in the order of rounds, issues and the input's actors
+    moves = sorted(zip(*np.nonzero(kind), strict=True), key=lambda m: (m[0], m[1], order[m[1], m[2]]))
     for t, i, a in moves:
         span = arrays.scale_max[i] - arrays.scale_min[i]
         events.append(
