@@ -123,6 +123,9 @@ class Arena:
     U: np.ndarray  # (P, N)
     valid: np.ndarray  # (P, N) inside own red lines and >= reservation
     best: np.ndarray  # (P,) best valid utility (nan if none)
+    pools: list[tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=list
+    )  # per party: valid indices, utilities
 
     @classmethod
     def build(cls, model: UtilityModel) -> Arena:
@@ -142,7 +145,12 @@ class Arena:
                     a.reshape((P,) + (1,) * k + (shape[k],) + (1,) * (K - k - 1)), (P, *shape)
                 ).reshape(P, -1)
         best = np.where(valid.any(axis=1), np.where(valid, U, -np.inf).max(axis=1), np.nan)
-        return cls(model, U, valid, best)
+        pools = []
+        for p in range(P):
+            idx = np.flatnonzero(valid[p])
+            # float32 halves the memory each offer scans; offers are re-read in float64.
+            pools.append((idx, U[p, idx].astype(np.float32)))
+        return cls(model, U, valid, best, pools)
 
 
 def frontier_gap(model: UtilityModel, utilities: np.ndarray, respect_red_lines: bool = True) -> float:

@@ -58,16 +58,17 @@ def _distance(model: UtilityModel, cand: np.ndarray, others: list[int]) -> np.nd
 
 
 def _choose(arena: Arena, p: int, target: float, others: list[int], rng: np.random.Generator) -> int | None:
-    u, ok = arena.U[p], arena.valid[p]
+    pool, u = arena.pools[p]
     best = arena.best[p]
     if not np.isfinite(best):
         return None
     span = max(best - arena.model.reservation[p], 1e-9)
     target = min(target, best)
-    cand = np.flatnonzero(ok & (u >= target - 1e-12) & (u <= target + BAND * span))
+    lo, hi = np.float32(target - 1e-6), np.float32(target + BAND * span)
+    above = u >= lo
+    cand = pool[above & (u <= hi)]
     if cand.size == 0:
-        above = np.where(ok & (u >= target - 1e-12), u, np.inf)
-        return int(np.argmin(above))
+        return int(pool[np.argmin(np.where(above, u, np.inf))])
     if cand.size > SAMPLE:
         cand = np.sort(rng.choice(cand, SAMPLE, replace=False))
     d = _distance(arena.model, cand, others)

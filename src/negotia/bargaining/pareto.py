@@ -142,13 +142,20 @@ def _pivot_filter(U: np.ndarray) -> np.ndarray:
     P, n = U.shape
     weights = [np.ones(P)] + [np.ones(P) + 3.0 * np.eye(P)[p] for p in range(P)]
     weights += [np.ones(P) + 3.0 * (1 - np.eye(P)[p]) for p in range(P)] if P > 2 else []
-    alive = np.ones(n, dtype=bool)
+    idx = np.arange(n)
+    V = U
     for w in weights:
-        idx = np.flatnonzero(alive)
-        j = idx[np.argmax(w @ U[:, idx])]
-        piv = U[:, j : j + 1]
-        dom = np.all(U[:, idx] <= piv + _TOL, axis=0) & np.any(U[:, idx] < piv - _TOL, axis=0)
-        alive[idx[dom]] = False
+        piv = V[:, int(np.argmax(w @ V))][:, None]
+        # Row by row: cheaper than (P, n) temporaries for large n.
+        le = V[0] <= piv[0] + _TOL
+        lt = V[0] < piv[0] - _TOL
+        for p in range(1, P):
+            le &= V[p] <= piv[p] + _TOL
+            lt |= V[p] < piv[p] - _TOL
+        keep = ~(le & lt)
+        idx, V = idx[keep], V[:, keep]
+    alive = np.zeros(n, dtype=bool)
+    alive[idx] = True
     return alive
 
 

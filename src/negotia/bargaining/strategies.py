@@ -3,8 +3,8 @@ r"""Negotiation strategies: how much an agent asks for at each moment.
 A strategy gives the agent's *target* (aspiration level) in its own utility at each
 step; the protocol (:mod:`negotia.bargaining.offers`) turns the target into an offer and
 uses it to accept (an agent accepts an offer worth at least its next target: the
-``AC_next`` condition of Baarslag, Hindriks & Jonker 2014, *Effective acceptance
-conditions in multilateral negotiation*, Decision Support Systems 60: 68-77).
+``AC_next`` condition of Baarslag, Hindriks & Jonker 2014, "Effective acceptance
+conditions in real-time automated negotiation", *Decision Support Systems* 60: 68-77).
 
 All targets run between the agent's best attainable utility :math:`u^{max}` and its
 reservation value :math:`r` (never below it).
@@ -17,11 +17,12 @@ reservation value :math:`r` (never below it).
 * **Aspiration** (Siegel & Fouraker 1960; Pruitt 1981, *Negotiation Behavior*, ch. 2):
   each step the target moves a fixed share ``rate`` of the remaining distance to the
   reservation value, :math:`\tau_{s+1} = r + (1-\text{rate})(\tau_s - r)`.
-* **Tit-for-tat** (relative tit-for-tat, Faratin et al. 1998 sec. 4.2.2; Baarslag et
-  al. 2013): the agent concedes, in its own utility, as much as the others' offers have
-  improved for it since their first offer, plus a small time-based concession
-  (``nice``, a share of the range by the deadline) so that two tit-for-tat agents do
-  not deadlock.
+* **Tit-for-tat** (relative tit-for-tat, Faratin et al. 1998 sec. 4.2.2; Baarslag,
+  Hindriks & Jonker 2013, "A tit for tat negotiation strategy for real-time bilateral
+  negotiations", in *Complex Automated Negotiations*, Springer, 229-233): the agent
+  concedes, in its own utility, as much as the others' offers have improved for it
+  since their first offer, plus a small time-based concession (``nice``, a share of the
+  range by the deadline) so that two tit-for-tat agents do not deadlock.
 """
 
 from __future__ import annotations
