@@ -56,7 +56,6 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
-from scipy.optimize import minimize
 from scipy.special import expit
 
 from negotia.guarantees.capabilities import capability, is_nuclear
@@ -164,6 +163,8 @@ def fit_logit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     :math:`\\sum_i \\log(1 + e^{z_i}) - y_i z_i`, :math:`z = X\\beta`, with its analytic
     gradient :math:`X^\\top(\\sigma(z) - y)` by BFGS, then polishes with Newton steps.
     """
+    from scipy.optimize import minimize  # imported here: costly, and only a fit needs it
+
     Z = np.column_stack([np.ones(len(y)), X])
 
     def nll(b: np.ndarray) -> float:

@@ -38,6 +38,8 @@ from negotia.guarantees.credibility import Credibility
 from negotia.guarantees.schema import Instrument
 
 DEFAULT_DEFENCE_SHARE: dict[int, float] = {3: 0.5, 4: 0.75, 5: 1.0}
+#: Draws simulated at once (memory per block: BLOCK x guarantors).
+BLOCK = 1 << 15
 
 
 @functools.cache
@@ -228,18 +230,20 @@ def simulate_response(
     p = np.array([r.probability for r in rows])
     c = np.array([r.contribution for r in rows])
     s = np.array([r.response_strength for r in rows], dtype=float)
+    R = np.zeros(n_draws)
+    S = np.zeros(n_draws)
+    anyh = np.zeros(n_draws, dtype=bool)
     if G:
-        z0 = gen.standard_normal((n_draws, 1))
-        e = gen.standard_normal((n_draws, G))
-        u = ndtr(np.sqrt(rho) * z0 + np.sqrt(1.0 - rho) * e)
-        honour = u < p[None, :]
-        R = honour.astype(float) @ c
-        S = np.where(honour, s[None, :], 0.0).max(axis=1)
-        anyh = honour.any(axis=1)
-    else:
-        R = np.zeros(n_draws)
-        S = np.zeros(n_draws)
-        anyh = np.zeros(n_draws, dtype=bool)
+        # Fixed-size blocks bound memory (draws x guarantors) for large runs; the block size
+        # is a constant, so a seed gives the same draws whatever n_draws is split into.
+        for lo in range(0, n_draws, BLOCK):
+            hi = min(n_draws, lo + BLOCK)
+            z0 = gen.standard_normal((hi - lo, 1))
+            e = gen.standard_normal((hi - lo, G))
+            honour = ndtr(np.sqrt(rho) * z0 + np.sqrt(1.0 - rho) * e) < p[None, :]
+            R[lo:hi] = honour @ c
+            S[lo:hi] = np.where(honour, s[None, :], 0.0).max(axis=1)
+            anyh[lo:hi] = honour.any(axis=1)
     q = np.quantile(R, [0.05, 0.25, 0.5, 0.75, 0.95])
     return Deterrence(
         attacker=attacker,
