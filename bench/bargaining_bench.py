@@ -19,11 +19,13 @@ packages with 3 parties, 3.8 s to evaluate utilities over 10^6 packages, 2.4 s f
 figures are not re-measured here), and, run in this process, a plain Python loop that
 evaluates utilities package by package (timed on 2*10^4 packages, scaled to 10^6).
 
-Run: ``python bench/bargaining_bench.py``.  Each timing is the best of 3 runs.
+Run: ``python bench/bargaining_bench.py`` (``--quick``: one run per timing instead of
+the best of 3).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import sys
@@ -88,12 +90,16 @@ def naive_utilities(model: UtilityModel, n: int) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one run per timing instead of the best of 3")
+    args = parser.parse_args()
+    repeat = 1 if args.quick else 3
     rows: list[tuple[str, float, str, str]] = []
     m6 = utility_model(synthetic(3, 6), resolution=10)
     m5 = utility_model(synthetic(3, 5), resolution=10)
     assert m6.space.size == 10**6 and m5.space.size == 10**5
 
-    t, _ = best_of(3, m6.dense_utilities)
+    t, _ = best_of(repeat, m6.dense_utilities)
     per = naive_utilities(m6, 20_000)
     rows.append(
         (
@@ -104,7 +110,7 @@ def main() -> None:
         )
     )
 
-    t, (opts, _) = best_of(3, lambda: grid_frontier(list(m5.tables)))
+    t, (opts, _) = best_of(repeat, lambda: grid_frontier(list(m5.tables)))
     rows.append(
         (
             f"frontier, 10^5 packages, grid path ({len(opts)} on it)",
@@ -114,7 +120,7 @@ def main() -> None:
         )
     )
     U5 = m5.dense_utilities()
-    t, mask = best_of(3, lambda: pareto_mask(U5))
+    t, mask = best_of(repeat, lambda: pareto_mask(U5))
     rows.append(
         (
             f"frontier, 10^5 packages, general filter ({int(mask.sum())} on it)",
@@ -136,11 +142,11 @@ def main() -> None:
         F = U[:, idx]
         return nash_point(idx, F, m6.reservation), kalai_point(idx, F, m6.reservation), len(idx)
 
-    t, (n1, k1, size) = best_of(3, grid_path)
+    t, (n1, k1, size) = best_of(repeat, grid_path)
     rows.append(
         (f"frontier + Nash + Kalai, 10^6 packages, grid path ({size} on it)", t, "target < 0.3 s", "")
     )
-    t, (n2, k2, size2) = best_of(3, general_path)
+    t, (n2, k2, size2) = best_of(repeat, general_path)
     rows.append((f"frontier + Nash + Kalai, 10^6 packages, general path ({size2})", t, "target < 0.3 s", ""))
     assert n1.index == n2.index and k1.index == k2.index and size == size2
 
@@ -154,7 +160,7 @@ def main() -> None:
         sc = Scenario.model_validate({**sc.model_dump(), "red_lines": lines})
         m = utility_model(sc, resolution=10)
         strategies = [parse_strategy("boulware")] * P
-        t, run = best_of(3, lambda m=m, s=strategies: run_offers(m, s, seed=0, steps=100))
+        t, run = best_of(repeat, lambda m=m, s=strategies: run_offers(m, s, seed=0, steps=100))
         rows.append(
             (
                 f"100-step negotiation, 10^6 packages, {P} parties ({run.steps} steps run)",
@@ -163,7 +169,7 @@ def main() -> None:
                 "",
             )
         )
-    t, run = best_of(3, lambda: run_mediator(m6, seed=0, steps=100, start="worst"))
+    t, run = best_of(repeat, lambda: run_mediator(m6, seed=0, steps=100, start="worst"))
     rows.append((f"mediator, 10^6 packages, 3 parties ({run.steps} texts)", t, "", ""))
 
     print(
