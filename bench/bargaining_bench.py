@@ -34,11 +34,19 @@ from collections.abc import Callable
 
 import numpy as np
 
-from negotia.bargaining import grid_frontier, kalai_point, nash_point, pareto_mask, utility_model
+from negotia.bargaining import (
+    bargaining_space,
+    grid_frontier,
+    kalai_point,
+    nash_point,
+    pareto_mask,
+    utility_model,
+)
 from negotia.bargaining.mediator import run_mediator
 from negotia.bargaining.offers import run_offers
 from negotia.bargaining.strategies import parse_strategy
 from negotia.bargaining.utility import UtilityModel
+from negotia.scenario.formats import load_scenario
 from negotia.scenario.schema import Scenario
 
 NEGMAS = {"frontier_1e5": 0.34, "utilities_1e6": 3.8, "negotiation_1e6": 2.4}
@@ -171,6 +179,11 @@ def main() -> None:
         )
     t, run = best_of(repeat, lambda: run_mediator(m6, seed=0, steps=100, start="worst"))
     rows.append((f"mediator, 10^6 packages, 3 parties ({run.steps} texts)", t, "", ""))
+    sc = load_scenario("ukraine-2025")
+    t, r = best_of(repeat, lambda: bargaining_space(sc))
+    rows.append(
+        (f"`bargaining_space` end to end, ukraine-2025 ({r.n_packages} packages, ZOPA diagnosis)", t, "", "")
+    )
 
     print(
         f"Python {sys.version.split()[0]}, NumPy {np.__version__}, {platform.machine()}, "
