@@ -154,4 +154,5 @@ def run_mediator(
         final=final,
         params={"start": start},
         notes=notes,
+        space=space,
     )

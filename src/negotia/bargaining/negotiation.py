@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from negotia.bargaining.pareto import grid_frontier
+from negotia.bargaining.space import OutcomeSpace
 from negotia.bargaining.utility import UtilityModel
 from negotia.errors import ParameterError
 
@@ -72,6 +73,8 @@ class NegotiationRun:
         frontier, of the smallest gain over the final package (0 = on the frontier).
     notes
         Anything the reader should know (e.g. which red lines were relaxed).
+    space
+        The outcome space the indices refer to (not serialised).
     """
 
     protocol: str
@@ -89,6 +92,7 @@ class NegotiationRun:
     final: int | None = None
     params: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    space: OutcomeSpace | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

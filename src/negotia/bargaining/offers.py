@@ -203,4 +203,5 @@ def run_offers(
         final=history[-1].index if history else None,
         params={"quota": quota, "veto": list(veto), "first": model.parties[first]},
         notes=notes,
+        space=model.space,
     )

@@ -12,7 +12,7 @@ from negotia.bargaining import genius
 from negotia.bargaining.negotiation import NegotiationRun
 from negotia.bargaining.report import BargainingResult, PackageReport, bargaining_space
 from negotia.bargaining.simulation import PROTOCOLS, RED_LINES, simulate
-from negotia.bargaining.space import Resolution
+from negotia.bargaining.space import OutcomeSpace, Resolution
 from negotia.cli.common import FORMAT_OPTION, OutputFormat, console, handle_errors, print_json
 from negotia.errors import ParameterError
 
@@ -132,7 +132,15 @@ def _render_bargain(r: BargainingResult) -> None:
         console.print(f"[yellow]note[/yellow]: {note}")
 
 
-def _render_run(run: NegotiationRun, trace: bool) -> None:
+def _compact(space: OutcomeSpace, index: int) -> str:
+    """Option values (ordered issues) or option numbers (categorical) joined by '/'."""
+    opt = space.decode(index)[0]
+    return "/".join(
+        f"{o.values[j]:g}" if o.ordered else str(int(j) + 1) for o, j in zip(space.issues, opt, strict=True)
+    )
+
+
+def _render_run(run: NegotiationRun, trace: bool, space: OutcomeSpace | None = None) -> None:
     ok = run.agreement is not None
     lines = [run.reason]
     if run.utilities is not None:
@@ -169,6 +177,8 @@ def _render_run(run: NegotiationRun, trace: bool) -> None:
         h.add_column("step", justify="right")
         h.add_column("by")
         h.add_column("package", justify="right")
+        if space is not None:
+            h.add_column("/".join(space.issue_ids))
         for p in run.parties:
             h.add_column(p, justify="right")
         h.add_column("accepted by")
@@ -177,6 +187,7 @@ def _render_run(run: NegotiationRun, trace: bool) -> None:
                 str(o.step),
                 o.proposer,
                 str(o.index),
+                *([_compact(space, o.index)] if space is not None else []),
                 *[f"{u:.3f}" for u in o.utilities],
                 ", ".join(o.accepted_by) + (" ✓" if o.agreed else ""),
             )
@@ -245,7 +256,7 @@ def register(app: typer.Typer) -> None:
         start: str = typer.Option(
             "reference", "--start", help="mediator: first text (reference, worst, random or an index)."
         ),
-        trace: bool = typer.Option(False, "--trace", help="Print every offer."),
+        trace: bool = typer.Option(False, "--trace", help="Print every offer (JSON always has them all)."),
         format: OutputFormat = FORMAT_OPTION,
     ) -> None:
         """Agents negotiate: alternating offers, a (qualified) majority, or a mediator's single text."""
@@ -266,12 +277,9 @@ def register(app: typer.Typer) -> None:
             start=start,
         )
         if format is OutputFormat.json:
-            data = run.to_dict()
-            if not trace:
-                data["history"] = data["history"][-1:]
-            print_json(data)
+            print_json(run.to_dict())  # always with the full offer history
             return
-        _render_run(run, trace)
+        _render_run(run, trace, run.space)
 
 
 def _export(scenario: str, parties: list[str] | None, resolution: Resolution, dest: Path) -> None:
