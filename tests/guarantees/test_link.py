@@ -85,3 +85,31 @@ def test_bundled_scenario_links():
     assert mapped[100.0] == "nato-membership" and mapped[20.0] == "budapest"
     insts = scenario_instruments(sc)  # validates whatever the bundled scenario carries
     assert all(i.sources for i in insts)
+
+
+def test_scenario_file_reports_bad_guarantee_entries(tmp_path):
+    from negotia.scenario.formats import load_scenario
+
+    p = tmp_path / "sc.yaml"
+    p.write_text(
+        "name: t\n"
+        "actors:\n  - {id: UKR, capability: 1}\n"
+        "issues:\n  - {id: guarantees}\n"
+        "stances:\n  - {actor: UKR, issue: guarantees, position: 50, salience: 0.5}\n"
+        "guarantees:\n"
+        "  - {ref: nato-art5, join: [UKR]}\n"
+        "  - {ref: nato-art6}\n"
+        "  - {ref: budapest-1994, notices: {USA: soon}}\n"
+    )
+    with pytest.raises(InputError) as e:
+        load_scenario(p)
+    text = str(e.value)
+    assert "line 10, guarantees[1]: ref: unknown instrument 'nato-art6'" in text
+    assert "line 11, guarantees[2]: notices.USA" in text
+    good = p.read_text().replace("  - {ref: nato-art6}\n", "").replace("{USA: soon}", "{USA: 2026-03-01}")
+    p.write_text(good)
+    sc = load_scenario(p)
+    assert sc.guarantees[0] == {"ref": "nato-art5", "join": ["UKR"]}  # entries stay plain mappings
+    insts = {i.id: i for i in scenario_instruments(sc)}
+    assert "UKR" in insts["nato-art5"].parties
+    assert str(insts["budapest-1994"].notices["USA"]) == "2026-03-01"

@@ -71,65 +71,77 @@ def scenario_instruments(
         the list itself.
     source
         Name for error messages.
+    cat
+        The catalogue refs are resolved in (default: the bundled one).
     """
-    from negotia.guarantees.compare import resolve_arrangement
-
     cat = cat or catalogue()
     entries = scenario if isinstance(scenario, list) else getattr(scenario, "guarantees", [])
     out: dict[str, Instrument] = {}
     problems: list[Problem] = []
     for k, entry in enumerate(entries):
-        where = ("guarantees", k)
-        if isinstance(entry, Instrument):
-            out[entry.id] = entry
-            continue
-        if not isinstance(entry, dict):
-            problems.append(
-                Problem(
-                    f"guarantees[{k}]", "must be a mapping ({ref: id}, {arrangement: id} or an instrument)"
-                )
-            )
-            continue
-        try:
-            if "ref" in entry:
-                r = InstrumentRef.model_validate(entry)
-                if r.ref.replace("_", "-") not in cat.instruments:
-                    problems.append(Problem(f"guarantees[{k}].ref", f"unknown instrument {r.ref!r}"))
-                    continue
-                inst = cat.instrument(r.ref)
-                if r.join:
-                    inst = inst.with_parties(r.join)
-                upd: dict[str, Any] = {}
-                if r.bindingness is not None:
-                    upd = {
-                        "bindingness": r.bindingness,
-                        "ratified": r.bindingness is Bindingness.ratified_treaty,
-                    }
-                if r.notices:
-                    upd["notices"] = {**inst.notices, **r.notices}
-                if upd:
-                    inst = Instrument.model_validate({**inst.model_dump(), **upd})
-                out[inst.id] = inst
-            elif "arrangement" in entry:
-                a = ArrangementRef.model_validate(entry)
-                if a.arrangement.replace("_", "-") not in cat.arrangements:
-                    problems.append(
-                        Problem(
-                            f"guarantees[{k}].arrangement",
-                            f"unknown arrangement {a.arrangement!r}; known: {', '.join(cat.arrangements)}",
-                        )
-                    )
-                    continue
-                for inst in resolve_arrangement(a.arrangement, cat)[1]:
-                    out[inst.id] = inst
-            else:
-                inst = Instrument.model_validate(entry)
-                out[inst.id] = inst
-        except ValidationError as e:
-            problems.extend(pydantic_problems(e, where))
+        insts, probs = entry_instruments(entry, cat, ("guarantees", k))
+        problems.extend(probs)
+        out.update((i.id, i) for i in insts)
     if problems:
         raise InputError(source, problems)
     return list(out.values())
+
+
+def entry_instruments(
+    entry: Any, cat: Catalogue, where: tuple[Any, ...] = ()
+) -> tuple[list[Instrument], list[Problem]]:
+    """The instruments one ``guarantees`` entry stands for, and the problems found in it."""
+    from negotia.guarantees.compare import resolve_arrangement
+
+    def at(*field: str) -> str:
+        path = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in (*where, *field)).lstrip(".")
+        return path
+
+    if isinstance(entry, Instrument):
+        return [entry], []
+    if not isinstance(entry, dict):
+        return [], [Problem(at(), "must be a mapping ({ref: id}, {arrangement: id} or an instrument)")]
+    try:
+        if "ref" in entry:
+            r = InstrumentRef.model_validate(entry)
+            if r.ref.replace("_", "-") not in cat.instruments:
+                return [], [
+                    Problem(at("ref"), f"unknown instrument {r.ref!r} (see `negotia guarantees list`)")
+                ]
+            inst = cat.instrument(r.ref)
+            if r.join:
+                inst = inst.with_parties(r.join)
+            upd: dict[str, Any] = {}
+            if r.bindingness is not None:
+                upd = {"bindingness": r.bindingness, "ratified": r.bindingness is Bindingness.ratified_treaty}
+            if r.notices:
+                upd["notices"] = {**inst.notices, **r.notices}
+            if upd:
+                inst = Instrument.model_validate({**inst.model_dump(), **upd})
+            return [inst], []
+        if "arrangement" in entry:
+            a = ArrangementRef.model_validate(entry)
+            if a.arrangement.replace("_", "-") not in cat.arrangements:
+                known = ", ".join(cat.arrangements)
+                return [], [
+                    Problem(at("arrangement"), f"unknown arrangement {a.arrangement!r}; known: {known}")
+                ]
+            return resolve_arrangement(a.arrangement, cat)[1], []
+        return [Instrument.model_validate(entry)], []
+    except ValidationError as e:
+        return [], pydantic_problems(e, where)
+
+
+def check_guarantee_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """Pydantic after-validator for a scenario's ``guarantees`` entry (keeps the dict).
+
+    Raises ``ValueError`` listing every problem with its field inside the entry, so the
+    scenario loader reports them as ``guarantees[k]: ref: unknown instrument ...``.
+    """
+    _, problems = entry_instruments(entry, catalogue())
+    if problems:
+        raise ValueError("; ".join(str(p) for p in problems))
+    return entry
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from negotia.guarantees.entries import GuaranteeEntry
+
 Number = float
 
 
@@ -207,7 +209,7 @@ class Scenario(_Strict):
     issues: list[Issue] = Field(default_factory=list)
     stances: list[Stance] = Field(default_factory=list)
     red_lines: list[RedLine] = Field(default_factory=list)
-    guarantees: list[dict[str, Any]] = Field(default_factory=list)
+    guarantees: list[GuaranteeEntry] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="before")
