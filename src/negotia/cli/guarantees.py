@@ -251,8 +251,28 @@ def show(
             console.print(f"  - {i.id}: {i.name}")
         return
     inst = cat.instrument(ident)
-    if format is not OutputFormat.table:
+    if format is OutputFormat.json:
         print_json(inst.model_dump(mode="json", exclude_defaults=True))
+        return
+    if format is OutputFormat.csv:
+        _write_csv(
+            [
+                {
+                    "instrument": inst.id,
+                    "obligation": ob.id or str(k),
+                    "guarantors": " ".join(ob.guarantors),
+                    "beneficiaries": " ".join(ob.beneficiaries),
+                    "atop_type": ob.atop_type.value,
+                    "response_strength": ob.response_strength,
+                    "kinds": " ".join(x.value for x in ob.kinds),
+                    "conditions": " ".join(c.type for c in ob.conditions),
+                    "deadline_hours": ob.deadline_hours if ob.deadline_hours is not None else "",
+                    "aid_usd_bn": ob.aid_usd_bn if ob.aid_usd_bn is not None else "",
+                    "requires": ob.requires,
+                }
+                for k, ob in enumerate(inst.obligations)
+            ]
+        )
         return
     _show_instrument(inst)
 
@@ -390,8 +410,8 @@ def check(
         insts = list(cat.instruments.values())
         hypo = assume_in_force
     else:
-        arr, insts = resolve_arrangement(instruments, cat)
-        hypo = assume_in_force or (instruments.lower() in cat.arrangements and arr.assume_in_force)
+        _, insts = resolve_arrangement(instruments, cat)
+        hypo = assume_in_force
     results = check_event(ev, insts, assume_in_force=hypo)
     if not show_all:
         results = [r for r in results if r.beneficiary == ev.target]
