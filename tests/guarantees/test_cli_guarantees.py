@@ -97,3 +97,17 @@ def test_scenario_link_commands():
     assert ids == ["none", "budapest", "bilateral-2024", "art5-like-binding", "nato-membership"]
     r = run_cli("guarantees", "assess", "--value", "62")
     assert r.returncode == 2 and "--scenario" in r.stderr
+
+
+def test_weights_and_scenario_saliences():
+    # The ukraine-2025 scenario gives the US a salience of 55 (of 100) on the guarantee
+    # issue: with the default weight 2.0 that adds 2.0 x (0.55 - 0.5) = +0.1 log-odds.
+    r = run_cli("guarantees", "assess", "--scenario", "ukraine-2025", "--value", "70", "--draws", "200",
+                "--weight", "salience=2.0", "--format", "json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    usa = next(c for c in out["credibility"] if c["guarantor"] == "USA" and c["obligation"] == "us")
+    sal = next(f for f in usa["factors"] if f["name"] == "salience for beneficiary")
+    assert abs(sal["log_odds"] - 0.1) < 1e-9
+    r = run_cli("guarantees", "assess", "budapest", "--weight", "legal_form.draft=x")
+    assert r.returncode == 2 and "weights.legal_form.draft" in r.stderr

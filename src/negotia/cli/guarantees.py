@@ -28,8 +28,13 @@ from negotia.guarantees.compare import (
     resolve_arrangement,
     summary,
 )
-from negotia.guarantees.credibility import CredibilitySettings, model_report
-from negotia.guarantees.link import anchor_arrangements, arrangement_for_value, scenario_instruments
+from negotia.guarantees.credibility import CredibilitySettings, FactorWeights, model_report
+from negotia.guarantees.link import (
+    anchor_arrangements,
+    arrangement_for_value,
+    scenario_instruments,
+    scenario_saliences,
+)
 from negotia.guarantees.schema import RESPONSE_STRENGTH, Event, Instrument
 from negotia.guarantees.triggers import check_event
 
@@ -125,12 +130,25 @@ def _settings(
     logit_terms: str | None,
     no_logit: bool,
     measure: str | None,
+    weight: list[str] | None = None,
+    scenario_salience: dict[str, float] | None = None,
 ) -> CredibilitySettings:
     data: dict[str, Any] = {}
     if era:
         data["era"] = era
-    if salience:
-        data["salience"] = _kv(salience, "salience")
+    sal: dict[str, Any] = dict(scenario_salience or {})
+    sal.update(_kv(salience, "salience"))
+    if sal:
+        data["salience"] = sal
+    if weight:
+        w: dict[str, Any] = {}
+        for key, value in _kv(weight, "weight").items():
+            head, dot, form = key.partition(".")
+            if dot:
+                w.setdefault(head, dict(FactorWeights().legal_form))[form] = value
+            else:
+                w[key] = value
+        data["weights"] = w
     if troops:
         data["troops"] = _kv(troops, "troops")
     if capability_change:
@@ -149,6 +167,11 @@ def _settings(
 
 
 ERA = typer.Option(None, "--era", help="Base-rate era: all (default), post1945, pre1945 or llm.")
+WEIGHT = typer.Option(
+    None,
+    "--weight",
+    help="Change a scenario-factor weight (log-odds): not_ratified=-0.5, legal_form.draft=-2, salience=1 ...",
+)
 SALIENCE = typer.Option(
     None, "--salience", help="Guarantor's salience for the beneficiary, 0-1: USA=0.8 (repeatable)."
 )
@@ -487,6 +510,7 @@ def assess(
     logit_terms: str | None = TERMS,
     no_logit: bool = NOLOGIT,
     measure: str | None = MEASURE,
+    weight: list[str] | None = WEIGHT,
     draws: int = DRAWS,
     seed: int = SEED,
     rho: float = RHO,
@@ -505,12 +529,13 @@ def assess(
     The default event is a renewed Russian attack on Ukraine across a ceasefire line.
     """
     anchor = None
+    sc = _scenario(scenario) if scenario is not None else None
     if value is not None:
-        if scenario is None:
+        if sc is None:
             raise InputError(
                 "--value", Problem("", "--value needs --scenario (whose guarantee issue it lies on)")
             )
-        anchor = arrangement_for_value(_scenario(scenario), value)
+        anchor = arrangement_for_value(sc, value)
         if anchor.arrangement is None:
             raise InputError(
                 scenario, Problem(f"anchor {anchor.value:g}", f"no arrangement for {anchor.label!r}")
@@ -539,6 +564,8 @@ def assess(
         logit_terms,
         no_logit,
         measure,
+        weight,
+        scenario_saliences(sc) if sc is not None else None,
     )
     a = assess_guarantees(
         arrangement, ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=_catalogue(treaties)
@@ -692,6 +719,7 @@ def compare(
     logit_terms: str | None = TERMS,
     no_logit: bool = NOLOGIT,
     measure: str | None = MEASURE,
+    weight: list[str] | None = WEIGHT,
     draws: int = DRAWS,
     seed: int = SEED,
     rho: float = RHO,
@@ -702,8 +730,10 @@ def compare(
     """Put arrangements side by side against one attack (default: a renewed Russian attack on Ukraine).
 
     With --scenario and no ARRANGEMENTS, compare the arrangements the scenario's guarantee-issue
-    anchors stand for.
+    anchors stand for, with each guarantor's salience on that issue as its salience for the
+    beneficiary (unless --salience sets it).
     """
+    sc = _scenario(scenario) if scenario is not None else None
     ev = _event_data(
         event_file,
         renewed_russian_attack().model_dump(mode="json"),
@@ -725,11 +755,13 @@ def compare(
         logit_terms,
         no_logit,
         measure,
+        weight,
+        scenario_saliences(sc) if sc is not None else None,
     )
     cat = _catalogue(treaties)
     chosen = list(arrangements or [])
-    if not chosen and scenario is not None:
-        anchors = anchor_arrangements(_scenario(scenario))
+    if not chosen and sc is not None:
+        anchors = anchor_arrangements(sc)
         chosen = list(dict.fromkeys(a.arrangement for a in anchors if a.arrangement))
     comp = compare_arrangements(
         chosen or list(UKRAINE_ARRANGEMENTS), ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=cat

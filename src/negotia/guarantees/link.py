@@ -190,6 +190,17 @@ def anchor_arrangements(scenario: Any, issue_id: str | None = None) -> list[Anch
     return out
 
 
+def scenario_saliences(scenario: Any, issue_id: str | None = None) -> dict[str, float]:
+    """Each actor's salience (0-1) on the scenario's guarantee issue.
+
+    Read as the guarantor's salience *for the beneficiary* in the credibility model: how
+    much the outcome of the guarantee question matters to that actor, from the scenario's
+    stances (and their sources).
+    """
+    issue = _guarantee_issue(scenario, issue_id)
+    return {s.actor: float(s.salience) for s in getattr(scenario, "stances", []) if s.issue == issue.id}
+
+
 def arrangement_for_value(scenario: Any, value: float, issue_id: str | None = None) -> AnchorArrangement:
     """The anchor (and arrangement) nearest to ``value`` on the guarantee issue.
 
