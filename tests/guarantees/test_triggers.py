@@ -301,3 +301,24 @@ def test_adding_a_condition_never_widens_the_trigger(subset, extra, scale, flags
     fewer = one(event, mini(conditions=[CONDITIONS[i] for i in subset]))
     more = one(event, mini(conditions=[CONDITIONS[i] for i in [*subset, extra]]))
     assert RANK[more.status] <= RANK[fewer.status]
+
+
+def test_us_japan_in_force_in_japanese_administered_territory():
+    # Art. V: an armed attack in the territories under the administration of Japan; the
+    # treaty has a 10-year minimum term and then runs until a year after notice.
+    usj = inst("us-japan-1960")
+    r = verdicts(ev(attacker="CHN", target="JPN", date="2026-06-01"), usj)[("us-japan-1960", "art5", "USA")]
+    assert r.status == "triggered" and "japan_administered" in r.reason
+    assert "constitutional" in r.requires
+    # Japan owes the US no defence (asymmetric, as ATOP codes it)
+    assert ("us-japan-1960", "art5", "JPN") not in verdicts(ev(attacker="CHN", target="USA"), usj)
+
+
+def test_exit_notice_before_the_minimum_term_runs_from_its_end():
+    # NATO Art. 13: a party may leave one year after notice, once the treaty has been in
+    # force 20 years (24 Aug 1969).
+    nato = inst("nato-art5")
+    early = nato.model_copy(update={"notices": {"FRA": dt.date(1966, 3, 7)}})
+    assert early.exit_date("FRA") == dt.date(1970, 8, 24)
+    late = nato.model_copy(update={"notices": {"FRA": dt.date(2026, 3, 1)}})
+    assert late.exit_date("FRA") == dt.date(2027, 3, 1)

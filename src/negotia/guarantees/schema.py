@@ -355,10 +355,17 @@ class Instrument(_Strict):
         return add_months(start, round(self.duration_years * 12))
 
     def exit_date(self, party: str) -> Date | None:
-        """When ``party``'s withdrawal takes effect, if it has given notice."""
+        """When ``party``'s withdrawal takes effect, if it has given notice.
+
+        The notice period runs from the notice, or from the end of the minimum term
+        (``exit_after_years`` after entry into force) if the notice came earlier.
+        """
         given = self.notices.get(party)
         if given is None:
             return None
+        start = self.starts
+        if start is not None and self.exit_after_years is not None:
+            given = max(given, add_months(start, round(self.exit_after_years * 12)))
         return add_months(given, self.exit_notice_months or 0)
 
     def expand(self, party: str) -> list[str]:
