@@ -158,3 +158,13 @@ def test_event_file_errors(tmp_path):
     assert "line 4, kind" in text and "location.ceasefire_side" in text
     p.write_text("attacker: RUS\ntarget: UKR\ndate: 2026-06-01\n")
     assert load_event_file(p).kind.value == "armed_attack"
+
+
+def test_instruments_in_force_have_not_expired():
+    # Every entry whose status says "in force" must apply on a date in 2026 (automatic
+    # renewals and open-ended terms carry no expiry).
+    day = dt.date(2026, 6, 1)
+    for inst in catalogue().instruments.values():
+        if (inst.status or "").startswith("in force"):
+            assert inst.starts is not None and inst.starts <= day, inst.id
+            assert inst.expires is None or inst.expires > day, inst.id
