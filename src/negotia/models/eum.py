@@ -178,9 +178,10 @@ def _pro_votes(x: np.ndarray, r: np.ndarray | None, w: np.ndarray, rho: np.ndarr
     if r is not None:
         d = d ** r[:, None, :]
     d *= w[:, None, :]
-    diff = d[:, None, :, :] - d[:, :, None, :]  # (k, i, j, n) = w_k (d_kj - d_ki)
-    np.maximum(diff, 0.0, out=diff)
-    return diff.sum(axis=0)
+    # max(0, d_kj - d_ki) = max(d_kj, d_ki) - d_ki: one pass over the (k, i, j, n) tensor
+    # fewer; the result is never negative (float sums are monotone in their terms).
+    top = np.maximum(d[:, None, :, :], d[:, :, None, :]).sum(axis=0)
+    return top - d.sum(axis=0)[:, None, :]
 
 
 def _win_probability(
