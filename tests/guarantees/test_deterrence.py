@@ -147,3 +147,11 @@ def test_raising_a_probability_never_lowers_the_response(ps, bump, k, rho):
     assert b.expected_response >= a.expected_response - 1e-9
     assert b.p_outweighs >= a.p_outweighs
     assert b.p_any_honours >= a.p_any_honours
+
+
+def test_histogram_is_the_distribution():
+    r = simulate_response([fake_credibility("USA", 0.3, 4)], CAT, "RUS", "UKR", n_draws=10_000, seed=4)
+    share = r.histogram["share"]
+    assert len(share) == 20 and abs(sum(share) - 1) < 1e-12
+    # one guarantor: all mass at 0 (not honoured) or at 0.75 x 997.3 (the last bin)
+    assert share[0] == pytest.approx(1 - r.p_any_honours) and share[-1] == pytest.approx(r.p_any_honours)

@@ -674,6 +674,15 @@ def _print_assessment(a: Assessment) -> None:
         f"expected response strength {d.expected_strength:.2f} (0-5).",
         highlight=False,
     )
+    if d.histogram and d.max_response > 0:
+        bars = " ▁▂▃▄▅▆▇█"
+        share = d.histogram["share"]
+        peak = max(share) or 1.0
+        spark = "".join(bars[max(1, min(8, round(8 * x / peak)))] if x > 0 else "·" for x in share)
+        console.print(
+            f"Distribution of the response, 0 to {fmt_num(d.max_response, 0)} in 20 bins: |{spark}|",
+            highlight=False,
+        )
     for n in d.notes:
         console.print(f"note: {n}", highlight=False)
 

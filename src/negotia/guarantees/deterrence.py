@@ -96,6 +96,7 @@ class Deterrence:
     p_outweighs_with_target: float
     p_any_honours: float
     expected_strength: float
+    histogram: dict[str, list[float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -245,6 +246,9 @@ def simulate_response(
             S[lo:hi] = np.where(honour, s[None, :], 0.0).max(axis=1)
             anyh[lo:hi] = honour.any(axis=1)
     q = np.quantile(R, [0.05, 0.25, 0.5, 0.75, 0.95])
+    # The distribution itself: 20 equal bins from 0 to the maximum response (shares of draws).
+    top = float(c.sum()) if G and c.sum() > 0 else 1.0
+    counts, edges = np.histogram(R, bins=20, range=(0.0, top))
     return Deterrence(
         attacker=attacker,
         target=target,
@@ -262,5 +266,6 @@ def simulate_response(
         p_outweighs_with_target=float(np.mean(R + D > A)),
         p_any_honours=float(anyh.mean()),
         expected_strength=float(S.mean()),
+        histogram={"edges": edges.tolist(), "share": (counts / n_draws).tolist()},
         notes=notes,
     )
