@@ -168,3 +168,16 @@ def test_instruments_in_force_have_not_expired():
         if (inst.status or "").startswith("in force"):
             assert inst.starts is not None and inst.starts <= day, inst.id
             assert inst.expires is None or inst.expires > day, inst.id
+
+
+def test_every_instrument_round_trips_and_renders():
+    from negotia.cli import guarantees as cli
+    from negotia.guarantees.schema import Instrument
+
+    for inst in catalogue().instruments.values():
+        again = Instrument.model_validate(json.loads(inst.model_dump_json()))
+        assert again == inst
+        with cli.console.capture() as cap:
+            cli._show_instrument(inst)
+        out = cap.get()
+        assert inst.name[:20] in out and inst.verification.value in out
