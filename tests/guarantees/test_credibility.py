@@ -200,3 +200,11 @@ def test_settings_errors_name_the_field():
         validate_model(CredibilitySettings, {"era": "medieval", "salience": {"USA": "high"}}, "<settings>")
     text = str(e.value)
     assert "era" in text and "salience.USA" in text
+
+
+def test_original_target_override():
+    coded = _nato_usa()
+    off = _nato_usa(original_target=False)
+    on = _nato_usa(original_target=True)
+    assert on.probability == pytest.approx(coded.probability)  # NATO lists Russia as original target
+    assert off.probability > coded.probability

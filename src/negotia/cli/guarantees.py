@@ -132,8 +132,11 @@ def _settings(
     measure: str | None,
     weight: list[str] | None = None,
     scenario_salience: dict[str, float] | None = None,
+    original_target: bool | None = None,
 ) -> CredibilitySettings:
     data: dict[str, Any] = {}
+    if original_target is not None:
+        data["original_target"] = original_target
     if era:
         data["era"] = era
     sal: dict[str, Any] = dict(scenario_salience or {})
@@ -167,6 +170,11 @@ def _settings(
 
 
 ERA = typer.Option(None, "--era", help="Base-rate era: all (default), post1945, pre1945 or llm.")
+ORIGTAR = typer.Option(
+    None,
+    "--original-target/--not-original-target",
+    help="Override Leeds & Anac's origtar1 (default: 1 if the attacker is an instrument's original target).",
+)
 WEIGHT = typer.Option(
     None,
     "--weight",
@@ -511,6 +519,7 @@ def assess(
     no_logit: bool = NOLOGIT,
     measure: str | None = MEASURE,
     weight: list[str] | None = WEIGHT,
+    original_target: bool | None = ORIGTAR,
     draws: int = DRAWS,
     seed: int = SEED,
     rho: float = RHO,
@@ -566,6 +575,7 @@ def assess(
         measure,
         weight,
         scenario_saliences(sc) if sc is not None else None,
+        original_target,
     )
     a = assess_guarantees(
         arrangement, ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=_catalogue(treaties)
@@ -729,6 +739,7 @@ def compare(
     no_logit: bool = NOLOGIT,
     measure: str | None = MEASURE,
     weight: list[str] | None = WEIGHT,
+    original_target: bool | None = ORIGTAR,
     draws: int = DRAWS,
     seed: int = SEED,
     rho: float = RHO,
@@ -766,6 +777,7 @@ def compare(
         measure,
         weight,
         scenario_saliences(sc) if sc is not None else None,
+        original_target,
     )
     cat = _catalogue(treaties)
     chosen = list(arrangements or [])

@@ -268,6 +268,9 @@ class CredibilitySettings(BaseModel):
     institution_change: dict[str, bool] = Field(default_factory=dict)
     salience: dict[str, float] = Field(default_factory=dict)
     troops: dict[str, int] = Field(default_factory=dict)
+    original_target: bool | None = Field(
+        default=None, description="override the coded origtar1 (None: coded from the catalogue)"
+    )
     bindingness: dict[str, Bindingness] = Field(
         default_factory=dict, description="instrument id -> legal form to assume (e.g. a ratified draft)"
     )
@@ -351,7 +354,7 @@ def covariates(
         "formal": float(formal),
         "chcap2d": None if cap is None else float(bool(cap)),
         "dinstch2": None if ins is None else float(bool(ins)),
-        "origtar1": float(attacker in targets),
+        "origtar1": float(attacker in targets) if s.original_target is None else float(s.original_target),
     }
 
 
