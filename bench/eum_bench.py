@@ -1,6 +1,7 @@
 """Benchmark of the expected utility model (``eum``) on the EC car-emissions case.
 
-Prints a table (and, with ``--markdown``, the rows for bench/README.md):
+Prints wall and CPU times (and, with ``--markdown``, the rows for bench/README.md); the
+load average is printed too, since other work on the machine inflates wall times:
 
 * one run of the EC case (10 actors, 10 rounds), both variants, against the reference
   implementation's published time of about 3 s for that case;
@@ -33,15 +34,16 @@ EC = ROOT.parent / "shared" / "reference" / "eum" / "ec_car_emissions.csv"
 REFERENCE_SECONDS = 3.0  # the reference implementation's published time for the EC case
 
 
-def timed(fn, repeat: int) -> float:
-    """Median wall time of ``repeat`` calls (after one warm-up call)."""
+def timed(fn, repeat: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (all threads) of ``repeat`` calls, after a warm-up."""
     fn()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def perturbed(arrays: ScenarioArrays, n: int, seed: int = 2011) -> ScenarioArrays:
@@ -69,11 +71,11 @@ def main(argv: list[str]) -> int:
         print(f"skipped: {EC.relative_to(ROOT.parent)} not found (needs ../shared/reference)")
         return 0
     arrays = ScenarioArrays.from_scenario(negotia.load_scenario(EC))
-    rows: list[tuple[str, float, str]] = []
+    rows: list[tuple[str, tuple[float, float], str]] = []
     for variant in ("scholz-code", "paper"):
         t = timed(lambda v=variant: eum.forecast(arrays, variant=v, rounds=10), 5 if quick else 30)
         rows.append(
-            (f"EC case, 1 run, 10 rounds, {variant}", t, f"{REFERENCE_SECONDS / t:,.0f}x faster than ~3 s")
+            (f"EC case, 1 run, 10 rounds, {variant}", t, f"{REFERENCE_SECONDS / t[0]:,.0f}x faster than ~3 s")
         )
     n = 10_000
     batch = perturbed(arrays, n)
@@ -83,16 +85,16 @@ def main(argv: list[str]) -> int:
             (
                 f"EC batch of {n:,} perturbed cases, 10 rounds, scholz-code, {workers} thread(s)",
                 t,
-                f"{t / n * 1e6:.0f} us a case; {REFERENCE_SECONDS * n / t:,.0f}x the reference's rate",
+                f"{t[0] / n * 1e6:.0f} us a case; {REFERENCE_SECONDS * n / t[0]:,.0f}x the reference's rate",
             )
         )
     t = timed(lambda: run_batch(batch, 2, rounds=10, variant="paper"), 1 if quick else 3)
-    rows.append((f"EC batch of {n:,}, 10 rounds, paper, 2 threads", t, f"{t / n * 1e6:.0f} us a case"))
+    rows.append((f"EC batch of {n:,}, 10 rounds, paper, 2 threads", t, f"{t[0] / n * 1e6:.0f} us a case"))
     loop_n = 50 if quick else 200
     small = batch.take(slice(0, loop_n))
     t_loop = timed(lambda: [eum.forecast(small.take(slice(k, k + 1)), rounds=10) for k in range(loop_n)], 1)
-    per_case = t_loop / loop_n
-    batched = rows[3][1] / n
+    per_case = t_loop[0] / loop_n
+    batched = rows[3][1][0] / n
     rows.append(
         (
             f"baseline: {loop_n} single runs in a Python loop (same process)",
@@ -100,17 +102,19 @@ def main(argv: list[str]) -> int:
             f"{per_case * 1e3:.2f} ms a case; the 2-thread batch is {per_case / batched:,.0f}x faster a case",
         )
     )
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"eum benchmark ({platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"numpy {np.__version__})"
+        f"eum benchmark ({platform.machine()}, {os.cpu_count()} CPUs, numpy {np.__version__}, "
+        f"load average {load:.1f} at the end)"
     )
     width = max(len(r[0]) for r in rows)
-    for name, t, note in rows:
-        print(f"{name:<{width}}  {t:9.4f} s  {note}")
+    print(f"{'':<{width}}  {'wall s':>9}  {'CPU s':>9}")
+    for name, (wall, cpu), note in rows:
+        print(f"{name:<{width}}  {wall:9.4f}  {cpu:9.4f}  {note}")
     if "--markdown" in argv:
-        print("\n| benchmark | time (s) | ratio / note |\n|---|---:|---|")
-        for name, t, note in rows:
-            print(f"| {name} | {t:.4f} | {note} |")
+        print("\n| benchmark | wall (s) | CPU (s) | ratio / note |\n|---|---:|---:|---|")
+        for name, (wall, cpu), note in rows:
+            print(f"| {name} | {wall:.4f} | {cpu:.4f} | {note} |")
     return 0
 
 
