@@ -35,9 +35,10 @@ with ``normalise="positions"``), capability :math:`c_i`, salience :math:`s_i`, w
    :math:`E(U_{ij}) = s_j[P_{ij}U_s + (1-P_{ij})U_f] + (1-s_j)U_s - Q\,U_{sq}
    - (1-Q)[T\,U_b + (1-T)\,U_w]`.  :math:`T`, the chance that things get better for
    :math:`i` without a challenge, is taken as 1 where :math:`|x_i-\mu| < |x_i-x_j|`
-   (the challenger is nearer the median than to the target), else 0 -- a reading of
-   the paper's description, which gives no formula.  With the default :math:`Q = 1` the
-   last term vanishes, and so does any role of :math:`T`.
+   (the challenger is nearer the median than to the target), else 0 -- the rule adopted
+   here, as in other open re-implementations; it was not checked against a reference.
+   With the default :math:`Q = 1` the last term vanishes, and with it any role of
+   :math:`T`.
 5. **Security level and risk** (sec. 5, eqs. 32-33): with every :math:`r = 1`, actor
    :math:`i`'s exposure is :math:`S_i = \sum_{j \ne i} E(U_{ji})` (what the others
    expect from challenging it); :math:`R_i = (2S_i - S_{max} - S_{min}) / (S_{max} -
