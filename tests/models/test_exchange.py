@@ -160,7 +160,7 @@ def test_batch_of_perturbed_scenarios_in_one_call() -> None:
 
 
 def test_float_arithmetic_and_voting_outcome_options() -> None:
-    arrays, exp, _ = _case("sample", "sample_data.txt")
+    arrays, _, _ = _case("sample", "sample_data.txt")
     fc = run_model("exchange", arrays, rounds=2, order="input", arithmetic="float", outcome="voting")
     np.testing.assert_allclose(fc.outcome, fc.trace["voting_mean"][-1])
     assert fc.trace["voting_mean"].shape == (3, 1, arrays.n_issues)

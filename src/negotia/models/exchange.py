@@ -105,6 +105,13 @@ MODEL_INFO = ModelInfo(
             choices=("id", "input"),
         ),
         Param(
+            "within",
+            "prnr",
+            "issue attribute that splits a table of separate negotiations (DEU tables: prnr, the "
+            "proposal): exchanges only between issues with the same value; ignored when the issues "
+            "have no such attribute; empty for all pairs",
+        ),
+        Param(
             "arithmetic",
             "decimal",
             "decimal: break ties between exactly equal gains on 28-digit decimal gains and positions, as the "
@@ -164,6 +171,7 @@ class _Candidates:
     hj_pos: np.ndarray
     hj_neg: np.ndarray
     upd: np.ndarray  # (M, 2, A): NaN = no update; slot 0 = issue p, 1 = issue q
+    lane: np.ndarray  # batch element x block of issues: lanes are realised in parallel
     idx: np.ndarray  # flat index of the candidate (key of its decimal updates), -1 before layout
 
     def take(self, idx: np.ndarray) -> _Candidates:
@@ -298,11 +306,20 @@ def _calculate(rd: _Round, c: _Candidates, cur: np.ndarray, shadows: list[Shadow
 class _Grid:
     """Static enumeration of (issue pair, actor pair) candidates in creation order."""
 
-    def __init__(self, n_actors: int, n_issues: int) -> None:
+    def __init__(self, n_actors: int, n_issues: int, group: list[Any] | None = None) -> None:
         ip, iq = np.triu_indices(n_issues, k=1)
+        block_of_issue = np.zeros(n_issues, int)
+        if group is not None:
+            ids: dict[Any, int] = {}
+            block_of_issue = np.array([ids.setdefault(g, len(ids)) for g in group], dtype=int)
+            same = block_of_issue[ip] == block_of_issue[iq]
+            ip, iq = ip[same], iq[same]
+        #: independent blocks of issues (separate negotiations): realised in parallel lanes
+        self.n_blocks = int(block_of_issue.max()) + 1 if n_issues else 1
         aa, ab = np.triu_indices(n_actors, k=1)
         n_pairs, n_ap = len(ip), len(aa)
         self.pair = np.repeat(np.arange(n_pairs), n_ap)
+        self.block = block_of_issue[ip][self.pair]
         self.p = ip[self.pair]
         self.q = iq[self.pair]
         self.a = np.tile(aa, n_pairs)
@@ -361,32 +378,35 @@ def _initial(
         hj_pos=np.ones(n, bool),
         hj_neg=np.ones(n, bool),
         upd=np.full((n, 2, n_actors), np.nan),
+        lane=bi * grid.n_blocks + grid.block[gi],
         idx=np.full(n, -1),
     )
     _calculate(rd, c, x0, shadows)
     keep = np.nonzero(c.live)[0]
     c = c.take(keep)
-    order = np.lexsort((c.key, c.b))
+    order = np.lexsort((c.key, c.lane))
     c = c.take(order)
     del B
     return c
 
 
-def _pad(c: _Candidates, B: int) -> tuple[_Candidates, int]:
-    """Lay the candidates out as ``(B, N)`` (flattened), dead padding after each batch's list."""
-    counts = np.bincount(c.b, minlength=B)
+def _pad(c: _Candidates, L: int, n_blocks: int) -> tuple[_Candidates, int]:
+    """Lay the candidates out as ``(L, N)`` lanes (flattened), dead padding after each list."""
+    counts = np.bincount(c.lane, minlength=L)
     N = max(int(counts.max()) if counts.size else 0, 1)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    slot = np.arange(len(c.b)) - starts[c.b]
-    dest = c.b * N + slot
-    M = B * N
+    slot = np.arange(len(c.b)) - starts[c.lane]
+    dest = c.lane * N + slot
+    M = L * N
     fields = {}
     for k in c.__dataclass_fields__:
         v = getattr(c, k)
         if k == "upd":
             full = np.full((M, *v.shape[1:]), np.nan)
         elif k == "b":
-            full = np.repeat(np.arange(B), N)
+            full = np.repeat(np.arange(L) // n_blocks, N)
+        elif k == "lane":
+            full = np.repeat(np.arange(L), N)
         elif v.dtype == bool:
             full = np.zeros(M, bool) if k == "live" else np.ones(M, bool)
         else:
@@ -423,6 +443,7 @@ def _sort_list(g: np.ndarray, perm: np.ndarray) -> tuple[np.ndarray, np.ndarray,
 
 def _decimal_tie_order(
     shadows: list[Shadow],
+    lane_b: np.ndarray,
     c: _Candidates,
     perm: np.ndarray,
     gs: np.ndarray,
@@ -444,7 +465,7 @@ def _decimal_tie_order(
         if multi.size == 0:
             continue
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        sh = shadows[b]
+        sh = shadows[lane_b[b]]
         for grp in multi:
             lo, n = int(starts[grp]), int(counts[grp])
             members = perm[b, lo : lo + n].copy()
@@ -481,19 +502,23 @@ def _run_round(
     c = _initial(rd, grid, elig, A, shadows)
     if len(c.b) == 0:
         return cur, n_done, events
-    c, N = _pad(c, B)
-    perm = np.tile(np.arange(N), (B, 1))
-    rows = np.arange(B)
-    dgain = np.full(B * N, None, dtype=object) if shadows is not None else None
+    # lanes: batch element x independent block of issues, each with its own list
+    n_blk = grid.n_blocks
+    L = B * n_blk
+    c, N = _pad(c, L, n_blk)
+    lane_b = np.arange(L) // n_blk
+    perm = np.tile(np.arange(N), (L, 1))
+    rows = np.arange(L)
+    dgain = np.full(L * N, None, dtype=object) if shadows is not None else None
     while True:
-        g = np.where(c.live, c.gain, -np.inf).reshape(B, N)
+        g = np.where(c.live, c.gain, -np.inf).reshape(L, N)
         perm, gs, gid = _sort_list(g, perm)
         active = np.isfinite(gs[:, 0])
         if not active.any():
             break
         tied = gid == 0
         if shadows is not None:
-            _decimal_tie_order(shadows, c, perm, gs, gid, N, dgain)
+            _decimal_tie_order(shadows, lane_b, c, perm, gs, gid, N, dgain)
         if ties == "random" and N > 1:
             # the reference: when the two best gains are equal, a coin decides; the loser of
             # the toss goes to the end of the list
@@ -501,12 +526,13 @@ def _run_round(
             if shadows is not None:
                 for bb in np.nonzero(two)[0]:
                     two[bb] = dgain[bb * N + perm[bb, 0]] == dgain[bb * N + perm[bb, 1]]
-            u = rng.random(B) if rng is not None else np.zeros(B)
+            u = rng.random(L) if rng is not None else np.zeros(L)
             for bb in np.nonzero(two & (u >= 0.5))[0]:
                 perm[bb] = np.concatenate([perm[bb, 1:], perm[bb, :1]])
         r_local = perm[:, 0]
-        ab = rows[active]
-        R = ab * N + r_local[active]
+        al = rows[active]
+        R = al * N + r_local[active]
+        ab = c.b[R]
         # remove the chosen exchange from the list (its list slot is simply dead now)
         c.live[R] = False
         RaI, RaJ, Rp, Rq = c.ai[R], c.aj[R], c.p[R], c.q[R]
@@ -518,15 +544,15 @@ def _run_round(
                 dec_y.append((yI_d, yJ_d))
                 c.yi[e], c.yj[e], c.gain[e] = float(yI_d), float(yJ_d), float(g_d)
         RyI, RyJ = c.yi[R], c.yj[R]
-        if record and ab.size and ab[0] == 0:
-            k = 0
-            events.append(
-                {
-                    "I": (int(RaI[k]), int(Rq[k]), float(cur[0, RaI[k], Rq[k]]), float(RyI[k])),
-                    "J": (int(RaJ[k]), int(Rp[k]), float(cur[0, RaJ[k], Rp[k]]), float(RyJ[k])),
-                    "gain": float(c.gain[R[k]]),
-                }
-            )
+        if record:
+            for k in np.nonzero(ab == 0)[0]:
+                events.append(
+                    {
+                        "I": (int(RaI[k]), int(Rq[k]), float(cur[0, RaI[k], Rq[k]]), float(RyI[k])),
+                        "J": (int(RaJ[k]), int(Rp[k]), float(cur[0, RaJ[k], Rp[k]]), float(RyJ[k])),
+                        "gain": float(c.gain[R[k]]),
+                    }
+                )
         cur[ab, RaI, Rq] = RyI
         cur[ab, RaJ, Rp] = RyJ
         if shadows is not None:
@@ -534,14 +560,14 @@ def _run_round(
                 sh = shadows[bb]
                 sh.cur[RaI[k]][Rq[k]] = dec_y[k][0]
                 sh.cur[RaJ[k]][Rp[k]] = dec_y[k][1]
-        n_done[ab] += 1
-        # exchanges affected by the realised one (same batch element, shared actor)
-        map_R = np.full(B, -1)
-        map_R[ab] = np.arange(len(ab))
-        cand = np.nonzero(c.live & (map_R[c.b] >= 0))[0]
+        np.add.at(n_done, ab, 1)
+        # exchanges affected by the realised one (same lane, shared actor)
+        map_R = np.full(L, -1)
+        map_R[al] = np.arange(len(al))
+        cand = np.nonzero(c.live & (map_R[c.lane] >= 0))[0]
         if cand.size == 0:
             continue
-        k = map_R[c.b[cand]]
+        k = map_R[c.lane[cand]]
         raI, raJ, rp, rq = RaI[k], RaJ[k], Rp[k], Rq[k]
         eI, eJ, ep, eq = c.ai[cand], c.aj[cand], c.p[cand], c.q[cand]
         matchI = ((eI == raI) & (eq == rq)) | ((eI == raJ) & (eq == rp))
@@ -636,7 +662,12 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     cap = np.where(present, arrays.capability[:, perm], 0.0)
     elig = present & (sal > 0) & (cap > 0)
     x = np.where(present, arrays.position[:, perm], 0.0) * SCALE
-    grid = _Grid(A, I)
+    group = None
+    if prm["within"] and arrays.issue_attributes is not None:
+        keys = [attrs.get(prm["within"]) for attrs in arrays.issue_attributes]
+        if any(k is not None for k in keys):
+            group = keys
+    grid = _Grid(A, I, group)
     R = prm["rounds"]
     pos_tr = np.empty((R + 1, B, A, I))
     vote_tr = np.empty((R + 1, B, A, I))
