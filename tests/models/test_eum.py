@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import negotia
 from negotia.errors import ParameterError
 from negotia.models import model_names, run_model
-from negotia.models.eum import _win_probability
+from negotia.models.eum import _basic_utilities, _expected_utility, _win_probability
 from negotia.scenario.arrays import ScenarioArrays
 from tests.conftest import reference, run_cli
 
@@ -132,6 +132,24 @@ def test_two_actor_case_by_hand(variant: str) -> None:
     ]
     assert fc.outcome[0, 0] == 1.0
     assert int(fc.rounds[0]) == 1
+
+
+def test_expected_utility_with_q_one_half_by_hand() -> None:
+    """Eq. 25 with Q = 1/2, worked by hand.
+
+    (a) T = 1 (challenger 0.5 from the median, 1 from the target): P = 1/4, s_j = 0.6,
+    r = 0.5, delta = 1: U_s = 2, U_f = -2, U_sq = 2 - 2 sqrt 2, U_b = 2 - 4 sqrt(1/8);
+    E = 0.6(-1) + 0.4 * 2 - (1 - sqrt 2) - (1 - 2 sqrt(1/8)) = 0.2 + (sqrt 2 - 1) - 1 + 2 sqrt(1/8).
+    (b) T = 0 (0.6 from the median, 0.2 from the target): P = 1/2, s_j = 1/2, r = 1:
+    U_s = 0.4, U_f = -0.4, U_sq = 0, U_w = 2 - 4 (1/2 + 0.2) = -0.8; E = 0 + 0.2 + 0.4 = 0.6.
+    """
+    half = np.sqrt(1 / 8)
+    delta = np.array([[1.0]])
+    e = _expected_utility(np.array([[0.25]]), _basic_utilities(delta, 0.5), delta, 0.6, 0.5, 0.5, 0.5)
+    assert e[0, 0] == pytest.approx(0.2 + (np.sqrt(2) - 1) - 1 + 2 * half, abs=1e-12)
+    delta = np.array([[0.2]])
+    e = _expected_utility(np.array([[0.5]]), _basic_utilities(delta, 1.0), delta, 0.5, 0.6, 1.0, 0.5)
+    assert e[0, 0] == pytest.approx(0.6, abs=1e-12)
 
 
 def test_paper_probabilities_are_complementary_and_scholz_code_ones_are_not() -> None:
