@@ -362,3 +362,22 @@ def test_cli_evaluate_runs_on_every_deu_issue() -> None:
     assert score["n"] == 252  # every issue with an outcome
     assert math.isfinite(score["mae"])
     assert score["mae"] == pytest.approx(27.28, abs=0.005)
+
+
+def test_cli_long_csv_with_an_actor_absent_from_an_issue(tmp_path) -> None:
+    """The long CSV (actor,issue,position,salience,capability) is enough to run the model;
+    B takes no part in `ports` and must not appear there."""
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "actor,issue,position,salience,capability\n"
+        "A,tax,10,0.9,2\nB,tax,50,0.5,1\nC,tax,90,0.7,1.5\nA,ports,0,0.4,2\nC,ports,100,0.8,1.5\n"
+    )
+    r = run_cli("forecast", str(path), "--model", "eum", "--rounds", "3", "--format", "json", "--trace")
+    assert r.returncode == 0, r.stderr
+    fc = json.loads(r.stdout)["models"]["eum"]
+    moves = [(e["issue"], e["actor"]) for e in fc["events"]]
+    assert ("ports", "B") not in moves
+    assert all(e["toward"] != "B" for e in fc["events"] if e["issue"] == "ports")
+    pos = fc["trace"]["position"]["__ndarray__"]  # (rounds+1, batch, actors, issues)
+    b, ports = fc["actor_ids"].index("B"), fc["issue_ids"].index("ports")
+    assert all(pos[t][0][b][ports] is None for t in range(4))  # NaN: absent
