@@ -453,21 +453,23 @@ def _decimal_tie_order(
 ) -> None:
     """Order each group of (float-)equal gains by decimal gain, stable, as the reference sorts.
 
-    ``dgain`` caches each candidate's decimal gain until it is recalculated.
+    ``dgain`` caches each candidate's decimal gain until it is recalculated (None = stale);
+    only groups with a stale member can be out of order.
     """
-    B = perm.shape[0]
-    for b in range(B):
-        live = np.isfinite(gs[b])
-        if live.sum() < 2:
-            continue
-        counts = np.bincount(gid[b][live])
-        multi = np.nonzero(counts > 1)[0]
-        if multi.size == 0:
-            continue
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    finite = np.isfinite(gs)
+    same = (gid[:, 1:] == gid[:, :-1]) & finite[:, 1:]
+    if not same.any():
+        return
+    in_multi = np.zeros_like(finite)
+    in_multi[:, 1:] |= same
+    in_multi[:, :-1] |= same
+    flat = np.arange(perm.shape[0])[:, None] * N + perm
+    stale = np.equal(dgain[flat], None) & in_multi
+    for b in np.nonzero(stale.any(axis=1))[0]:
         sh = shadows[lane_b[b]]
-        for grp in multi:
-            lo, n = int(starts[grp]), int(counts[grp])
+        for grp in np.unique(gid[b][stale[b]]):
+            pos = np.nonzero(gid[b] == grp)[0]
+            lo, n = int(pos[0]), len(pos)
             members = perm[b, lo : lo + n].copy()
             gains = []
             for m in members:

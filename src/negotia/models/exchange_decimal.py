@@ -49,6 +49,10 @@ class Shadow:
         self.cur = [row[:] for row in x0]
         A, I = len(x0), len(x0[0]) if x0 else 0
         self.actors_on = [[a for a in range(A) if sal[a][t] is not None] for t in range(I)]
+        #: per issue: (actor, position x salience x power at the start) in summation order
+        self.terms = [
+            [(a, self.x0[a][t] * sal[a][t] * cap[a][t]) for a in self.actors_on[t]] for t in range(I)
+        ]
         self.den = []
         for t in range(I):
             total: Any = 0
@@ -66,18 +70,11 @@ class Shadow:
         ``last=False``: ``actor`` set to ``pos`` first, updates override it.
         """
         num: Any = 0
-        for a in self.actors_on[t]:
-            x = self.x0[a][t]
-            if last:
-                if a in updates:
-                    x = updates[a]
-                if a == actor:
-                    x = pos
-            else:
-                if a == actor:
-                    x = pos
-                if a in updates:
-                    x = updates[a]
+        for a, term in self.terms[t]:
+            if a != actor and a not in updates:
+                num += term
+                continue
+            x = (pos if a == actor else updates[a]) if last else updates.get(a, pos)
             num += x * self.sal[a][t] * self.cap[a][t]
         return num
 
