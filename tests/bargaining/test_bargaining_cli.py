@@ -83,3 +83,21 @@ def test_simulate_trace_and_json() -> None:
     assert len(json.loads(m.stdout)["parties"]) == 13
     bad = run_cli("simulate", "ukraine-2025", "--strategy", "stubborn")
     assert bad.returncode == 2 and "unknown strategy" in bad.stderr
+
+
+def test_nato_for_guarantees_alone_has_a_zone_of_agreement() -> None:
+    # Without territory (the deadlock), the two issues of the December move leave
+    # packages both accept, and the Nash package is the trade itself.
+    r = run_cli("bargain", "ukraine-2025", "--issues", "nato,guarantees", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["zopa"]["empty"] is False and data["ignored"] == []
+    assert data["nash"]["values"] == {"nato": 100, "guarantees": 70}
+    assert data["nash"]["trade"] == "UKR concedes on nato; RUS concedes on guarantees"
+    bad = run_cli("bargain", "ukraine-2025", "--issues", "nato,crimea")
+    assert bad.returncode == 2 and "unknown issue(s) crimea" in bad.stderr
+
+
+def test_too_large_space_is_a_clear_error() -> None:
+    r = run_cli("bargain", "ukraine-2025", "--resolution", "101")
+    assert r.returncode == 2 and "--resolution" in r.stderr and "Traceback" not in r.stderr

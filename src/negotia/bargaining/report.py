@@ -309,6 +309,7 @@ def bargaining_space(
     resolution: Resolution = None,
     top: int = 5,
     loss: str | None = None,
+    issues: list[str] | tuple[str, ...] | None = None,
 ) -> BargainingResult:
     """Which packages the required parties could accept, what blocks a deal, what a fair bargain picks.
 
@@ -327,6 +328,8 @@ def bargaining_space(
         Number of top packages to report.
     loss
         Override the scenario's ``loss``.
+    issues
+        Bargain over these issues only (default: all; scenarios only).
 
     Examples
     --------
@@ -343,5 +346,5 @@ def bargaining_space(
             model, name = genius.load_model(path, parties)
             return analyse(model, top=top, name=name)
         scenario = load_scenario(path)
-    model = utility_model(scenario, parties, resolution, loss=loss)
+    model = utility_model(scenario, parties, resolution, loss=loss, issues=issues)
     return analyse(model, top=top, name=scenario.name)

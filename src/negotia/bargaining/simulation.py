@@ -33,7 +33,11 @@ RED_LINES = ("keep", "relax", "ignore")
 
 
 def _model(
-    scenario: Any, parties: list[str] | None, resolution: Resolution, protocol: str
+    scenario: Any,
+    parties: list[str] | None,
+    resolution: Resolution,
+    protocol: str,
+    issues: list[str] | None = None,
 ) -> tuple[UtilityModel, Any]:
     from negotia.bargaining import genius
     from negotia.scenario.formats import load_scenario
@@ -49,7 +53,7 @@ def _model(
 
         arr = ScenarioArrays.from_scenario(scenario)
         parties = [a for k, a in enumerate(arr.actor_ids) if arr.present[0, k].any()]
-    return utility_model(scenario, parties, resolution), scenario
+    return utility_model(scenario, parties, resolution, issues=issues), scenario
 
 
 def simulate(
@@ -66,6 +70,7 @@ def simulate(
     weights: str = "equal",
     red_lines: str = "keep",
     start: str = "reference",
+    issues: list[str] | None = None,
 ) -> NegotiationRun:
     """Simulate a negotiation.
 
@@ -94,12 +99,14 @@ def simulate(
         ``bargain`` does) or ``ignore`` (drop all).
     start
         ``mediator`` only: the first text (``reference``, ``worst``, ``random`` or an index).
+    issues
+        Negotiate over these issues only (default: all; scenarios only).
     """
     if protocol not in PROTOCOLS:
         raise ParameterError(f"unknown protocol {protocol!r}; protocols: {', '.join(PROTOCOLS)}")
     if red_lines not in RED_LINES:
         raise ParameterError(f"red_lines must be one of {', '.join(RED_LINES)}, got {red_lines!r}")
-    model, sc = _model(scenario, parties, resolution, protocol)
+    model, sc = _model(scenario, parties, resolution, protocol, issues)
     notes: list[str] = []
     z = zopa(model)
     if z.empty:

@@ -251,6 +251,22 @@ def reservation_from_metadata(scenario: Scenario, parties: tuple[str, ...]) -> d
     return {a: v for a, v in out.items() if a in parties}
 
 
+def restrict_issues(scenario: Scenario, issues: list[str] | tuple[str, ...]) -> Scenario:
+    """The scenario with only ``issues`` (their stances and red lines kept, in the given order)."""
+    known = {i.id: i for i in scenario.issues}
+    unknown = [i for i in issues if i not in known]
+    if unknown:
+        raise UnknownNameError(f"unknown issue(s) {', '.join(unknown)}; issues: {', '.join(known)}")
+    keep = set(issues)
+    return scenario.model_copy(
+        update={
+            "issues": [known[i] for i in dict.fromkeys(issues)],
+            "stances": [s for s in scenario.stances if s.issue in keep],
+            "red_lines": [r for r in scenario.red_lines if r.issue in keep],
+        }
+    )
+
+
 def utility_model(
     scenario: Scenario,
     parties: list[str] | tuple[str, ...] | None = None,
@@ -258,6 +274,7 @@ def utility_model(
     *,
     space: OutcomeSpace | None = None,
     loss: str | None = None,
+    issues: list[str] | tuple[str, ...] | None = None,
 ) -> UtilityModel:
     """The utility model of a scenario's parties over its outcome space.
 
@@ -274,9 +291,13 @@ def utility_model(
         Use this outcome space instead of building one.
     loss
         Override the scenario's ``loss`` (``linear`` or ``quadratic``).
+    issues
+        Bargain over these issues only (default: all).
     """
     from negotia.scenario.arrays import ScenarioArrays
 
+    if issues:
+        scenario = restrict_issues(scenario, issues)
     kind = loss or scenario.loss
     if kind not in ("linear", "quadratic"):
         raise ParameterError(f"loss must be linear or quadratic, got {kind!r}")

@@ -27,6 +27,10 @@ import numpy as np
 
 from negotia.bargaining.space import CHUNK
 from negotia.bargaining.utility import RedLineBound, UtilityModel
+from negotia.errors import ParameterError
+
+#: Most packages the ZOPA search evaluates (in chunks).
+MAX_ENUMERATE = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -200,8 +204,19 @@ def conflicts(model: UtilityModel) -> tuple[Conflict, ...]:
     return tuple(out)
 
 
-def _count(model: UtilityModel, options: list[np.ndarray]) -> tuple[int, int]:
+def _check_size(options: list[np.ndarray]) -> int:
     within = int(np.prod([len(o) for o in options], dtype=object))
+    if within > MAX_ENUMERATE:
+        raise ParameterError(
+            f"{within:.3g} packages to check ({len(options)} issues): more than the "
+            f"{MAX_ENUMERATE:.0e} negotia enumerates; use a coarser --resolution or choose "
+            "issues (--issues a,b,c)"
+        )
+    return within
+
+
+def _count(model: UtilityModel, options: list[np.ndarray]) -> tuple[int, int]:
+    within = _check_size(options)
     size = 0
     for _, U in subgrid(model, options):
         size += int(np.all((U - model.reservation[:, None]) >= -1e-12, axis=0).sum())
@@ -217,6 +232,7 @@ def _nearest(
     options = m.allowed_options()
     if any(len(o) == 0 for o in options):
         return None
+    _check_size(options)
     issue_pos = {o.id: k for k, o in enumerate(model.space.issues)}
     best, best_cost, size = None, np.inf, 0
     for index, U in subgrid(m, options):
@@ -265,6 +281,7 @@ def zopa(model: UtilityModel, *, max_relaxed: int = 3, max_checks: int = 400) ->
     max_checks
         Upper bound on the number of relaxed ZOPAs evaluated.
     """
+    _check_size([np.arange(o.size) for o in model.space.issues])
     options = model.allowed_options()
     per_issue = {o.id: len(opt) for o, opt in zip(model.space.issues, options, strict=True)}
     within, size = _count(model, options)

@@ -210,6 +210,9 @@ def register(app: typer.Typer) -> None:
             None, "--resolution", help="Options per issue: a number of grid points, 'anchors', or issue=N,..."
         ),
         top: int = typer.Option(5, "--top", min=1, help="Number of top packages to show."),
+        issues: str = typer.Option(
+            None, "--issues", help="Bargain over these issues only, e.g. nato,guarantees."
+        ),
         format: OutputFormat = FORMAT_OPTION,
         export_genius: Path = typer.Option(
             None,
@@ -220,9 +223,11 @@ def register(app: typer.Typer) -> None:
         """Packages the required parties could accept, the red lines that block a deal, the Nash package."""
         if format is OutputFormat.csv:
             raise ParameterError("bargain writes table or json")
-        result = bargaining_space(scenario, _split(parties), resolution=_resolution(resolution), top=top)
+        result = bargaining_space(
+            scenario, _split(parties), resolution=_resolution(resolution), top=top, issues=_split(issues)
+        )
         if export_genius is not None:
-            _export(scenario, _split(parties), _resolution(resolution), export_genius)
+            _export(scenario, _split(parties), _resolution(resolution), export_genius, _split(issues))
         if format is OutputFormat.json:
             print_json(result.to_dict())
             return
@@ -245,6 +250,7 @@ def register(app: typer.Typer) -> None:
         steps: int = typer.Option(100, "--steps", min=1, help="Maximum number of offers (or texts)."),
         parties: str = typer.Option(None, "--parties", help="Negotiating parties, e.g. UKR,RUS."),
         resolution: str = typer.Option(None, "--resolution", help="Options per issue (as for bargain)."),
+        issues: str = typer.Option(None, "--issues", help="Negotiate over these issues only."),
         quota: float = typer.Option(
             0.5, "--quota", help="majority: share of votes needed (0.5 = over half)."
         ),
@@ -275,6 +281,7 @@ def register(app: typer.Typer) -> None:
             weights=weights,
             red_lines=red_lines,
             start=start,
+            issues=_split(issues),
         )
         if format is OutputFormat.json:
             print_json(run.to_dict())  # always with the full offer history
@@ -282,14 +289,16 @@ def register(app: typer.Typer) -> None:
         _render_run(run, trace, run.space)
 
 
-def _export(scenario: str, parties: list[str] | None, resolution: Resolution, dest: Path) -> None:
+def _export(
+    scenario: str, parties: list[str] | None, resolution: Resolution, dest: Path, issues: list[str] | None
+) -> None:
     from negotia.bargaining.utility import utility_model
     from negotia.scenario.formats import load_scenario
 
     if genius.is_genius_file(scenario):
         model, _ = genius.load_model(scenario, parties)
     else:
-        model = utility_model(load_scenario(scenario), parties, resolution)
+        model = utility_model(load_scenario(scenario), parties, resolution, issues=issues)
     domain, profiles = genius.profiles_from_model(model)
     genius.write_genius_domain(domain, dest / f"{domain.name}_domain.xml")
     genius.write_geniusweb_domain(domain, dest / f"{domain.name}_domain.json")
