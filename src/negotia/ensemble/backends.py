@@ -3,7 +3,7 @@ or on a Dask cluster (a ``LocalCluster`` or an existing scheduler by address).
 
 A backend maps one module-level function over a list of tasks.  Every task gets the
 same *payload* (the scenario arrays, the model's name and parameters, the seed: plain
-picklable data, never a lambda), which is sent to each worker once.  Results come back
+picklable data, never a lambda); Dask sends it to each worker once.  Results come back
 in task order, so the caller's summaries never depend on which worker finished first.
 
 The work a task does is fixed by the caller (see :mod:`negotia.ensemble.montecarlo`),
@@ -27,18 +27,6 @@ from negotia.errors import BackendError, NegotiaError, ParameterError
 BACKENDS = ("serial", "processes", "dask")
 
 Progress = Callable[[int], None]
-
-# The payload of the tasks inside a worker process of the process pool.
-_WORKER_PAYLOAD: Any = None
-
-
-def _init_worker(payload: Any) -> None:
-    global _WORKER_PAYLOAD
-    _WORKER_PAYLOAD = payload
-
-
-def _call_in_worker(fn: Callable[..., Any], task: tuple[Any, ...]) -> Any:
-    return fn(_WORKER_PAYLOAD, *task)
 
 
 class Backend:
@@ -88,6 +76,7 @@ class SerialBackend(Backend):
 class ProcessBackend(Backend):
     """A local pool of worker processes (``concurrent.futures``).
 
+    The pool starts on first use and is kept for later runs until :meth:`close`.
     Workers start with the ``forkserver`` method where the platform has it (``spawn``
     elsewhere), so a parent with threads (a progress bar) is never forked.
     """
@@ -96,37 +85,46 @@ class ProcessBackend(Backend):
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = _check_workers(workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            ctx = multiprocessing.get_context(method)
+            if method == "forkserver":
+                ctx.set_forkserver_preload(["negotia.ensemble.montecarlo"])
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return self._pool
 
     def map(self, fn, payload, tasks, *, sizes=None, progress=None):  # type: ignore[no-untyped-def]
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        ctx = multiprocessing.get_context(method)
-        if method == "forkserver":
-            ctx.set_forkserver_preload(["negotia.ensemble.montecarlo"])
         results: list[Any] = [None] * len(tasks)
         try:
-            with ProcessPoolExecutor(
-                max_workers=min(self.workers, max(1, len(tasks))),
-                mp_context=ctx,
-                initializer=_init_worker,
-                initargs=(payload,),
-            ) as pool:
-                futures = {pool.submit(_call_in_worker, fn, task): k for k, task in enumerate(tasks)}
-                pending = set(futures)
-                try:
-                    while pending:
-                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                        for f in done:
-                            k = futures[f]
-                            results[k] = f.result()
-                            if progress is not None:
-                                progress(sizes[k] if sizes is not None else 1)
-                except BaseException:
-                    for f in pending:
-                        f.cancel()
-                    raise
+            pool = self._get_pool()
+            # The payload is small (the unperturbed arrays, the model's name and
+            # parameters); each task carries its own copy.
+            futures = {pool.submit(fn, payload, *task): k for k, task in enumerate(tasks)}
+            pending = set(futures)
+            try:
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in done:
+                        k = futures[f]
+                        results[k] = f.result()
+                        if progress is not None:
+                            progress(sizes[k] if sizes is not None else 1)
+            except BaseException:
+                for f in pending:
+                    f.cancel()
+                raise
         except BrokenProcessPool as e:
+            self.close()
             raise BackendError(f"a worker process of the process pool died: {e}") from None
         return results
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 class DaskBackend(Backend):

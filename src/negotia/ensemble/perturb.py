@@ -36,7 +36,7 @@ from negotia.scenario.schema import Scenario
 
 #: Variants per random stream.  Fixed (never derived from the worker count), so that
 #: the draws do not depend on how a run is split.
-BLOCK = 512
+BLOCK = 1024
 
 #: Stream ``spawn_key`` suffixes: 0 = perturbation of block k, 1 = a stochastic model's rng.
 _PERTURB, _MODEL = 0, 1
