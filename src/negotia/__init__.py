@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 from negotia.api import compare_models, forecast  # noqa: E402
 from negotia.bargaining import bargaining_space, simulate
+from negotia.ensemble import monte_carlo, sensitivity
 from negotia.errors import InputError, NegotiaError  # noqa: E402
 from negotia.guarantees import assess_guarantees, check_event, compare_arrangements
 from negotia.scenario.arrays import ScenarioArrays  # noqa: E402
@@ -31,6 +32,8 @@ __all__ = [
     "compare_models",
     "forecast",
     "load_scenario",
+    "monte_carlo",
     "save_scenario",
+    "sensitivity",
     "simulate",
 ]
