@@ -1,5 +1,5 @@
 r"""The mediator's single negotiating text (Raiffa 1982, *The Art and Science of
-Negotiation*, ch. 14; the Camp David procedure).
+Negotiation*, Harvard University Press; the procedure used at Camp David in 1978).
 
 The mediator drafts one text (a package).  At each step every party says which small
 changes of the text it would welcome -- the moves that do not make it worse off and keep

@@ -16,7 +16,7 @@ parties".
   *J. ACM* 22(4): 469-476).
 * 3 parties: the remaining question is a 2-D dominance query over earlier points,
   answered for all points at once by a divide-and-conquer over the sorted order
-  (Kung et al. 1975, section 3), vectorised one level at a time: at each level every
+  (Kung et al. 1975), vectorised one level at a time: at each level every
   point in the right half of a block asks whether a point in the left half is at least
   as good on both remaining parties, via one sort and a segmented running maximum.
 * 4 or more parties: block-nested comparison against the frontier found so far.

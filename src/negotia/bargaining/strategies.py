@@ -10,14 +10,14 @@ All targets run between the agent's best attainable utility :math:`u^{max}` and 
 reservation value :math:`r` (never below it).
 
 * **Time-based concession** (Faratin, Sierra & Jennings 1998, *Robotics and
-  Autonomous Systems* 24: 159-182, eq. 7-8): with :math:`t \in [0, 1]` the share of the
+  Autonomous Systems* 24: 159-182, time-dependent tactics): with :math:`t \in [0, 1]` the share of the
   deadline elapsed, :math:`\tau(t) = r + (u^{max} - r)(1 - t^{1/e})`.  ``boulware``
   (:math:`e = 0.2`) holds firm until late, ``linear`` (:math:`e = 1`) concedes evenly,
   ``conceder`` (:math:`e = 5`) gives way early; ``time:e=...`` sets the exponent.
-* **Aspiration** (Siegel & Fouraker 1960; Pruitt 1981, *Negotiation Behavior*, ch. 2):
+* **Aspiration** (Siegel & Fouraker 1960; Pruitt 1981, *Negotiation Behavior*):
   each step the target moves a fixed share ``rate`` of the remaining distance to the
   reservation value, :math:`\tau_{s+1} = r + (1-\text{rate})(\tau_s - r)`.
-* **Tit-for-tat** (relative tit-for-tat, Faratin et al. 1998 sec. 4.2.2; Baarslag,
+* **Tit-for-tat** (relative tit-for-tat, Faratin et al. 1998 behaviour-dependent tactics; Baarslag,
   Hindriks & Jonker 2013, "A tit for tat negotiation strategy for real-time bilateral
   negotiations", in *Complex Automated Negotiations*, Springer, 229-233): the agent
   concedes, in its own utility, as much as the others' offers have improved for it

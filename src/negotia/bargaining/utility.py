@@ -5,9 +5,10 @@ per-issue contributions, held as one table per issue (``tables[k][p, j]`` = what
 ``j`` of issue ``k`` is worth to party ``p``).  Evaluating a whole grid is then a sum of
 broadcast tables, and a subset of packages a gather per issue (no loop over parties).
 
-From a scenario (salience-weighted loss of distance, Achen 2006; Thomson et al. 2006,
-ch. 2), party :math:`p` with position :math:`x_{pk}` and salience :math:`s_{pk}` values a
-package :math:`v` at
+From a scenario (salience-weighted loss of distance, as in the spatial models collected
+in Thomson et al. 2006, *The European Union Decides*, e.g. Achen's chapter), party
+:math:`p` with position :math:`x_{pk}` and salience :math:`s_{pk}` values a package
+:math:`v` at
 
 .. math:: u_p(v) = \sum_k w_{pk}\Big(1 - \frac{L(|v_k - x_{pk}|)}{L(D_{pk})}\Big),
           \qquad w_{pk} = s_{pk} / \textstyle\sum_{k'} s_{pk'},
@@ -22,10 +23,10 @@ issue it takes part in weighs those issues equally.
 Red lines are boolean masks per issue (``allowed[k][p, j]``): a package is acceptable
 to a party only if every option lies inside that party's red lines.
 
-The *reservation value* (the value of no agreement, Raiffa 1982, ch. 4) is, per party,
-``scenario.metadata["reservation"][actor]`` when given (a number on the 0-1 utility
-scale), and otherwise the utility of the status quo: :math:`\sum_k w_{pk} e_{pk}(q_k)`
-over the issues with a status quo :math:`q_k`; an issue without a status quo
+The *reservation value* (the value of no agreement; Raiffa 1982, *The Art and Science of
+Negotiation*) is, per party, ``scenario.metadata["reservation"][actor]`` when given (a
+number on the 0-1 utility scale), and otherwise the utility of the status quo,
+:math:`\sum_k w_{pk} e_{pk}(q_k)` over the issues with a status quo :math:`q_k`; an issue without a status quo
 contributes 0 (no agreement leaves that issue at its worst for the party).
 """
 

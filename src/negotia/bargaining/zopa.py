@@ -2,7 +2,8 @@
 
 The ZOPA of a set of parties is the set of packages that every one of them could
 accept: inside each party's red lines and worth at least its reservation value
-(Raiffa 1982, *The Art and Science of Negotiation*, ch. 4; Sebenius 1992).  Because
+(Raiffa 1982, *The Art and Science of Negotiation*; Sebenius 1992, "Negotiation analysis",
+*Management Science* 38(1): 18-38).  Because
 red lines are per-issue intervals, the packages inside them form a sub-grid (the
 product of each issue's allowed options); only that sub-grid is evaluated.
 
