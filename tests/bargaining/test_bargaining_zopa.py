@@ -126,3 +126,40 @@ def test_bad_reservation_and_parties_are_clear_errors() -> None:
         utility_model(ok, ["A"])
     with pytest.raises(ParameterError, match="resolution"):
         utility_model(ok, resolution=1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 3))
+def test_analysis_equals_brute_force_over_the_enumeration(seed: int, n_parties: int) -> None:
+    # Random 2-3 issue scenarios with random red lines: ZOPA size, frontier, Nash and
+    # Kalai packages must equal a search over every package of the original numbering.
+    from negotia.bargaining.pareto import pareto_mask_bruteforce
+    from negotia.bargaining.solutions import kalai_point
+
+    rng = np.random.default_rng(seed)
+    actors = ["A", "B", "C"][:n_parties]
+    issues = ["x", "y", "z"][: int(rng.integers(1, 4))]
+    pos = {a: {i: float(rng.integers(0, 101)) for i in issues} for a in actors}
+    sal = {a: {i: float(rng.uniform(0.05, 1)) for i in issues} for a in actors}
+    lines = []
+    for a in actors:
+        if rng.random() < 0.6:
+            i = str(rng.choice(issues))
+            lo = float(rng.integers(0, 60))
+            lines.append({"actor": a, "issue": i, "min": lo, "max": lo + float(rng.integers(20, 60))})
+    res = {a: float(rng.uniform(0, 0.5)) for a in actors}
+    sc = make_scenario(pos, sal, red_lines=lines, reservation=res, required=actors, loss="quadratic")
+    m = utility_model(sc, resolution=6)
+    idx = np.arange(m.space.size)
+    U = m.utilities(idx)
+    ok = m.acceptable(idx) & np.all((U - m.reservation[:, None]) >= -1e-12, axis=0)
+    z = zopa(m)
+    assert z.size == int(ok.sum())
+    r = analyse(m)
+    if z.empty:
+        assert r.ignored
+        return
+    front = idx[ok][pareto_mask_bruteforce(U[:, ok])]
+    assert sorted(r.frontier) == sorted(front.tolist())
+    assert r.nash.index == nash_point(idx[ok], U[:, ok], m.reservation).index
+    assert r.kalai.index == kalai_point(idx[ok], U[:, ok], m.reservation).index
