@@ -205,3 +205,9 @@ def test_empty_scenario_uncertainty_uses_the_default(linear_scenario: Scenario) 
     s = monte_carlo(sc, "compromise", 5000, seed=1, perturbation=PerturbationSpec(position_sd=0.1)).issue("x")
     # One actor: the forecast is its position, sd 0.1 of the 0-100 span = 10.
     assert abs(s.sd - 10.0) < 4 * 10 / math.sqrt(2 * 4999)
+
+
+def test_progress_reports_every_variant_once(linear_scenario: Scenario) -> None:
+    seen: list[int] = []
+    monte_carlo(linear_scenario, "compromise", 2500, seed=1, chunk_size=1000, progress=seen.append)
+    assert sum(seen) == 2500 and len(seen) == 3
