@@ -211,3 +211,17 @@ def test_progress_reports_every_variant_once(linear_scenario: Scenario) -> None:
     seen: list[int] = []
     monte_carlo(linear_scenario, "compromise", 2500, seed=1, chunk_size=1000, progress=seen.append)
     assert sum(seen) == 2500 and len(seen) == 3
+
+
+@pytest.mark.dask
+def test_existing_scheduler_by_address(linear_scenario: Scenario) -> None:
+    from distributed import LocalCluster
+
+    serial = monte_carlo(linear_scenario, "compromise", 1500, seed=4)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        remote = monte_carlo(
+            linear_scenario, "compromise", 1500, seed=4, scheduler=cluster.scheduler_address, timeout=20
+        )
+    assert cluster.scheduler_address in remote.backend
+    np.testing.assert_array_equal(serial.outcome, remote.outcome)
+    assert _strip_timing(serial.to_dict()) == _strip_timing(remote.to_dict())
