@@ -121,6 +121,8 @@ class BargainingResult:
     reference
         The reference outcome per issue (for concessions), on the issue scale; None for
         categorical issues.
+    frontier
+        Indices (original enumeration) of the Pareto frontier packages, ascending.
     """
 
     name: str
@@ -167,6 +169,7 @@ class BargainingResult:
             "zopa": self.zopa.to_dict(),
             "ignored": list(self.ignored),
             "pareto_size": self.pareto_size,
+            "frontier": list(self.frontier),
             "nash": None if self.nash is None else self.nash.to_dict(),
             "kalai": None if self.kalai is None else self.kalai.to_dict(),
             "utilitarian": None if self.utilitarian is None else self.utilitarian.to_dict(),
