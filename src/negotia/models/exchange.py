@@ -481,6 +481,42 @@ def _decimal_tie_order(
             perm[b, lo : lo + n] = members[order]
 
 
+class _ActorIndex:
+    """For each (lane, actor), the candidates in which the actor takes part (CSR layout)."""
+
+    def __init__(self, c: _Candidates, L: int, A: int) -> None:
+        real = np.nonzero(c.live)[0]  # padding rows are never affected
+        keys = np.concatenate([c.lane[real] * A + c.ai[real], c.lane[real] * A + c.aj[real]])
+        idx = np.concatenate([real, real])
+        order = np.argsort(keys, kind="stable")
+        self.idx = idx[order]
+        sk = keys[order]
+        self.A = A
+        self.start = np.searchsorted(sk, np.arange(L * A), side="left")
+        self.end = np.searchsorted(sk, np.arange(L * A), side="right")
+
+    def involving(
+        self, c: _Candidates, lanes: np.ndarray, a1: np.ndarray, a2: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Live candidates of lane ``lanes[k]`` in which ``a1[k]`` or ``a2[k]`` takes part, each
+        once, with their ``k``."""
+        nq = len(lanes)
+        q = np.concatenate([lanes * self.A + a1, lanes * self.A + a2])
+        lo, hi = self.start[q], self.end[q]
+        n = hi - lo
+        total = int(n.sum())
+        if total == 0:
+            return np.zeros(0, int), np.zeros(0, int)
+        offs = np.cumsum(n) - n
+        pos = np.repeat(lo - offs, n) + np.arange(total)
+        cand = self.idx[pos]
+        which = np.repeat(np.arange(2 * nq), n)
+        k = which % nq
+        # a candidate with both actors is listed under each: keep its first listing
+        keep = c.live[cand] & ((which < nq) | ((c.ai[cand] != a1[k]) & (c.aj[cand] != a1[k])))
+        return cand[keep], k[keep]
+
+
 def _run_round(
     rd: _Round,
     grid: _Grid,
@@ -512,16 +548,30 @@ def _run_round(
     perm = np.tile(np.arange(N), (L, 1))
     rows = np.arange(L)
     dgain = np.full(L * N, None, dtype=object) if shadows is not None else None
+    by_actor = _ActorIndex(c, L, A)
+    gl = np.where(c.live, c.gain, -np.inf)  # gains of the live list, -inf = gone
+    # Without the decimal shadow and with deterministic ties the list order is not kept:
+    # the best gain is found directly and ties go to the earliest created exchange.
+    fast = shadows is None and ties == "order"
     while True:
-        g = np.where(c.live, c.gain, -np.inf).reshape(L, N)
-        perm, gs, gid = _sort_list(g, perm)
-        active = np.isfinite(gs[:, 0])
-        if not active.any():
-            break
-        tied = gid == 0
+        g = gl.reshape(L, N)
+        if fast:
+            gmax = g.max(axis=1)
+            active = np.isfinite(gmax)
+            if not active.any():
+                break
+            with np.errstate(invalid="ignore"):
+                near = g >= (gmax - TIE_TOL * np.abs(gmax))[:, None]
+            perm[:, 0] = np.argmax(near, axis=1)
+        else:
+            perm, gs, gid = _sort_list(g, perm)
+            active = np.isfinite(gs[:, 0])
+            if not active.any():
+                break
+            tied = gid == 0
         if shadows is not None:
             _decimal_tie_order(shadows, lane_b, c, perm, gs, gid, N, dgain)
-        if ties == "random" and N > 1:
+        if not fast and ties == "random" and N > 1:
             # the reference: when the two best gains are equal, a coin decides; the loser of
             # the toss goes to the end of the list
             two = tied[:, 1] & active
@@ -537,6 +587,7 @@ def _run_round(
         ab = c.b[R]
         # remove the chosen exchange from the list (its list slot is simply dead now)
         c.live[R] = False
+        gl[R] = -np.inf
         RaI, RaJ, Rp, Rq = c.ai[R], c.aj[R], c.p[R], c.q[R]
         dec_y: list[tuple[Any, Any]] = []
         if shadows is not None:
@@ -564,12 +615,9 @@ def _run_round(
                 sh.cur[RaJ[k]][Rp[k]] = dec_y[k][1]
         np.add.at(n_done, ab, 1)
         # exchanges affected by the realised one (same lane, shared actor)
-        map_R = np.full(L, -1)
-        map_R[al] = np.arange(len(al))
-        cand = np.nonzero(c.live & (map_R[c.lane] >= 0))[0]
+        cand, k = by_actor.involving(c, al, RaI, RaJ)
         if cand.size == 0:
             continue
-        k = map_R[c.lane[cand]]
         raI, raJ, rp, rq = RaI[k], RaJ[k], Rp[k], Rq[k]
         eI, eJ, ep, eq = c.ai[cand], c.aj[cand], c.p[cand], c.q[cand]
         matchI = ((eI == raI) & (eq == rq)) | ((eI == raJ) & (eq == rp))
@@ -627,6 +675,7 @@ def _run_round(
             dgain[sel] = None
         for name in ("mi", "mj", "yi", "yj", "gain", "live"):
             getattr(c, name)[sel] = getattr(sub, name)
+        gl[sel] = np.where(sub.live, sub.gain, -np.inf)
     return cur, n_done, events
 
 
