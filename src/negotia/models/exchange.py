@@ -14,7 +14,7 @@ capability :math:`c_{ai}`, salience :math:`s_{ai}` and position :math:`x_{ai}`:
    salience weighted mean :math:`O_i = \sum_a c_{ai}s_{ai}x_{ai} / \sum_a c_{ai}s_{ai}`.
 2. **Candidate pairs.**  For every pair of issues :math:`(p, q)` actors are split into
    four groups by the side of :math:`O_p` and :math:`O_q` they are on (left means
-   :math:`x < O`).  Actors right of both outcomes can trade with actors left of both,
+   :math:`x \le O`).  Actors right of both outcomes can trade with actors left of both,
    and actors left on :math:`p` only with actors left on :math:`q` only: such pairs
    are on opposite sides on both issues, so each can give the other something it wants.
 3. **Supply and demand** by the salience ratio: actor :math:`i` supplies (moves on) the
@@ -50,10 +50,21 @@ capability :math:`c_{ai}`, salience :math:`s_{ai}` and position :math:`x_{ai}`:
 The computation of every candidate exchange is vectorised over candidate pairs and the
 batch axis; only the rounds and the sequential realisation of exchanges are loops.
 
+Ties.  Many gains are equal in exact arithmetic; the reference (28-digit decimals, a
+stable sort) then realises them in list order or by the last decimal digit.  With
+``arithmetic="decimal"`` (default) a decimal shadow
+(:mod:`negotia.models.exchange_decimal`) recomputes, in the reference's order of
+operations, exactly the quantities that decide such ties, which reproduces the
+reference's runs; ``arithmetic="float"`` is pure float64.
+
+Issues in separate negotiations (``within``: an issue attribute such as a DEU table's
+proposal) never exchange with each other; such blocks, like batch elements, are realised
+in parallel lanes.
+
 Departures from the reference, all at the level of float noise: comparisons with the
-scale's bounds allow 1e-9 (the reference computes in 28-digit decimals).  Actors with
-zero salience or zero capability on an issue take no part in its exchanges (the
-reference drops zero-salience rows and would divide by zero capability).
+scale's bounds allow 1e-9.  Actors with zero salience or zero capability on an issue
+take no part in its exchanges (the reference drops zero-salience rows and would divide
+by zero capability).
 """
 
 from __future__ import annotations
@@ -115,7 +126,8 @@ MODEL_INFO = ModelInfo(
             "arithmetic",
             "decimal",
             "decimal: break ties between exactly equal gains on 28-digit decimal gains and positions, as the "
-            "reference does (reproduces it); float: pure float64 (faster on large batches)",
+            "reference does (reproduces it); float: pure float64, equal gains go to the earliest created "
+            "exchange (faster, above all on batches)",
             choices=("decimal", "float"),
         ),
         Param(
