@@ -150,6 +150,16 @@ def main() -> None:
         F = U[:, idx]
         return nash_point(idx, F, m6.reservation), kalai_point(idx, F, m6.reservation), len(idx)
 
+    def hard_model() -> UtilityModel:
+        # Two parties at opposite ends of every issue and linear loss: a flat frontier
+        # with thousands of packages (the hard case for any Pareto filter).
+        data = synthetic(3, 6, seed=2).model_dump()
+        for s in data["stances"]:
+            if s["actor"] in ("P0", "P1"):
+                s["position"] = 0.0 if s["actor"] == "P0" else 100.0
+        data["loss"] = "linear"
+        return utility_model(Scenario.model_validate(data), resolution=10)
+
     t, (n1, k1, size) = best_of(repeat, grid_path)
     rows.append(
         (f"frontier + Nash + Kalai, 10^6 packages, grid path ({size} on it)", t, "target < 0.3 s", "")
@@ -157,6 +167,13 @@ def main() -> None:
     t, (n2, k2, size2) = best_of(repeat, general_path)
     rows.append((f"frontier + Nash + Kalai, 10^6 packages, general path ({size2})", t, "target < 0.3 s", ""))
     assert n1.index == n2.index and k1.index == k2.index and size == size2
+    m6_easy, m6 = m6, hard_model()
+    t, (n1, k1, size) = best_of(repeat, grid_path)
+    rows.append((f"same, hard case: opposed parties, linear loss, grid path ({size} on it)", t, "", ""))
+    t, (n2, k2, size2) = best_of(repeat, general_path)
+    rows.append((f"same, hard case, general path ({size2})", t, "", ""))
+    assert n1.index == n2.index and k1.index == k2.index and size == size2
+    m6 = m6_easy
 
     for P in (2, 3):
         sc = synthetic(P, 6, seed=1)

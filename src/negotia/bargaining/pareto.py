@@ -34,6 +34,7 @@ import numpy as np
 
 _BLOCK = 2048
 _PREFILTER = 50_000
+_SWEEP = 20_000
 #: Utilities are compared after rounding to this many decimals.
 DECIMALS = 12
 _TOL = 10.0**-DECIMALS
@@ -82,6 +83,45 @@ def _front_3(S: np.ndarray) -> np.ndarray:
         dominated[order[hit]] = True
         half *= 2
     return ~dominated
+
+
+def _front_3_sweep(S: np.ndarray, block: int = 4096) -> np.ndarray:
+    """3 parties, large sets: sweep blocks of the sorted order against a 2-D staircase.
+
+    The staircase holds the 2-D maxima (second and third utility) of the frontier points
+    of all earlier blocks, sorted by the second utility; a point is dominated by an
+    earlier block iff the first staircase point with a second utility at least its own
+    also has a third utility at least its own (one ``searchsorted`` for the block).
+    Points that pass are compared within their block with the divide and conquer.
+    """
+    n = S.shape[1]
+    keep = np.zeros(n, dtype=bool)
+    st1 = np.empty(0)
+    st2 = np.empty(0)
+    for start in range(0, n, block):
+        B = S[:, start : start + block]
+        alive = np.ones(B.shape[1], dtype=bool)
+        if st1.size:
+            j = np.searchsorted(st1, B[1], side="left")
+            hit = j < st1.size
+            alive[hit] = st2[j[hit]] < B[2][hit]
+        cand = np.flatnonzero(alive)
+        if cand.size > 1:
+            alive[cand] = _front_3(B[:, cand])
+        surv = np.flatnonzero(alive)
+        keep[start + surv] = True
+        if surv.size:
+            # New staircase: 2-D maxima of old staircase + survivors.
+            a1 = np.concatenate([st1, B[1, surv]])
+            a2 = np.concatenate([st2, B[2, surv]])
+            o = np.lexsort((-a2, -a1))  # second utility descending, then third descending
+            a1, a2 = a1[o], a2[o]
+            prev = np.empty_like(a2)
+            prev[0] = -np.inf
+            prev[1:] = np.maximum.accumulate(a2)[:-1]
+            m = a2 > prev
+            st1, st2 = a1[m][::-1].copy(), a2[m][::-1].copy()
+    return keep
 
 
 def _front_n(S: np.ndarray) -> np.ndarray:
@@ -153,7 +193,10 @@ def _pivot_filter(U: np.ndarray) -> np.ndarray:
             le &= V[p] <= piv[p] + _TOL
             lt |= V[p] < piv[p] - _TOL
         keep = ~(le & lt)
+        removed = 1.0 - keep.mean()
         idx, V = idx[keep], V[:, keep]
+        if removed < 0.1:  # a flat frontier: further pivots would not pay for themselves
+            break
     alive = np.zeros(n, dtype=bool)
     alive[idx] = True
     return alive
@@ -173,7 +216,7 @@ def _exact(U: np.ndarray) -> np.ndarray:
     if P == 2:
         front = _front_2(R)
     elif P == 3:
-        front = _front_3(R)
+        front = _front_3(R) if R.shape[1] <= _SWEEP else _front_3_sweep(R)
     else:
         front = _front_n(R)
     out = np.empty(n, dtype=bool)
