@@ -92,9 +92,7 @@ def main() -> None:
     arrays = load("cop21")
     sizes = (10,) if quick else (10, 100)
     print("\n### Batches of perturbed cop21 cases, 10 rounds, `arithmetic=float`\n")
-    print(
-        "| batch | one call: wall (s) | CPU (s) | CPU per case (s) | loop of single calls: CPU per case (s) | speed-up |"
-    )
+    print("| batch | one call: wall (s) | CPU (s) | CPU per case (s) | loop: CPU per case (s) | speed-up |")
     print("|---:|---:|---:|---:|---:|---:|")
     n_loop = 3 if quick else 5
     loop_batch = perturbed(arrays, n_loop)
