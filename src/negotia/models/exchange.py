@@ -445,6 +445,8 @@ def _sort_list(g: np.ndarray, perm: np.ndarray) -> tuple[np.ndarray, np.ndarray,
         step = gs[:, :-1] - gs[:, 1:] > TIE_TOL * np.abs(gs[:, :-1])
     step |= ~np.isfinite(gs[:, 1:]) & np.isfinite(gs[:, :-1])
     gid_sorted = np.concatenate([np.zeros((g.shape[0], 1), int), np.cumsum(step, axis=1)], axis=1)
+    if not np.any(~step & (o[:, 1:] < o[:, :-1])):  # equal gains already in list order
+        return np.take_along_axis(perm, o, axis=1), gs, gid_sorted
     gid = np.empty_like(gid_sorted)
     np.put_along_axis(gid, o, gid_sorted, axis=1)
     o2 = np.argsort(gid, axis=1, kind="stable")
@@ -462,10 +464,11 @@ def _decimal_tie_order(
     gid: np.ndarray,
     N: int,
     dgain: np.ndarray,
+    stale: np.ndarray,
 ) -> None:
     """Order each group of (float-)equal gains by decimal gain, stable, as the reference sorts.
 
-    ``dgain`` caches each candidate's decimal gain until it is recalculated (None = stale);
+    ``dgain`` caches each candidate's decimal gain until it is recalculated (``stale``);
     only groups with a stale member can be out of order.
     """
     finite = np.isfinite(gs)
@@ -476,18 +479,19 @@ def _decimal_tie_order(
     in_multi[:, 1:] |= same
     in_multi[:, :-1] |= same
     flat = np.arange(perm.shape[0])[:, None] * N + perm
-    stale = np.equal(dgain[flat], None) & in_multi
-    for b in np.nonzero(stale.any(axis=1))[0]:
+    todo = stale[flat] & in_multi
+    for b in np.nonzero(todo.any(axis=1))[0]:
         sh = shadows[lane_b[b]]
-        for grp in np.unique(gid[b][stale[b]]):
+        for grp in np.unique(gid[b][todo[b]]):
             pos = np.nonzero(gid[b] == grp)[0]
             lo, n = int(pos[0]), len(pos)
             members = perm[b, lo : lo + n].copy()
             gains = []
             for m in members:
                 e = b * N + int(m)
-                if dgain[e] is None:
+                if stale[e]:
                     dgain[e] = sh.calculate(e, int(c.ai[e]), int(c.aj[e]), int(c.p[e]), int(c.q[e]))[2]
+                    stale[e] = False
                 gains.append(dgain[e])
             order = sorted(range(n), key=lambda k: -gains[k])
             perm[b, lo : lo + n] = members[order]
@@ -560,6 +564,7 @@ def _run_round(
     perm = np.tile(np.arange(N), (L, 1))
     rows = np.arange(L)
     dgain = np.full(L * N, None, dtype=object) if shadows is not None else None
+    stale = np.ones(L * N, bool)
     by_actor = _ActorIndex(c, L, A)
     gl = np.where(c.live, c.gain, -np.inf)  # gains of the live list, -inf = gone
     # Without the decimal shadow and with deterministic ties the list order is not kept:
@@ -582,7 +587,7 @@ def _run_round(
                 break
             tied = gid == 0
         if shadows is not None:
-            _decimal_tie_order(shadows, lane_b, c, perm, gs, gid, N, dgain)
+            _decimal_tie_order(shadows, lane_b, c, perm, gs, gid, N, dgain, stale)
         if not fast and ties == "random" and N > 1:
             # the reference: when the two best gains are equal, a coin decides; the loser of
             # the toss goes to the end of the list
@@ -683,8 +688,7 @@ def _run_round(
                     sh.record_update(int(e_), int(s_), int(a_), dec_y[k_][side], sh.x0[a_][iss])
         sub = c.take(sel)
         _calculate(rd, sub, cur, shadows)
-        if dgain is not None:
-            dgain[sel] = None
+        stale[sel] = True
         for name in ("mi", "mj", "yi", "yj", "gain", "live"):
             getattr(c, name)[sel] = getattr(sub, name)
         gl[sel] = np.where(sub.live, sub.gain, -np.inf)
