@@ -343,7 +343,6 @@ def _initial(
 ) -> _Candidates:
     """All exchanges of a round, calculated; only the valid ones, sorted by creation order."""
     x0 = rd.x0
-    B = x0.shape[0]
     with np.errstate(invalid="ignore", divide="ignore"):
         nbs = rd.num / rd.den
     left = x0 <= nbs[:, None, :]
@@ -397,9 +396,7 @@ def _initial(
     keep = np.nonzero(c.live)[0]
     c = c.take(keep)
     order = np.lexsort((c.key, c.lane))
-    c = c.take(order)
-    del B
-    return c
+    return c.take(order)
 
 
 def _pad(c: _Candidates, L: int, n_blocks: int) -> tuple[_Candidates, int]:
