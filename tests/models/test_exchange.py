@@ -128,7 +128,17 @@ def test_two_actor_equal_gain_analytic() -> None:
     Gains: 20 x 0.8 - 20 x 0.2 = 12 for each.  The NBS check then stops each move where
     the MDS reaches the partner's position (A's 0 on issue 2 is reached exactly).
     """
-    arrays = ScenarioArrays(
+    arrays = _two_actor_arrays()
+    fc = run_model("exchange", arrays, rounds=1)
+    assert fc.trace["exchanges"][1, 0] == 1
+    ev = fc.events[0]
+    assert ev["gain"] == pytest.approx(12.0)
+    assert {ev["i"]["actor"]: ev["i"]["supply"], ev["j"]["actor"]: ev["j"]["supply"]} == {"A": "x", "B": "y"}
+    np.testing.assert_allclose(fc.on_scale(fc.trace["voting_mean"][1, 0]), [100.0, 0.0], atol=1e-9)
+
+
+def _two_actor_arrays() -> ScenarioArrays:
+    return ScenarioArrays(
         actor_ids=("A", "B"),
         issue_ids=("x", "y"),
         position=np.array([[[0.0, 0.0], [1.0, 1.0]]]),
@@ -139,12 +149,47 @@ def test_two_actor_equal_gain_analytic() -> None:
         scale_max=np.full(2, 100.0),
         status_quo=np.full(2, np.nan),
     )
-    fc = run_model("exchange", arrays, rounds=1)
-    assert fc.trace["exchanges"][1, 0] == 1
-    ev = fc.events[0]
-    assert ev["gain"] == pytest.approx(12.0)
-    assert {ev["i"]["actor"]: ev["i"]["supply"], ev["j"]["actor"]: ev["j"]["supply"]} == {"A": "x", "B": "y"}
-    np.testing.assert_allclose(fc.on_scale(fc.trace["voting_mean"][1, 0]), [100.0, 0.0], atol=1e-9)
+
+
+def _side_gains(ev: dict, arrays: ScenarioArrays) -> dict[str, float]:
+    """Each side's gain from the listed moves: r = |move| c s / sum c s; gain = r_demand s_demand
+    - r_supply s_supply (Stokman & Van Oosten 1994)."""
+    a_idx = {a: k for k, a in enumerate(arrays.actor_ids)}
+    i_idx = {i: k for k, i in enumerate(arrays.issue_ids)}
+    w = arrays.capability[0] * arrays.salience[0]
+    den = w.sum(axis=0)
+    rate = {}
+    for side in ("i", "j"):
+        s = ev[side]
+        a, t = a_idx[s["actor"]], i_idx[s["supply"]]
+        rate[side] = abs(s["move"]) * w[a, t] / den[t]
+    out = {}
+    for side, other in (("i", "j"), ("j", "i")):
+        s = ev[side]
+        a = a_idx[s["actor"]]
+        sal = arrays.salience[0, a]
+        out[s["actor"]] = rate[other] * sal[i_idx[s["demand"]]] - rate[side] * sal[i_idx[s["supply"]]]
+    return out
+
+
+def test_randomised_equal_gain_variant() -> None:
+    """p = 0: both gains equal (12 in the two-actor case); p = 1: one side's gain is drawn
+    between 0 and its maximum, the partner keeping a non-negative gain; seeded."""
+    arrays = _two_actor_arrays()
+    eq = run_model("exchange", arrays, rounds=1, arithmetic="float")
+    g = _side_gains(eq.events[0], arrays)
+    assert g["A"] == pytest.approx(12.0) and g["B"] == pytest.approx(12.0)
+    seen = []
+    for seed in range(12):
+        fc = run_model("exchange", arrays, rounds=1, p=1.0, seed=seed)
+        assert fc.trace["exchanges"][1, 0] == 1
+        gains = _side_gains(fc.events[0], arrays)
+        assert min(gains.values()) >= -1e-9
+        seen.append(round(gains["A"] - gains["B"], 9))
+        again = run_model("exchange", arrays, rounds=1, p=1.0, seed=seed)
+        np.testing.assert_array_equal(again.outcome, fc.outcome)
+    assert len(set(seen)) > 3  # the draws move the split of the gain
+    assert any(d > 0 for d in seen) and any(d < 0 for d in seen)
 
 
 def test_batch_of_perturbed_scenarios_in_one_call() -> None:

@@ -116,6 +116,15 @@ MODEL_INFO = ModelInfo(
             choices=("id", "input"),
         ),
         Param(
+            "p",
+            0.0,
+            "randomised Equal Gain: 0 gives equal gains; in (0, 1] one side's gain is drawn away from "
+            "the equal gain by up to p of its range (seeded; runs in float arithmetic)",
+            type=float,
+            minimum=0.0,
+            maximum=1.0,
+        ),
+        Param(
             "within",
             "prnr",
             "issue attribute that splits a table of separate negotiations (DEU tables: prnr, the "
@@ -218,11 +227,18 @@ def _move_valid(
     )
 
 
-def _calculate(rd: _Round, c: _Candidates, cur: np.ndarray, shadows: list[Shadow] | None = None) -> None:
+def _calculate(
+    rd: _Round,
+    c: _Candidates,
+    cur: np.ndarray,
+    shadows: list[Shadow] | None = None,
+    rand: tuple[float, np.random.Generator] | None = None,
+) -> None:
     """(Re)compute moves, gain and validity of the candidates ``c`` in place.
 
     Equal Gain rate with the overshoot cap (module docstring, steps 4-5), then the NBS
-    check for side I and side J in turn.
+    check for side I and side J in turn; with ``rand = (p, rng)`` the randomised variant
+    (:func:`_randomise`).
     """
     b, p, q, ai, aj = c.b, c.p, c.q, c.ai, c.aj
     x0, sal, W = rd.x0, rd.sal, rd.W
@@ -256,6 +272,7 @@ def _calculate(rd: _Round, c: _Candidates, cur: np.ndarray, shadows: list[Shadow
     )
     yi, yj = xIs + mi, xJs + mj
     ambiguous = np.zeros(len(b), bool)
+    parts: dict[str, tuple[np.ndarray, ...]] = {}
     # NBS check, side I (supplies q; partner J demands q at dJ), then side J.
     for side in ("I", "J"):
         if side == "I":
@@ -278,6 +295,7 @@ def _calculate(rd: _Round, c: _Candidates, cur: np.ndarray, shadows: list[Shadow
         hasX = ~np.isnan(uX)
         U_excl = contrib.sum(axis=1) - np.where(hasX, WX * (np.where(hasX, uX, 0.0) - x0X), 0.0)
         base = rd.num[b, t] + U_excl
+        parts[side] = (base, x0X, np.where(hasX, uX, np.nan))
         nbs0 = (base + WX * (xs - x0X)) / denT
         nbs1 = (base + WX * (y - x0X)) / denT
         fine = ((x - nbs0 >= 0) & (x - nbs1 >= 0)) | ((x - nbs0 <= 0) & (x - nbs1 <= 0))
@@ -312,7 +330,95 @@ def _calculate(rd: _Round, c: _Candidates, cur: np.ndarray, shadows: list[Shadow
         & _move_valid(xIs, mi, c.hi_sum, c.hi_pos, c.hi_neg)
         & _move_valid(xJs, mj, c.hj_sum, c.hj_pos, c.hj_neg)
     )
+    if rand is not None and valid.any():
+        side_i = dict(s_s=sIq, s_d=sIp, W=WIq, den=denQ, xs=xIs, d_partner=dJ, parts=parts["I"])
+        side_j = dict(s_s=sJp, s_d=sJq, W=WJp, den=denP, xs=xJs, d_partner=dI, parts=parts["J"])
+        mi, mj = _randomise(rand, valid, gain, side_i, side_j, distI, distJ, mi, mj)
+        yi, yj = xIs + mi, xJs + mj
+        valid = (
+            valid
+            & _move_valid(xIs, mi, c.hi_sum, c.hi_pos, c.hi_neg)
+            & _move_valid(xJs, mj, c.hj_sum, c.hj_pos, c.hj_neg)
+        )
     c.mi, c.mj, c.yi, c.yj, c.gain, c.live = mi, mj, yi, yj, gain, valid
+
+
+def _randomise(
+    rand: tuple[float, np.random.Generator],
+    valid: np.ndarray,
+    gain: np.ndarray,
+    side_i: dict[str, Any],
+    side_j: dict[str, Any],
+    dist_i: np.ndarray,
+    dist_j: np.ndarray,
+    mi: np.ndarray,
+    mj: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Randomised Equal Gain: one side's gain is drawn away from the equal gain.
+
+    After the decide-exchange-model's randomised variant: a coin (u) picks the side X; a
+    second coin (v) lets X win, ``eu + p z (eu_max - eu)``, or lose, ``eu - p z eu``,
+    with ``z ~ U(0, 1)``.  ``eu_max`` is X's gain when its partner gains nothing, given
+    the full move that binds the equal-gain exchange.  X moves all the way to its
+    partner's position and the partner's move follows from X's gain; if that move would
+    overshoot, the partner moves all the way and X's move follows (at most all the way);
+    if X's move would carry the expected outcome past the partner's position, it is
+    shortened to land there.  Two slips of the reference are not copied: in that last
+    case it keeps X's full move (and flips its sign), and when both moves overshoot it
+    keeps X's overshooting move.  The gain used to order the exchanges stays the equal
+    gain, as in the reference.  New draws are made at every (re)calculation.
+    """
+    p, rng = rand
+    n = len(gain)
+    u, v, z = rng.random((3, n))
+    sIq, sIp, WIq, denQ = side_i["s_s"], side_i["s_d"], side_i["W"], side_i["den"]
+    sJp, sJq, WJp, denP = side_j["s_s"], side_j["s_d"], side_j["W"], side_j["den"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # the full move that binds: I's on q (shift dI_) or J's on p (shift dJ_)
+        dI_ = WIq * dist_i / denQ
+        dJ_ = WJp * dist_j / denP
+        i_binds = dJ_ * sIp > dI_ * sJq
+        max_i = np.where(i_binds, dI_ * (sIp * sJq / sJp - sIq), dJ_ * (sIp - sIq * sJp / sJq))
+        max_j = np.where(i_binds, dI_ * (sJq - sJp * sIq / sIp), dJ_ * (sJq * sIp / sIq - sJp))
+    x_is_i = u < 0.5
+    keys = ("s_s", "s_d", "W", "den", "xs", "d_partner")
+    X = {k: np.where(x_is_i, side_i[k], side_j[k]) for k in keys}
+    O = {k: np.where(x_is_i, side_j[k], side_i[k]) for k in keys}
+    base = np.where(x_is_i, side_i["parts"][0], side_j["parts"][0])
+    x0X = np.where(x_is_i, side_i["parts"][1], side_j["parts"][1])
+    uX = np.where(x_is_i, side_i["parts"][2], side_j["parts"][2])
+    eu_max = np.where(x_is_i, max_i, max_j)
+    eux = np.where(v < 0.5, gain + p * z * (eu_max - gain), gain - p * z * gain)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        full_x = np.abs(X["d_partner"] - X["xs"])
+        full_o = np.abs(O["d_partner"] - O["xs"])
+        rx = full_x * X["W"] / X["den"]
+        ro = (eux + rx * X["s_s"]) / X["s_d"]
+        mo = ro * O["den"] / O["W"]
+        mx = full_x
+        cap = mo > full_o
+        ro_c = full_o * O["W"] / O["den"]
+        rx_c = np.abs((eux - ro_c * X["s_d"]) / X["s_s"])
+        mx = np.where(cap, np.minimum(rx_c * X["den"] / X["W"], full_x), mx)
+        mo = np.where(cap, full_o, mo)
+        # the expected outcome on X's supply issue must not pass the partner's position
+        sign_x = np.where(X["xs"] > X["d_partner"], -1.0, 1.0)
+        target = X["d_partner"]
+        nbs0 = (base + X["W"] * (X["xs"] - x0X)) / X["den"]
+        nbs1 = (base + X["W"] * (X["xs"] + sign_x * mx - x0X)) / X["den"]
+        fine = ((target - nbs0 >= 0) & (target - nbs1 >= 0)) | ((target - nbs0 <= 0) & (target - nbs1 <= 0))
+        pos_x = np.where(np.isnan(uX), X["xs"], uX)
+        delta = np.abs((target * X["den"] - (base + X["W"] * (pos_x - x0X))) / X["W"])
+        short = ~cap & ~fine
+        rx_s = delta * X["W"] / X["den"]
+        mo_s = (eux + rx_s * X["s_s"]) / X["s_d"] * O["den"] / O["W"]
+        mx = np.where(short, delta, mx)
+        mo = np.where(short, mo_s, mo)
+    mx = sign_x * mx
+    mo = np.where(O["xs"] > O["d_partner"], -mo, mo)
+    new_i = np.where(x_is_i, mx, mo)
+    new_j = np.where(x_is_i, mo, mx)
+    return np.where(valid, new_i, mi), np.where(valid, new_j, mj)
 
 
 class _Grid:
@@ -339,7 +445,12 @@ class _Grid:
 
 
 def _initial(
-    rd: _Round, grid: _Grid, elig: np.ndarray, n_actors: int, shadows: list[Shadow] | None = None
+    rd: _Round,
+    grid: _Grid,
+    elig: np.ndarray,
+    n_actors: int,
+    shadows: list[Shadow] | None = None,
+    rand: tuple[float, np.random.Generator] | None = None,
 ) -> _Candidates:
     """All exchanges of a round, calculated; only the valid ones, sorted by creation order."""
     x0 = rd.x0
@@ -392,7 +503,7 @@ def _initial(
         lane=bi * grid.n_blocks + grid.block[gi],
         idx=np.full(n, -1),
     )
-    _calculate(rd, c, x0, shadows)
+    _calculate(rd, c, x0, shadows, rand)
     keep = np.nonzero(c.live)[0]
     c = c.take(keep)
     order = np.lexsort((c.key, c.lane))
@@ -538,6 +649,7 @@ def _run_round(
     rng: np.random.Generator | None,
     record: bool,
     shadows: list[Shadow] | None = None,
+    p: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
     """One round of exchange: returns voting positions, exchanges per batch, events of batch 0.
 
@@ -550,7 +662,8 @@ def _run_round(
     cur = x0.copy()
     n_done = np.zeros(B, int)
     events: list[dict[str, Any]] = []
-    c = _initial(rd, grid, elig, A, shadows)
+    rand = (p, rng) if p > 0 and rng is not None else None
+    c = _initial(rd, grid, elig, A, shadows, rand)
     if len(c.b) == 0:
         return cur, n_done, events
     # lanes: batch element x independent block of issues, each with its own list
@@ -684,7 +797,7 @@ def _run_round(
                     iss = int(issue[k_])
                     sh.record_update(int(e_), int(s_), int(a_), dec_y[k_][side], sh.x0[a_][iss])
         sub = c.take(sel)
-        _calculate(rd, sub, cur, shadows)
+        _calculate(rd, sub, cur, shadows, rand)
         stale[sel] = True
         for name in ("mi", "mj", "yi", "yj", "gain", "live"):
             getattr(c, name)[sel] = getattr(sub, name)
@@ -713,7 +826,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         realised exchanges of batch element 0, in order.
     """
     prm = MODEL_INFO.resolve(params)
-    if rng is None and prm["ties"] == "random":
+    if rng is None and (prm["ties"] == "random" or prm["p"] > 0):
         rng = np.random.default_rng(0)
     B, A, I = arrays.position.shape
     if prm["order"] == "id":
@@ -740,13 +853,15 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     vote_tr[0] = x
     events: list[dict[str, Any]] = []
     step_w = prm["fixed_weight"] + prm["salience_weight"] * (1.0 - sal)
-    exact = prm["arithmetic"] == "decimal"
+    exact = prm["arithmetic"] == "decimal" and prm["p"] == 0
     if exact:
         sD, cD, xD = shadows_from_arrays(x, sal, cap, elig, arrays.scale_min, arrays.scale_max)
     for r in range(R):
         rd = _Round(x, sal, cap, elig)
         shadows = [Shadow(sD[b], cD[b], xD[b]) for b in range(B)] if exact else None
-        vote, n_done, ev = _run_round(rd, grid, elig, prm["ties"], rng, record=True, shadows=shadows)
+        vote, n_done, ev = _run_round(
+            rd, grid, elig, prm["ties"], rng, record=True, shadows=shadows, p=prm["p"]
+        )
         for k, e in enumerate(ev):
             events.append(_event(e, r + 1, k + 1, perm, arrays, prm))
         counts[r + 1] = n_done
