@@ -245,3 +245,21 @@ def test_cli_cv_too_many_folds(cli) -> None:
     r = cli("evaluate", str(table), "-m", "compromise", "--cv", "grouped", "--folds", "500")
     assert r.returncode == 2
     assert "500 folds but only 97 proposals" in r.stderr
+
+
+@pytest.mark.slow
+def test_accuracy_report_lists_every_model_with_intervals() -> None:
+    """The page generator covers the registry, the README baselines and the variants."""
+    from pathlib import Path
+
+    from negotia.evaluate.accuracy_report import BASELINES, VARIANTS, build
+    from negotia.models import model_names
+
+    text = build(Path(reference("deu3", "deu3_dev.tsv")), folds=3, repeats=1, n_boot=100)
+    assert "## Verdict" in text and "## Caveats" in text
+    table = text.split("## Comparison", 1)[1].split("###", 1)[0]
+    for label in [*model_names(), *BASELINES, *VARIANTS]:
+        row = next((line for line in table.splitlines() if label in line), None)
+        assert row is not None, f"{label} missing from the comparison"
+        assert row.count("[") >= 3, f"{label}: a figure without its interval"
+    assert "23.74 [" in table  # compromise MAE, reference README

@@ -333,7 +333,7 @@ def describe() -> Any:
             f"(both chosen by {prov.get('selection', 'grouped CV')}); "
             f"fitted on {prov.get('table', '?')} ({prov.get('issues', '?')} issues, "
             f"{prov.get('proposals', '?')} proposals, sha256 {str(prov.get('table_sha256', '?'))[:12]}), "
-            f"seed {prov.get('seed', '?')}. Zero = the feature was not selected."
+            f"seed {prov.get('seed', '?')}. Zero = not selected, or outside the chosen feature set."
         ),
         caption_justify="left",
     )
