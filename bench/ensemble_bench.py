@@ -219,6 +219,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
     ap.add_argument("--budget", type=float, default=20.0, help="skip a batch estimated to take longer (s)")
+    ap.add_argument(
+        "--only",
+        choices=("scaling",),
+        help="run only this section",
+    )
     args = ap.parse_args()
     print("## Uncertainty (ensemble) benchmarks")
     print(
@@ -234,16 +239,19 @@ def main() -> None:
         memory(scenarios, [("ukraine-2025", "compromise", 10_000)])
         growth([5, 10], [2], fixed_a=10, fixed_i=5, budget=2.0)
         return
+    if args.only == "scaling":
+        scaling(scenarios["ukraine-2025"], {"compromise": 1_000_000, "eum": 4_000})
+        return
     throughput(scenarios, [100, 1000, 10_000, 100_000], budget=args.budget)
     overhead(scenarios, 100_000, budget=args.budget / 2)
-    scaling(scenarios["ukraine-2025"], {"compromise": 1_000_000, "eum": 10_000})
+    scaling(scenarios["ukraine-2025"], {"compromise": 1_000_000, "eum": 4_000})
     memory(
         scenarios,
         [
             ("ukraine-2025", "compromise", 100_000),
             ("ukraine-2025", "compromise", 1_000_000),
             ("synthetic 50×10", "compromise", 100_000),
-            ("ukraine-2025", "eum", 10_000),
+            ("ukraine-2025", "eum", 4_000),
         ],
     )
     growth([5, 10, 20, 50, 100], [1, 5, 10, 20, 50], fixed_a=20, fixed_i=10, budget=args.budget / 4)

@@ -218,7 +218,7 @@ def test_existing_scheduler_by_address(linear_scenario: Scenario) -> None:
     from distributed import LocalCluster
 
     serial = monte_carlo(linear_scenario, "compromise", 1500, seed=4)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         remote = monte_carlo(
             linear_scenario, "compromise", 1500, seed=4, scheduler=cluster.scheduler_address, timeout=20
         )
