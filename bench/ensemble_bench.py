@@ -203,10 +203,9 @@ def growth(actors: list[int], issues: list[int], fixed_a: int, fixed_i: int, bud
         cells = []
         for name in names:
             small = block.take(slice(0, 4))
-            est = best_of(1, run_model, name, small, rng=rng) * BLOCK / 4
-            if est > budget:
-                t = best_of(1, run_model, name, small, rng=rng)
-                cells.append(f"{1e6 * t / 4:.0f}*")
+            t_small = best_of(1, run_model, name, small, rng=rng)
+            if t_small * BLOCK / 4 > budget:
+                cells.append(f"{1e6 * t_small / 4:.0f}*")
                 continue
             t = best_of(3, run_model, name, block, rng=rng)
             cells.append(f"{1e6 * t / BLOCK:.2f}")
