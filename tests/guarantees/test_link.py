@@ -83,8 +83,20 @@ def test_bundled_scenario_links():
     sc = load_scenario("ukraine-2025")
     mapped = {a.value: a.arrangement for a in anchor_arrangements(sc)}
     assert mapped[100.0] == "nato-membership" and mapped[20.0] == "budapest"
-    insts = scenario_instruments(sc)  # validates whatever the bundled scenario carries
-    assert all(i.sources for i in insts)
+    assert sc.metadata["guarantee_arrangements"]  # the mapping is explicit in the file
+    assert [a.arrangement for a in anchor_arrangements(sc)] == [
+        "none",
+        "budapest",
+        "bilateral-2024",
+        "art5-like-binding",
+        "nato-membership",
+    ]
+    ids = {i.id for i in scenario_instruments(sc)}
+    # in force or under negotiation on 14 Dec 2025 (nothing dated after the snapshot)
+    assert {"budapest-1994", "g7-vilnius-2023", "usa-ukr-2024", "us-ukr-draft-2025"} <= ids
+    assert "paris-declaration-2026" not in ids
+    # the status quo of the issue (40) reads as the 2024 agreements
+    assert arrangement_for_value(sc, sc.issue("guarantees").status_quo).arrangement == "bilateral-2024"
 
 
 def test_scenario_file_reports_bad_guarantee_entries(tmp_path):
