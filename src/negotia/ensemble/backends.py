@@ -121,7 +121,10 @@ class ProcessBackend(Backend):
                 raise
         except BrokenProcessPool as e:
             self.close()
-            raise BackendError(f"a worker process of the process pool died: {e}") from None
+            raise BackendError(
+                f"a worker process of the process pool died: {e} (a Python script that uses the "
+                "process pool must start its work under `if __name__ == '__main__':`)"
+            ) from None
         return results
 
     def close(self) -> None:
