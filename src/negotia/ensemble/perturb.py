@@ -38,6 +38,8 @@ from negotia.scenario.schema import Scenario
 #: the draws do not depend on how a run is split.
 BLOCK = 1024
 
+_BELOW_ONE = np.nextafter(1.0, 0.0)
+
 #: Stream ``spawn_key`` suffixes: 0 = perturbation of block k, 1 = a stochastic model's rng.
 _PERTURB, _MODEL = 0, 1
 
@@ -188,13 +190,22 @@ def truncated_normal(mean: np.ndarray, sd: np.ndarray, lo: float, hi: float, u: 
     sd = np.asarray(sd, dtype=float)
     if not np.any(sd > 0):
         return np.broadcast_to(mean, np.broadcast_shapes(mean.shape, sd.shape, np.shape(u))).copy()
-    safe = np.where(sd > 0, sd, 1.0)
+    pos = sd > 0
+    safe = np.where(pos, sd, 1.0)
+    # Where sd is 0 the CDF interval collapses to {1/2}, whose quantile is exactly 0,
+    # so the result is exactly the mean there without a separate pass.
     with np.errstate(divide="ignore", invalid="ignore"):
-        pa = ndtr((lo - mean) / safe)
-        pb = ndtr((hi - mean) / safe)
-    x = mean + safe * ndtri(pa + u * (pb - pa))
-    x = np.clip(x, lo, hi)
-    return np.where(sd > 0, x, mean)
+        pa = np.where(pos, ndtr((lo - mean) / safe), 0.5)
+        pb = np.where(pos, ndtr((hi - mean) / safe), 0.5)
+    x = np.multiply(u, pb - pa)
+    x += pa
+    # Keep the CDF value below 1 so an unbounded range never yields +inf.
+    np.minimum(x, _BELOW_ONE, out=x)
+    ndtri(x, out=x)
+    x *= safe
+    x += mean
+    np.clip(x, lo, hi, out=x)
+    return x
 
 
 def seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
