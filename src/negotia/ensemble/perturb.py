@@ -194,7 +194,7 @@ def truncated_normal(mean: np.ndarray, sd: np.ndarray, lo: float, hi: float, u: 
     safe = np.where(pos, sd, 1.0)
     # Where sd is 0 the CDF interval collapses to {1/2}, whose quantile is exactly 0,
     # so the result is exactly the mean there without a separate pass.
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         pa = np.where(pos, ndtr((lo - mean) / safe), 0.5)
         pb = np.where(pos, ndtr((hi - mean) / safe), 0.5)
     x = np.multiply(u, pb - pa)
