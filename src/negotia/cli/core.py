@@ -193,7 +193,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @handle_errors
-    def validate(files: list[Path] = typer.Argument(..., help="Scenario or table files to check.")) -> None:
+    def validate(
+        files: list[str] = typer.Argument(..., help="Scenario or table files (or bundled scenario names)."),
+    ) -> None:
         """Check files and list every problem in each (exit 2 if any file has one)."""
         failed = False
         for f in files:
