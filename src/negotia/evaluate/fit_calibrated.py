@@ -245,9 +245,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     fit.save(args.out)
-    print(f"wrote {args.out}: penalty {fit.penalty:.5g}")
-    for name, c in fit.coefficients.items():
-        print(f"  {name:32s} {c:+.4f}")
+    try:
+        print(f"wrote {args.out}: feature set {fit.provenance['feature_set']!r}, penalty {fit.penalty:.5g}")
+        for name, c in fit.coefficients.items():
+            print(f"  {name:32s} {c:+.4f}")
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        pass
     return 0
 
 
