@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from negotia.models.base import WEIGHTING, Forecast, ModelInfo, weights_for
+from negotia.models.base import WEIGHTING, Forecast, ModelInfo, weight_factors, weights_for
 from negotia.scenario.arrays import ScenarioArrays
 
 MODEL_INFO = ModelInfo(
@@ -68,8 +68,19 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         or ``equal`` (the unweighted mean).
     """
     p = MODEL_INFO.resolve(params)
-    w = weights_for(arrays, p["weights"])
-    out = weighted_mean(arrays.position, w, arrays.present)
+    factors = weight_factors(arrays, p["weights"])
+    if factors:
+        # One pass over the batch: sum_a c*s*x and sum_a c*s without the product array.
+        subs = ",".join(["...ai"] * len(factors))
+        num = np.einsum(f"{subs},...ai->...i", *factors, arrays.position)
+        total = np.einsum(f"{subs}->...i", *factors)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = num / total
+        if np.any(total <= 0):
+            fallback = weighted_mean(arrays.position, weights_for(arrays, p["weights"]), arrays.present)
+            out = np.where(total <= 0, fallback, out)
+    else:
+        out = weighted_mean(arrays.position, weights_for(arrays, "equal"), arrays.present)
     out = np.where(np.isnan(out), arrays.status_quo, out)
     return Forecast(
         model=MODEL_INFO.name,

@@ -87,7 +87,7 @@ class ScenarioArrays:
     @property
     def weight(self) -> np.ndarray:
         """Capability x salience, zero where the actor is absent: ``(B, A, I)``."""
-        return np.where(self.present, self.capability * self.salience, 0.0)
+        return self.capability * self.salience * self.present
 
     # -- scale -------------------------------------------------------------------------
     def to_scale(self, unit: np.ndarray) -> np.ndarray:
