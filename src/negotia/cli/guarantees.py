@@ -247,13 +247,15 @@ def list_(format: OutputFormat = FORMAT_OPTION, treaties: Path | None = TREATIES
         _write_csv(rows)
         return
     t = Table(title="Instruments (response strength 0 assurance ... 5 automatic defence)")
-    for col in ("id", "name", "signed", "bindingness", "parties", "strongest", "types", "verification"):
+    # Ids are what a user types next (`guarantees show ID`): never cut them.
+    t.add_column("id", no_wrap=True, style="bold")
+    for col in ("name", "signed", "bindingness", "parties", "strongest", "types", "verification"):
         t.add_column(col, justify="right" if col in ("parties", "strongest") else "left")
     for r in rows:
         t.add_row(*(str(r[c]) if r[c] is not None else "—" for c in r))
     console.print(t)
     t2 = Table(title="Arrangements (for assess / compare)")
-    t2.add_column("id")
+    t2.add_column("id", no_wrap=True, style="bold")
     t2.add_column("name")
     t2.add_column("instruments")
     for a in arrs:
