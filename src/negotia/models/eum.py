@@ -371,7 +371,7 @@ def simulate(
     done_at = rounds
     # Runs are independent: each round is computed in chunks of runs that fit in cache, on
     # threads (NumPy releases the GIL); the result does not depend on the chunking.
-    rows = max(1, _CHUNK_ELEMENTS // max(1, n_act**3))
+    rows = max(2, _CHUNK_ELEMENTS // max(1, n_act**3))  # >= 2: a lone run is doubled below
     chunks = [slice(lo, min(n_runs, lo + rows)) for lo in range(0, n_runs, rows)]
     n_workers = max(1, min(len(chunks), workers or WORKERS or os.cpu_count() or 1))
     pool = ThreadPoolExecutor(n_workers) if n_workers > 1 else None
