@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from negotia.bargaining import simulate, utility_model
@@ -110,15 +110,19 @@ def test_majority_rule_counts_votes_and_respects_vetoes() -> None:
 
 
 def mediator_tolerance(m) -> float:
-    """The largest utility any party gets from one grid step on one issue.
+    """The largest utility any party gets from one grid step on every issue at once.
 
     The mediator stops where no joint move of one grid step per issue helps every party
     without hurting one.  With utilities concave in each issue (linear or quadratic
     loss) a text where no direction improves everyone is Pareto-optimal in the
-    continuous problem; on a grid the remaining joint gain is at most what one grid step
-    is worth.  That is the tolerance used below.
+    continuous problem; on a grid the stopping text lies within one grid cell of such a
+    point, so the joint gain left is at most what one step on each issue together is
+    worth to a party (the sum over issues of its largest one-step change).  A bound of
+    one step on a single issue is too tight: hypothesis found a 3-issue linear case
+    (seed 9338) that stops 1.28 single-issue steps from the frontier.
     """
-    return max(float(np.abs(np.diff(t, axis=1)).max()) for t in m.tables)
+    per_issue = np.array([np.abs(np.diff(t, axis=1)).max(axis=1) for t in m.tables])  # (issues, parties)
+    return float(per_issue.sum(axis=0).max())
 
 
 @pytest.mark.parametrize("loss", ["linear", "quadratic"])
@@ -135,6 +139,7 @@ def test_mediator_ends_on_or_near_the_frontier(loss: str, start: str) -> None:
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.sampled_from(["linear", "quadratic"]))
+@example(9338, "linear")  # stops 1.28 single-issue steps from the frontier (see mediator_tolerance)
 def test_mediator_gap_property(seed: int, loss: str) -> None:
     rng = np.random.default_rng(seed)
     actors = ["A", "B", "C"][: int(rng.integers(2, 4))]

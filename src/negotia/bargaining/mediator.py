@@ -14,8 +14,9 @@ Where it stopped is reported against the Pareto frontier as the *frontier gap*: 
 largest utility every party could still gain at once by jumping to a frontier package
 (:func:`negotia.bargaining.negotiation.frontier_gap`).  With utilities concave in each
 issue (linear or quadratic loss) a local optimum of a continuous text is a global one
-(a concave multi-objective problem has no local-only Pareto optima); on a grid the gap
-is bounded by what one grid step is worth, which is the tolerance the tests use.
+(a concave multi-objective problem has no local-only Pareto optima); on a grid the text
+stops within one grid cell of such a point, so the gap is bounded by what one grid step
+on every issue at once is worth to a party, which is the tolerance the tests use.
 """
 
 from __future__ import annotations

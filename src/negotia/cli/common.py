@@ -54,8 +54,29 @@ def handle_errors(func: F) -> F:
 
 
 def print_json(data: Any) -> None:
-    """Write JSON to stdout without rich markup (machine-readable)."""
-    sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
+    """Write strict JSON to stdout without rich markup (machine-readable).
+
+    NaN and infinities (a missing value, an open red line) are written as null, since
+    JSON has no such numbers and strict parsers reject them.
+    """
+    text = json.dumps(_finite_only(data), indent=2, default=_json_default, allow_nan=False)
+    sys.stdout.write(text + "\n")
+
+
+def _finite_only(x: Any) -> Any:
+    import math
+
+    import numpy as np
+
+    if isinstance(x, float | np.floating):
+        return float(x) if math.isfinite(x) else None
+    if isinstance(x, np.ndarray):
+        return _finite_only(x.tolist())
+    if isinstance(x, dict):
+        return {k: _finite_only(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite_only(v) for v in x]
+    return x
 
 
 def _json_default(x: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import sys
 from pathlib import Path
@@ -180,10 +181,8 @@ def register(app: typer.Typer) -> None:
                     end_section=k == len(by_issue[issue.id]) - 1,
                 )
         console.print(t)
-        console.print(
-            "[dim]⚠ the forecast lies outside the red line of the actors named; "
-            "forecasts are on each issue's own scale.[/dim]"
-        )
+        if any(r["crosses_red_lines_of"] for r in rows):
+            console.print("[dim]⚠ the forecast lies outside the red line of the actors named.[/dim]")
         for fc in forecasts.values():
             for note in fc.notes:
                 console.print(f"[yellow]note[/yellow] ({fc.model}): {note}")
@@ -328,6 +327,11 @@ def register(app: typer.Typer) -> None:
         console.print(tab)
         if predictions is not None:
             console.print(f"predictions written to {predictions}")
+        for spec in _in_sample(table, specs):
+            console.print(
+                f"[yellow]note[/yellow]: {spec} was fitted on this very table, so its score here is "
+                "in-sample (optimistic); use --cv grouped for an out-of-sample estimate."
+            )
 
     @app.command()
     @handle_errors
@@ -364,6 +368,22 @@ def register(app: typer.Typer) -> None:
             sc = load_scenario(name)
             t.add_row(name, sc.name, str(sc.date or ""), str(len(sc.actors)), str(len(sc.issues)))
         console.print(t)
+
+
+def _in_sample(table: str, specs: list[str]) -> list[str]:
+    """Specs of models whose shipped fit was trained on the file ``table``."""
+    path = Path(table)
+    if not path.is_file():
+        return []
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    out = []
+    for spec in specs:
+        name = spec.partition(":")[0]
+        if name in REGISTRY:
+            trained_on = getattr(REGISTRY[name], "trained_on", None)
+            if trained_on is not None and digest in trained_on():
+                out.append(spec)
+    return out
 
 
 def _lost_in(sc: Scenario, fmt: str) -> list[str]:

@@ -88,12 +88,9 @@ class ModelInfo:
 
 def _jsonable(x: Any) -> Any:
     if isinstance(x, np.ndarray):
-        return {
-            "__ndarray__": np.where(np.isfinite(x), x, np.nan).tolist()
-            if x.dtype.kind == "f"
-            else x.tolist(),
-            "dtype": str(x.dtype),
-        }
+        # Strict JSON has no NaN: missing values (absent actors) become null.
+        data = np.where(np.isfinite(x), x, None).tolist() if x.dtype.kind == "f" else x.tolist()
+        return {"__ndarray__": data, "dtype": str(x.dtype)}
     if isinstance(x, np.generic):
         return x.item()
     if isinstance(x, dict):

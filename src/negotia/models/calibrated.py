@@ -294,6 +294,15 @@ def shipped_sha256() -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def trained_on() -> set[str]:
+    """SHA-256 digests of the tables the shipped coefficients were fitted on.
+
+    ``negotia evaluate`` uses it to warn that a score on such a table is in-sample.
+    """
+    digest = shipped_fit().provenance.get("table_sha256")
+    return {digest} if digest else set()
+
+
 def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, **params: Any) -> Forecast:
     """Apply the shipped coefficients to a scenario batch (no refitting).
 
