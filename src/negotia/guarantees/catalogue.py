@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,52 +22,23 @@ from pydantic import BaseModel, ValidationError
 
 from negotia.errors import InputError, Problem, UnknownNameError
 from negotia.guarantees.schema import Arrangement, Event, Instrument
-
-Loc = tuple[str | int, ...]
-LineOf = Callable[[Loc], int | None]
-
-
-def _path(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out
-
-
-def _where(loc: Loc, line_of: LineOf | None) -> str:
-    path = _path(loc)
-    line = None
-    if line_of is not None:
-        for k in range(len(loc), -1, -1):
-            line = line_of(loc[:k])
-            if line is not None:
-                break
-    if line is None:
-        return path
-    return f"line {line}, {path}" if path else f"line {line}"
+from negotia.locations import LineOf, Loc, locate
+from negotia.locations import pydantic_problems as _pydantic_problems
 
 
 def pydantic_problems(err: ValidationError, prefix: Loc = (), line_of: LineOf | None = None) -> list[Problem]:
     """Turn a pydantic error into :class:`Problem` s naming the field (and line)."""
-    out = []
-    for e in err.errors(include_url=False):
-        # Drop pydantic's union/discriminator tags so the path is the user's field path.
-        loc = prefix + _user_path(e["loc"])
-        msg = e["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        if e["type"] == "extra_forbidden":
-            msg = "unknown field (check the spelling; see docs/guarantees.md)"
-        elif e["type"] == "missing":
-            msg = "required field is missing"
-        elif e["type"] == "union_tag_invalid":
-            msg = f"unknown condition type; use one of: {', '.join(_CONDITION_TAGS)}"
-        elif e["type"] == "union_tag_not_found":
-            msg = f"a condition needs a 'type' ({', '.join(_CONDITION_TAGS)})"
-        elif "input" in e and not isinstance(e["input"], dict | list):
-            msg = f"{msg} (got {e['input']!r})"
-        out.append(Problem(_where(loc, line_of), msg))
-    return out
+    return _pydantic_problems(
+        err,
+        prefix,
+        line_of,
+        docs="docs/guarantees.md",
+        clean_loc=_user_path,
+        messages={
+            "union_tag_invalid": f"unknown condition type; use one of: {', '.join(_CONDITION_TAGS)}",
+            "union_tag_not_found": f"a condition needs a 'type' ({', '.join(_CONDITION_TAGS)})",
+        },
+    )
 
 
 def _user_path(raw: tuple[Any, ...]) -> Loc:
@@ -168,7 +139,7 @@ def catalogue_from_data(data: Any, source: str, line_of: LineOf | None = None) -
     extra = set(data) - {"instruments", "arrangements"}
     for key in sorted(extra):
         problems.append(
-            Problem(_where((key,), line_of), "unknown field (expected instruments, arrangements)")
+            Problem(locate((key,), line_of), "unknown field (expected instruments, arrangements)")
         )
     cat = Catalogue()
     for what, model, store in (
@@ -177,7 +148,7 @@ def catalogue_from_data(data: Any, source: str, line_of: LineOf | None = None) -
     ):
         items = data.get(what) or []
         if not isinstance(items, list):
-            problems.append(Problem(_where((what,), line_of), "must be a list"))
+            problems.append(Problem(locate((what,), line_of), "must be a list"))
             continue
         for k, item in enumerate(items):
             try:
@@ -186,14 +157,14 @@ def catalogue_from_data(data: Any, source: str, line_of: LineOf | None = None) -
                 problems.extend(pydantic_problems(e, (what, k), line_of))
                 continue
             if obj.id in store:
-                problems.append(Problem(_where((what, k, "id"), line_of), f"duplicate id {obj.id!r}"))
+                problems.append(Problem(locate((what, k, "id"), line_of), f"duplicate id {obj.id!r}"))
             store[obj.id] = obj
     for k, arr in enumerate(cat.arrangements.values()):
         for j, ref in enumerate(arr.instruments):
             if ref not in cat.instruments and ref not in _bundled_ids():
                 problems.append(
                     Problem(
-                        _where(("arrangements", k, "instruments", j), line_of), f"unknown instrument {ref!r}"
+                        locate(("arrangements", k, "instruments", j), line_of), f"unknown instrument {ref!r}"
                     )
                 )
     if problems:

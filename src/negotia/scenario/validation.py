@@ -9,16 +9,14 @@ outside the issue's scale, duplicates) are checked on the entries that did valid
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from negotia.errors import InputError, Problem
+from negotia.locations import LineOf, Loc, locate, path_str, pydantic_problems
 from negotia.scenario.schema import Actor, Issue, RedLine, Scenario, Source, Stance, reference_problems
-
-Loc = tuple[str | int, ...]
-LineOf = Callable[[Loc], int | None]
 
 _LISTS: dict[str, type[BaseModel]] = {
     "actors": Actor,
@@ -27,47 +25,7 @@ _LISTS: dict[str, type[BaseModel]] = {
     "red_lines": RedLine,
 }
 
-
-def path_str(loc: Loc) -> str:
-    """``("stances", 3, "salience")`` -> ``"stances[3].salience"``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _where(loc: Loc, line_of: LineOf | None) -> str:
-    path = path_str(loc)
-    line = None
-    if line_of is not None:
-        # The deepest part of the path the file has a line for.
-        for k in range(len(loc), -1, -1):
-            line = line_of(loc[:k])
-            if line is not None:
-                break
-    if line is None:
-        return path
-    return f"line {line}, {path}" if path else f"line {line}"
-
-
-def _pydantic_problems(err: ValidationError, prefix: Loc, line_of: LineOf | None) -> list[Problem]:
-    out = []
-    for e in err.errors(include_url=False):
-        loc = prefix + tuple(x for x in e["loc"] if x not in ("function-after", "function-before"))
-        msg = e["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        if e["type"] == "extra_forbidden":
-            msg = "unknown field (check the spelling; see the scenario format in the README)"
-        elif e["type"] == "missing":
-            msg = "required field is missing"
-        elif "input" in e and e["type"] not in ("value_error",) and not isinstance(e["input"], dict | list):
-            msg = f"{msg} (got {e['input']!r})"
-        out.append(Problem(_where(loc, line_of), msg))
-    return out
+__all__ = ["LineOf", "Loc", "locate", "path_str", "pydantic_problems", "scenario_from_data"]
 
 
 def scenario_from_data(
@@ -98,13 +56,13 @@ def scenario_from_data(
     data = dict(data)
     scale = data.get("salience_scale", 1)
     if scale not in (1, 100):
-        problems.append(Problem(_where(("salience_scale",), line_of), f"must be 1 or 100, got {scale!r}"))
+        problems.append(Problem(locate(("salience_scale",), line_of), f"must be 1 or 100, got {scale!r}"))
         scale = 1
     clean: dict[str, Any] = {}
     for field, model in _LISTS.items():
         items = data.get(field) or []
         if not isinstance(items, list):
-            problems.append(Problem(_where((field,), line_of), "must be a list"))
+            problems.append(Problem(locate((field,), line_of), "must be a list"))
             items = []
         good = []
         for k, item in enumerate(items):
@@ -113,7 +71,7 @@ def scenario_from_data(
             try:
                 good.append(model.model_validate(item))
             except ValidationError as e:
-                problems.extend(_pydantic_problems(e, (field, k), line_of))
+                problems.extend(pydantic_problems(e, (field, k), line_of))
         clean[field] = good
     sources = data.get("sources") or {}
     if isinstance(sources, list):
@@ -123,17 +81,17 @@ def scenario_from_data(
             if isinstance(s, Mapping) and "id" in s:
                 as_map[str(s["id"])] = {key: v for key, v in s.items() if key != "id"}
             else:
-                problems.append(Problem(_where(("sources", k), line_of), "a source in a list needs an id"))
+                problems.append(Problem(locate(("sources", k), line_of), "a source in a list needs an id"))
         sources = as_map
     if not isinstance(sources, Mapping):
-        problems.append(Problem(_where(("sources",), line_of), "must be a mapping of id -> source"))
+        problems.append(Problem(locate(("sources",), line_of), "must be a mapping of id -> source"))
         sources = {}
     good_sources = {}
     for sid, s in sources.items():
         try:
             good_sources[str(sid)] = Source.model_validate(s)
         except ValidationError as e:
-            problems.extend(_pydantic_problems(e, ("sources", str(sid)), line_of))
+            problems.extend(pydantic_problems(e, ("sources", str(sid)), line_of))
     rest = {k: v for k, v in data.items() if k not in (*_LISTS, "sources", "salience_scale")}
     try:
         sc = Scenario.model_validate(
@@ -141,12 +99,12 @@ def scenario_from_data(
             context={"defer_references": True},
         )
     except ValidationError as e:
-        problems.extend(_pydantic_problems(e, (), line_of))
+        problems.extend(pydantic_problems(e, (), line_of))
         raise InputError(source, sorted(problems, key=_line_key)) from None
     for path, msg in reference_problems(sc):
         if extra_problems and path in ("actors", "issues"):
             continue  # "no actors" only repeats that every row of the file was bad
-        problems.append(Problem(_where(_parse_path(path), line_of), msg))
+        problems.append(Problem(locate(_parse_path(path), line_of), msg))
     if problems:
         raise InputError(source, sorted(problems, key=_line_key))
     return sc
@@ -167,7 +125,7 @@ def _rescale_salience(
     item = dict(item)
     sal = item.get("salience")
     if isinstance(sal, int | float) and not isinstance(sal, bool):
-        where = _where((*loc, "salience"), line_of)
+        where = locate((*loc, "salience"), line_of)
         if not math.isfinite(sal):
             problems.append(Problem(where, f"salience must be a finite number, got {sal}"))
             item["salience"] = 0.0
