@@ -165,12 +165,23 @@ TIE_TOL = 1e-11
 AMBIGUOUS = 1e-9
 
 
+#: Columns of the per-candidate constants of a round (``_Candidates.S``): saliences,
+#: weights (capability x salience), denominators and numerators of the expected outcome,
+#: demand positions and start positions of the supply issues.  They do not change while
+#: a round's exchanges are realised, so they are gathered once per round (one fancy
+#: index per recalculation instead of one per quantity).
+_S_COLS = ("sIp", "sIq", "sJp", "sJq", "WIq", "WJp", "denP", "denQ", "dI", "dJ", "x0I", "x0J", "numP", "numQ")
+_S = {name: k for k, name in enumerate(_S_COLS)}
+
+
 @dataclass
 class _Candidates:
-    """Flat per-candidate arrays of one round; index = ``batch * N + slot``.
+    """Flat per-candidate arrays of one round; index = ``lane * N + slot``.
 
     Side ``I`` supplies issue ``q`` and demands ``p``; side ``J`` supplies ``p`` and
-    demands ``q``.
+    demands ``q``.  Two-column arrays hold side I in column 0 and side J in column 1
+    (``fx``, ``hsum``, ``hpos``, ``hneg``), or issue ``p`` in column 0 and ``q`` in
+    column 1 (``upd``, ``uex``, ``ux``: the moves bought on that issue).
     """
 
     b: np.ndarray
@@ -185,13 +196,18 @@ class _Candidates:
     yj: np.ndarray
     mi: np.ndarray
     mj: np.ndarray
-    hi_sum: np.ndarray
-    hi_pos: np.ndarray
-    hi_neg: np.ndarray
-    hj_sum: np.ndarray
-    hj_pos: np.ndarray
-    hj_neg: np.ndarray
+    S: np.ndarray  # (M, len(_S_COLS)) round constants
+    fx: np.ndarray  # (M, 2) flat index into the current positions of I's and J's supply issue
+    hsum: np.ndarray  # (M, 2) sum of the side's earlier moves in this exchange
+    hpos: np.ndarray  # (M, 2) all earlier moves positive (True when none)
+    hneg: np.ndarray  # (M, 2) all earlier moves negative (True when none)
     upd: np.ndarray  # (M, 2, A): NaN = no update; slot 0 = issue p, 1 = issue q
+    # The expected outcome in the NBS check is num + sum of W (update - start) over the
+    # updated actors; the sum is kept incrementally (``uex``, all actors but the side's
+    # own) next to the side's own update (``ux``, NaN = none), so a recalculation does not
+    # sum over actors.
+    uex: np.ndarray  # (M, 2)
+    ux: np.ndarray  # (M, 2)
     lane: np.ndarray  # batch element x block of issues: lanes are realised in parallel
     idx: np.ndarray  # flat index of the candidate (key of its decimal updates), -1 before layout
 
@@ -228,86 +244,82 @@ def _move_valid(
 
 
 def _calculate(
-    rd: _Round,
     c: _Candidates,
+    sel: np.ndarray | slice,
     cur: np.ndarray,
     shadows: list[Shadow] | None = None,
     rand: tuple[float, np.random.Generator] | None = None,
 ) -> None:
-    """(Re)compute moves, gain and validity of the candidates ``c`` in place.
+    """(Re)compute moves, gain and validity of the candidates ``c[sel]``, in place.
 
     Equal Gain rate with the overshoot cap (module docstring, steps 4-5), then the NBS
     check for side I and side J in turn; with ``rand = (p, rng)`` the randomised variant
-    (:func:`_randomise`).
+    (:func:`_randomise`).  Called once per realised exchange on the few candidates it
+    affects, so it works on a handful of gathered columns; the caller silences NumPy's
+    floating-point warnings (zero weights give inf/NaN that the validity test drops).
     """
-    b, p, q, ai, aj = c.b, c.p, c.q, c.ai, c.aj
-    x0, sal, W = rd.x0, rd.sal, rd.W
-    sIp, sIq, sJp, sJq = sal[b, ai, p], sal[b, ai, q], sal[b, aj, p], sal[b, aj, q]
-    WIq, WJp = W[b, ai, q], W[b, aj, p]
-    denP, denQ = rd.den[b, p], rd.den[b, q]
-    xIs, xJs = cur[b, ai, q], cur[b, aj, p]  # current supply positions
-    dI, dJ = x0[b, ai, p], x0[b, aj, q]  # demand positions (start of round)
+    S = c.S[sel]
+    sIp, sIq, sJp, sJq = S[:, 0], S[:, 1], S[:, 2], S[:, 3]
+    WIq, WJp, denP, denQ = S[:, 4], S[:, 5], S[:, 6], S[:, 7]
+    dI, dJ, x0I, x0J, numP, numQ = S[:, 8], S[:, 9], S[:, 10], S[:, 11], S[:, 12], S[:, 13]
+    xs2 = cur.reshape(-1)[c.fx[sel]]
+    xIs, xJs = xs2[:, 0], xs2[:, 1]  # current supply positions
+    hsum, hpos, hneg = c.hsum[sel], c.hpos[sel], c.hneg[sel]
     distJ = np.abs(dI - xJs)
     distI = np.abs(dJ - xIs)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dp = distJ * WJp / denP
-        dq = (sJp + sIp) / (sJq + sIq) * dp
-        mi = dq * denQ / WIq
-        mj = distJ
-        over = mi > distI
+    dp = distJ * WJp / denP
+    dq = (sJp + sIp) / (sJq + sIq) * dp
+    mi = dq * denQ / WIq
+    mj = distJ
+    over = mi > distI
+    if over.any():
         dq2 = distI * WIq / denQ
         dp2 = (sIq + sJq) / (sIp + sJp) * dq2
-        mJ2 = dp2 * denP / WJp
-    dp = np.where(over, dp2, dp)
-    dq = np.where(over, dq2, dq)
-    mi = np.where(over, distI, mi)
-    mj = np.where(over, mJ2, mj)
+        dp = np.where(over, dp2, dp)
+        dq = np.where(over, dq2, dq)
+        mi = np.where(over, distI, mi)
+        mj = np.where(over, dp2 * denP / WJp, mj)
     mi = np.where(xIs > dJ, -mi, mi)
     mj = np.where(xJs > dI, -mj, mj)
     gain = np.abs(dq * sIq - dp * sIp)
     valid = (
-        _move_valid(xIs, mi, c.hi_sum, c.hi_pos, c.hi_neg)
-        & _move_valid(xJs, mj, c.hj_sum, c.hj_pos, c.hj_neg)
+        _move_valid(xIs, mi, hsum[:, 0], hpos[:, 0], hneg[:, 0])
+        & _move_valid(xJs, mj, hsum[:, 1], hpos[:, 1], hneg[:, 1])
         & (gain >= EPS)
     )
     yi, yj = xIs + mi, xJs + mj
-    ambiguous = np.zeros(len(b), bool)
+    ambiguous = None
     parts: dict[str, tuple[np.ndarray, ...]] = {}
+    uex, ux = c.uex[sel], c.ux[sel]
     # NBS check, side I (supplies q; partner J demands q at dJ), then side J.
     for side in ("I", "J"):
         if side == "I":
-            t, slot, aX, xs, y, WX, x = q, 1, ai, xIs, yi, WIq, dJ
-            sXs, sXd, sOs, sOd, WO, denT, denO = sIq, sIp, sJp, sJq, WJp, denQ, denP
+            xs, y, WX, x, x0X, denT = xIs, yi, WIq, dJ, x0I, denQ
+            base, uX = numQ + uex[:, 1], ux[:, 1]
+            sXs, sXd, sOs, sOd, WO, denO = sIq, sIp, sJp, sJq, WJp, denP
             xOs, dX = xJs, dI
         else:
-            t, slot, aX, xs, y, WX, x = p, 0, aj, xJs, yj, WJp, dI
-            sXs, sXd, sOs, sOd, WO, denT, denO = sJp, sJq, sIq, sIp, WIq, denP, denQ
+            xs, y, WX, x, x0X, denT = xJs, yj, WJp, dI, x0J, denP
+            base, uX = numP + uex[:, 0], ux[:, 0]
+            sXs, sXd, sOs, sOd, WO, denO = sJp, sJq, sIq, sIp, WIq, denQ
             xOs, dX = xIs, dJ
+        parts[side] = (base, x0X, uX)
         if not valid.any():
             break
-        u = c.upd[:, slot, :]  # (n, A)
-        Wt = W[b, :, t]  # (n, A)
-        x0t = x0[b, :, t]
-        has = ~np.isnan(u)
-        contrib = np.where(has, Wt * (np.where(has, u, 0.0) - x0t), 0.0)
-        x0X = x0[b, aX, t]
-        uX = u[np.arange(len(b)), aX]
-        hasX = ~np.isnan(uX)
-        U_excl = contrib.sum(axis=1) - np.where(hasX, WX * (np.where(hasX, uX, 0.0) - x0X), 0.0)
-        base = rd.num[b, t] + U_excl
-        parts[side] = (base, x0X, np.where(hasX, uX, np.nan))
         nbs0 = (base + WX * (xs - x0X)) / denT
         nbs1 = (base + WX * (y - x0X)) / denT
-        fine = ((x - nbs0 >= 0) & (x - nbs1 >= 0)) | ((x - nbs0 <= 0) & (x - nbs1 <= 0))
-        ambiguous |= valid & ((np.abs(x - nbs0) < AMBIGUOUS) | (np.abs(x - nbs1) < AMBIGUOUS))
-        cross = valid & ~fine
+        e0, e1 = x - nbs0, x - nbs1
+        cross = valid & ~(((e0 >= 0) & (e1 >= 0)) | ((e0 <= 0) & (e1 <= 0)))
+        if shadows is not None:
+            near = valid & ((np.abs(e0) < AMBIGUOUS) | (np.abs(e1) < AMBIGUOUS))
+            ambiguous = near if ambiguous is None else ambiguous | near
         if cross.any():
+            hasX = ~np.isnan(uX)
             posX = np.where(hasX, uX, xs)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                delta = np.abs((x * denT - (base + WX * (posX - x0X))) / WX)
-                rX = delta * WX / denT
-                rO = (sXs + sOd) / (sXd + sOs) * rX
-                mO = rO * denO / WO
+            delta = np.abs((x * denT - (base + WX * (posX - x0X))) / WX)
+            rX = delta * WX / denT
+            rO = (sXs + sOd) / (sXd + sOs) * rX
+            mO = rO * denO / WO
             mO = np.where(xOs > dX, -mO, mO)
             mX = np.where(xs > x, -delta, delta)
             g2 = np.abs(rO * sOs - rX * sOd)
@@ -317,18 +329,21 @@ def _calculate(
             else:
                 mj, mi = np.where(cross, mX, mj), np.where(cross, mO, mi)
             yi, yj = xIs + mi, xJs + mj
-    if shadows is not None and ambiguous.any():
+    if shadows is not None and ambiguous is not None and ambiguous.any():
         # the NBS lands (nearly) on the partner's position: decide in decimals, as the reference
+        rows = np.arange(c.b.shape[0])[sel]
         for k in np.nonzero(ambiguous)[0]:
-            sh = shadows[b[k]]
-            yI_d, yJ_d, g_d = sh.calculate(int(c.idx[k]), int(ai[k]), int(aj[k]), int(p[k]), int(q[k]))
+            e = int(rows[k])
+            sh = shadows[c.b[e]]
+            ai, aj, p, q = int(c.ai[e]), int(c.aj[e]), int(c.p[e]), int(c.q[e])
+            yI_d, yJ_d, g_d = sh.calculate(int(c.idx[e]), ai, aj, p, q)
             yi[k], yj[k], gain[k] = float(yI_d), float(yJ_d), float(g_d)
-            mi[k] = float(yI_d - sh.cur[ai[k]][q[k]])
-            mj[k] = float(yJ_d - sh.cur[aj[k]][p[k]])
+            mi[k] = float(yI_d - sh.cur[ai][q])
+            mj[k] = float(yJ_d - sh.cur[aj][p])
     valid = (
         valid
-        & _move_valid(xIs, mi, c.hi_sum, c.hi_pos, c.hi_neg)
-        & _move_valid(xJs, mj, c.hj_sum, c.hj_pos, c.hj_neg)
+        & _move_valid(xIs, mi, hsum[:, 0], hpos[:, 0], hneg[:, 0])
+        & _move_valid(xJs, mj, hsum[:, 1], hpos[:, 1], hneg[:, 1])
     )
     if rand is not None and valid.any():
         side_i = dict(s_s=sIq, s_d=sIp, W=WIq, den=denQ, xs=xIs, d_partner=dJ, parts=parts["I"])
@@ -337,10 +352,10 @@ def _calculate(
         yi, yj = xIs + mi, xJs + mj
         valid = (
             valid
-            & _move_valid(xIs, mi, c.hi_sum, c.hi_pos, c.hi_neg)
-            & _move_valid(xJs, mj, c.hj_sum, c.hj_pos, c.hj_neg)
+            & _move_valid(xIs, mi, hsum[:, 0], hpos[:, 0], hneg[:, 0])
+            & _move_valid(xJs, mj, hsum[:, 1], hpos[:, 1], hneg[:, 1])
         )
-    c.mi, c.mj, c.yi, c.yj, c.gain, c.live = mi, mj, yi, yj, gain, valid
+    c.mi[sel], c.mj[sel], c.yi[sel], c.yj[sel], c.gain[sel], c.live[sel] = mi, mj, yi, yj, gain, valid
 
 
 def _randomise(
@@ -454,8 +469,7 @@ def _initial(
 ) -> _Candidates:
     """All exchanges of a round, calculated; only the valid ones, sorted by creation order."""
     x0 = rd.x0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nbs = rd.num / rd.den
+    nbs = rd.num / rd.den
     left = x0 <= nbs[:, None, :]
     if shadows is not None:
         # an actor (nearly) at the expected outcome: decide its side in decimals
@@ -474,12 +488,28 @@ def _initial(
     second = np.where(a_first, cb_, ca)
     block = np.where(np.minimum(code_a[bi, gi], code_b[bi, gi]) == 0, 0, 1)
     key = ((grid.pair[gi] * 2 + block) * n_actors + first) * n_actors + second
-    sal = rd.sal
-    with np.errstate(divide="ignore", invalid="ignore"):
-        swap = sal[bi, first, p] / sal[bi, first, q] < sal[bi, second, p] / sal[bi, second, q]
+    sal, W = rd.sal, rd.W
+    swap = sal[bi, first, p] / sal[bi, first, q] < sal[bi, second, p] / sal[bi, second, q]
     ai = np.where(swap, second, first)
     aj = np.where(swap, first, second)
     n = len(bi)
+    n_issues = x0.shape[2]
+    consts = {
+        "sIp": sal[bi, ai, p],
+        "sIq": sal[bi, ai, q],
+        "sJp": sal[bi, aj, p],
+        "sJq": sal[bi, aj, q],
+        "WIq": W[bi, ai, q],
+        "WJp": W[bi, aj, p],
+        "denP": rd.den[bi, p],
+        "denQ": rd.den[bi, q],
+        "dI": x0[bi, ai, p],
+        "dJ": x0[bi, aj, q],
+        "x0I": x0[bi, ai, q],
+        "x0J": x0[bi, aj, p],
+        "numP": rd.num[bi, p],
+        "numQ": rd.num[bi, q],
+    }
     c = _Candidates(
         b=bi,
         p=p,
@@ -493,17 +523,18 @@ def _initial(
         yj=np.zeros(n),
         mi=np.zeros(n),
         mj=np.zeros(n),
-        hi_sum=np.zeros(n),
-        hi_pos=np.ones(n, bool),
-        hi_neg=np.ones(n, bool),
-        hj_sum=np.zeros(n),
-        hj_pos=np.ones(n, bool),
-        hj_neg=np.ones(n, bool),
+        S=np.stack([consts[k] for k in _S_COLS], axis=1),
+        fx=np.stack([(bi * n_actors + ai) * n_issues + q, (bi * n_actors + aj) * n_issues + p], axis=1),
+        hsum=np.zeros((n, 2)),
+        hpos=np.ones((n, 2), bool),
+        hneg=np.ones((n, 2), bool),
         upd=np.full((n, 2, n_actors), np.nan),
+        uex=np.zeros((n, 2)),
+        ux=np.full((n, 2), np.nan),
         lane=bi * grid.n_blocks + grid.block[gi],
         idx=np.full(n, -1),
     )
-    _calculate(rd, c, x0, shadows, rand)
+    _calculate(c, slice(None), x0, shadows, rand)
     keep = np.nonzero(c.live)[0]
     c = c.take(keep)
     order = np.lexsort((c.key, c.lane))
@@ -521,16 +552,17 @@ def _pad(c: _Candidates, L: int, n_blocks: int) -> tuple[_Candidates, int]:
     fields = {}
     for k in c.__dataclass_fields__:
         v = getattr(c, k)
-        if k == "upd":
-            full = np.full((M, *v.shape[1:]), np.nan)
+        shape = (M, *v.shape[1:])
+        if k in ("upd", "ux"):
+            full = np.full(shape, np.nan)
         elif k == "b":
             full = np.repeat(np.arange(L) // n_blocks, N)
         elif k == "lane":
             full = np.repeat(np.arange(L), N)
         elif v.dtype == bool:
-            full = np.zeros(M, bool) if k == "live" else np.ones(M, bool)
+            full = np.zeros(shape, bool) if k == "live" else np.ones(shape, bool)
         else:
-            full = np.zeros(M, v.dtype)
+            full = np.zeros(shape, v.dtype)
         full[dest] = v
         fields[k] = full
     fields["idx"] = np.arange(M)
@@ -605,40 +637,63 @@ def _decimal_tie_order(
             perm[b, lo : lo + n] = members[order]
 
 
-class _ActorIndex:
-    """For each (lane, actor), the candidates in which the actor takes part (CSR layout)."""
+class _KeyIndex:
+    """Which candidates a realised exchange affects, looked up by (lane, actor, issue).
 
-    def __init__(self, c: _Candidates, L: int, A: int) -> None:
+    A realised exchange in which ``aI`` moved on ``q`` (bought by ``aJ``) and ``aJ`` on
+    ``p`` (bought by ``aI``) affects exactly the candidates of the same lane in which
+
+    * side I's supply position is ``(aI, q)`` or ``(aJ, p)`` (role 0: its position and
+      history change), likewise side J's (role 1);
+    * side J or side I demands on the issue the move was bought on from the buyer
+      (``(aJ, q)`` or ``(aI, p)`` as J's demand, role 2, or I's demand, role 3): the
+      bought move counts in that candidate's NBS check.
+
+    Each candidate is listed under its four (role, lane, actor, issue) keys, sorted, so
+    that the affected ones are found with two binary searches per realised exchange
+    rather than by testing all the candidates of the actors involved.
+    """
+
+    #: query order: (role, which realised move), see :meth:`affected`
+    ROLES = np.array([0, 0, 1, 1, 2, 3, 2, 3])
+
+    def __init__(self, c: _Candidates, L: int, A: int, n_issues: int) -> None:
         real = np.nonzero(c.live)[0]  # padding rows are never affected
-        keys = np.concatenate([c.lane[real] * A + c.ai[real], c.lane[real] * A + c.aj[real]])
-        idx = np.concatenate([real, real])
+        self.L, self.A, self.I = L, A, n_issues
+        lane, ai, aj, p, q = c.lane[real], c.ai[real], c.aj[real], c.p[real], c.q[real]
+        keys = np.concatenate(
+            [self._key(r, lane, a, t) for r, a, t in ((0, ai, q), (1, aj, p), (2, aj, q), (3, ai, p))]
+        )
         order = np.argsort(keys, kind="stable")
-        self.idx = idx[order]
-        sk = keys[order]
-        self.A = A
-        self.start = np.searchsorted(sk, np.arange(L * A), side="left")
-        self.end = np.searchsorted(sk, np.arange(L * A), side="right")
+        self.keys = keys[order]
+        self.idx = np.tile(real, 4)[order]
 
-    def involving(
-        self, c: _Candidates, lanes: np.ndarray, a1: np.ndarray, a2: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Live candidates of lane ``lanes[k]`` in which ``a1[k]`` or ``a2[k]`` takes part, each
-        once, with their ``k``."""
-        nq = len(lanes)
-        q = np.concatenate([lanes * self.A + a1, lanes * self.A + a2])
-        lo, hi = self.start[q], self.end[q]
-        n = hi - lo
-        total = int(n.sum())
+    def _key(self, role: Any, lane: Any, actor: Any, issue: Any) -> Any:
+        return ((role * self.L + lane) * self.A + actor) * self.I + issue
+
+    def affected(
+        self, lanes: np.ndarray, aI: np.ndarray, aJ: np.ndarray, p: np.ndarray, q: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidates hit by the realised exchanges ``(lanes, aI, aJ, p, q)`` (one per lane).
+
+        Returns the candidate, its query (0-7: ``ROLES`` with the realised move ``(aI, q)``
+        for 0, 2, 6, 7 and ``(aJ, p)`` for 1, 3, 4, 5 as supply/demand keys) and the index
+        of the realised exchange; a candidate hit by several queries is listed once for each.
+        """
+        n = len(lanes)
+        # realised moves (actor, issue): s1 = (aI, q), s2 = (aJ, p); as bought on a demand:
+        # (aJ, q) = s1's buyer on q, (aI, p) = s2's buyer on p
+        act = np.concatenate([aI, aJ, aI, aJ, aJ, aJ, aI, aI])
+        iss = np.concatenate([q, p, q, p, q, q, p, p])
+        qk = self._key(np.repeat(self.ROLES, n), np.tile(lanes, 8), act, iss)
+        lo = np.searchsorted(self.keys, qk, side="left")
+        cnt = np.searchsorted(self.keys, qk, side="right") - lo
+        total = int(cnt.sum())
         if total == 0:
-            return np.zeros(0, int), np.zeros(0, int)
-        offs = np.cumsum(n) - n
-        pos = np.repeat(lo - offs, n) + np.arange(total)
-        cand = self.idx[pos]
-        which = np.repeat(np.arange(2 * nq), n)
-        k = which % nq
-        # a candidate with both actors is listed under each: keep its first listing
-        keep = c.live[cand] & ((which < nq) | ((c.ai[cand] != a1[k]) & (c.aj[cand] != a1[k])))
-        return cand[keep], k[keep]
+            return np.zeros(0, int), np.zeros(0, int), np.zeros(0, int)
+        which = np.repeat(np.arange(8 * n), cnt)
+        pos = np.arange(total) + np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
+        return self.idx[pos], which // n, which % n
 
 
 def _run_round(
@@ -656,26 +711,36 @@ def _run_round(
     With ``shadows`` (one :class:`~negotia.models.exchange_decimal.Shadow` per batch
     element) ties at the top of the list are broken on decimal gains and realised
     exchanges take their decimal voting positions, as in the reference.
+
+    The loop realises one exchange per lane and step; everything in it works on the
+    few candidates the realised exchanges touch (found by :class:`_KeyIndex`), since
+    its cost is the number of NumPy calls per step, not their size.
     """
     x0 = rd.x0
-    B, A, _ = x0.shape
+    B, A, n_issues = x0.shape
     cur = x0.copy()
-    n_done = np.zeros(B, int)
+    curf = cur.reshape(-1)  # flat view: candidates address positions by flat index
+    x0f = x0.reshape(-1)
+    Wf = rd.W.reshape(-1)
     events: list[dict[str, Any]] = []
     rand = (p, rng) if p > 0 and rng is not None else None
     c = _initial(rd, grid, elig, A, shadows, rand)
     if len(c.b) == 0:
-        return cur, n_done, events
+        return cur, np.zeros(B, int), events
     # lanes: batch element x independent block of issues, each with its own list
     n_blk = grid.n_blocks
     L = B * n_blk
     c, N = _pad(c, L, n_blk)
+    lane_done = np.zeros(L, int)
     lane_b = np.arange(L) // n_blk
     perm = np.tile(np.arange(N), (L, 1))
     rows = np.arange(L)
     dgain = np.full(L * N, None, dtype=object) if shadows is not None else None
     stale = np.ones(L * N, bool)
-    by_actor = _ActorIndex(c, L, A)
+    index = _KeyIndex(c, L, A, n_issues)
+    # scratch flags for the set of candidates to recalculate (cheaper than np.unique on
+    # short lists; big batches use np.unique, which does not scan the whole list)
+    mark = np.zeros(L * N, bool) if L * N <= 1 << 16 else None
     gl = np.where(c.live, c.gain, -np.inf)  # gains of the live list, -inf = gone
     # Without the decimal shadow and with deterministic ties the list order is not kept:
     # the best gain is found directly and ties go to the earliest created exchange.
@@ -683,126 +748,125 @@ def _run_round(
     while True:
         g = gl.reshape(L, N)
         if fast:
-            gmax = g.max(axis=1)
-            active = np.isfinite(gmax)
-            if not active.any():
-                break
-            with np.errstate(invalid="ignore"):
+            if L == 1:
+                # one lane (a single run): scalars, no per-lane reductions
+                r0 = int(np.argmax(gl))
+                gmax = gl[r0]
+                if gmax == -np.inf:
+                    break
+                near = gl >= gmax - TIE_TOL * abs(gmax)
+                R = np.array([int(np.argmax(near))])
+                al = rows
+            else:
+                gmax = g.max(axis=1)
+                active = np.isfinite(gmax)
+                if not active.any():
+                    break
                 near = g >= (gmax - TIE_TOL * np.abs(gmax))[:, None]
-            perm[:, 0] = np.argmax(near, axis=1)
+                al = rows[active]
+                R = al * N + np.argmax(near[active], axis=1)
         else:
             perm, gs, gid = _sort_list(g, perm)
             active = np.isfinite(gs[:, 0])
             if not active.any():
                 break
             tied = gid == 0
-        if shadows is not None:
-            _decimal_tie_order(shadows, lane_b, c, perm, gs, gid, N, dgain, stale)
-        if not fast and ties == "random" and N > 1:
-            # the reference: when the two best gains are equal, a coin decides; the loser of
-            # the toss goes to the end of the list
-            two = tied[:, 1] & active
             if shadows is not None:
-                for bb in np.nonzero(two)[0]:
-                    two[bb] = dgain[bb * N + perm[bb, 0]] == dgain[bb * N + perm[bb, 1]]
-            u = rng.random(L) if rng is not None else np.zeros(L)
-            for bb in np.nonzero(two & (u >= 0.5))[0]:
-                perm[bb] = np.concatenate([perm[bb, 1:], perm[bb, :1]])
-        r_local = perm[:, 0]
-        al = rows[active]
-        R = al * N + r_local[active]
-        ab = c.b[R]
+                _decimal_tie_order(shadows, lane_b, c, perm, gs, gid, N, dgain, stale)
+            if ties == "random" and N > 1:
+                # the reference: when the two best gains are equal, a coin decides; the loser of
+                # the toss goes to the end of the list
+                two = tied[:, 1] & active
+                if shadows is not None:
+                    for bb in np.nonzero(two)[0]:
+                        two[bb] = dgain[bb * N + perm[bb, 0]] == dgain[bb * N + perm[bb, 1]]
+                u = rng.random(L) if rng is not None else np.zeros(L)
+                for bb in np.nonzero(two & (u >= 0.5))[0]:
+                    perm[bb] = np.concatenate([perm[bb, 1:], perm[bb, :1]])
+            al = rows[active]
+            R = al * N + perm[active, 0]
         # remove the chosen exchange from the list (its list slot is simply dead now)
         c.live[R] = False
         gl[R] = -np.inf
         RaI, RaJ, Rp, Rq = c.ai[R], c.aj[R], c.p[R], c.q[R]
         dec_y: list[tuple[Any, Any]] = []
         if shadows is not None:
-            for k, (bb, e) in enumerate(zip(ab, R, strict=True)):
-                sh = shadows[bb]
+            for k, e in enumerate(R):
+                sh = shadows[c.b[e]]
                 yI_d, yJ_d, g_d = sh.calculate(int(e), int(RaI[k]), int(RaJ[k]), int(Rp[k]), int(Rq[k]))
                 dec_y.append((yI_d, yJ_d))
                 c.yi[e], c.yj[e], c.gain[e] = float(yI_d), float(yJ_d), float(g_d)
         RyI, RyJ = c.yi[R], c.yj[R]
-        if record:
-            for k in np.nonzero(ab == 0)[0]:
+        fI, fJ = c.fx[R, 0], c.fx[R, 1]
+        if record and al[0] < n_blk:  # lanes of batch element 0 come first
+            for k in np.nonzero(al < n_blk)[0]:
                 events.append(
                     {
-                        "I": (int(RaI[k]), int(Rq[k]), float(cur[0, RaI[k], Rq[k]]), float(RyI[k])),
-                        "J": (int(RaJ[k]), int(Rp[k]), float(cur[0, RaJ[k], Rp[k]]), float(RyJ[k])),
+                        "I": (int(RaI[k]), int(Rq[k]), float(curf[fI[k]]), float(RyI[k])),
+                        "J": (int(RaJ[k]), int(Rp[k]), float(curf[fJ[k]]), float(RyJ[k])),
                         "gain": float(c.gain[R[k]]),
                     }
                 )
-        cur[ab, RaI, Rq] = RyI
-        cur[ab, RaJ, Rp] = RyJ
+        curf[fI] = RyI
+        curf[fJ] = RyJ
         if shadows is not None:
-            for k, bb in enumerate(ab):
-                sh = shadows[bb]
+            for k, e in enumerate(R):
+                sh = shadows[c.b[e]]
                 sh.cur[RaI[k]][Rq[k]] = dec_y[k][0]
                 sh.cur[RaJ[k]][Rp[k]] = dec_y[k][1]
-        np.add.at(n_done, ab, 1)
-        # exchanges affected by the realised one (same lane, shared actor)
-        cand, k = by_actor.involving(c, al, RaI, RaJ)
+        lane_done[al] += 1
+        # exchanges affected by the realised ones (same lane, shared actor and issue)
+        cand, query, k = index.affected(al, RaI, RaJ, Rp, Rq)
+        if cand.size:
+            hit = c.live[cand]
+            cand, query, k = cand[hit], query[hit], k[hit]
         if cand.size == 0:
             continue
-        raI, raJ, rp, rq = RaI[k], RaJ[k], Rp[k], Rq[k]
-        eI, eJ, ep, eq = c.ai[cand], c.aj[cand], c.p[cand], c.q[cand]
-        matchI = ((eI == raI) & (eq == rq)) | ((eI == raJ) & (eq == rp))
-        matchJ = ((eJ == raI) & (ep == rq)) | ((eJ == raJ) & (ep == rp))
-        c1_j = (raJ == eJ) & (rq == eq)
-        c1 = c1_j | ((raJ == eI) & (rq == ep))
-        c2_j = (raI == eJ) & (rp == eq)
-        c2 = c2_j | ((raI == eI) & (rp == ep))
-        hit = matchI | matchJ | c1 | c2
-        if not hit.any():
-            continue
-        sel = cand[hit]
-        k, matchI, matchJ, c1, c1_j, c2, c2_j = (
-            k[hit],
-            matchI[hit],
-            matchJ[hit],
-            c1[hit],
-            c1_j[hit],
-            c2[hit],
-            c2_j[hit],
-        )
-        bsel = c.b[sel]
-        # the matched side keeps its earlier move in its history
-        mi, mj = c.mi[sel], c.mj[sel]
-        c.hi_sum[sel] += np.where(matchI, mi, 0.0)
-        c.hi_pos[sel] &= ~matchI | (mi > 0)
-        c.hi_neg[sel] &= ~matchI | (mi < 0)
-        c.hj_sum[sel] += np.where(matchJ, mj, 0.0)
-        c.hj_pos[sel] &= ~matchJ | (mj > 0)
-        c.hj_neg[sel] &= ~matchJ | (mj < 0)
-        # moves bought on a demand issue count in the partner's NBS check
-        for cond, on_j, actor, y, issue in ((c1, c1_j, RaI, RyI, Rq), (c2, c2_j, RaJ, RyJ, Rp)):
-            e = sel[cond]
-            if e.size == 0:
-                continue
-            kk = k[cond]
-            slot = np.where(on_j[cond], 1, 0)
-            act = actor[kk]
-            yy = y[kk]
-            start = x0[bsel[cond], act, issue[kk]]
+        # queries 0-3: the candidate's side I (0, 1) or J (2, 3) has moved in the realised
+        # exchange and keeps that earlier move in its history
+        h = query < 4
+        if h.any():
+            e, col = cand[h], query[h] >> 1
+            m = np.where(col == 0, c.mi[e], c.mj[e])
+            c.hsum[e, col] += m
+            c.hpos[e, col] &= m > 0
+            c.hneg[e, col] &= m < 0
+        # queries 4-7: the realised move was bought by the candidate's side J (4, 6) or I
+        # (5, 7) on its demand issue; it counts in the partner's NBS check (the reference
+        # keeps, per actor, the move closest to the start)
+        u = ~h
+        if u.any():
+            e, qu, ku = cand[u], query[u], k[u]
+            slot = (qu & 1) ^ 1  # J's demand is the candidate's q (slot 1), I's is p (slot 0)
+            by_i = qu < 6  # queries 4, 5: aI's move on q; 6, 7: aJ's move on p
+            f = np.where(by_i, fI[ku], fJ[ku])  # flat (batch, actor, issue) of the move
+            act = np.where(by_i, RaI[ku], RaJ[ku])
+            yy = np.where(by_i, RyI[ku], RyJ[ku])
+            start = x0f[f]
             old = c.upd[e, slot, act]
-            new = np.where(
-                np.isnan(old), yy, np.where(start <= old, np.minimum(old, yy), np.maximum(old, yy))
-            )
+            fresh = np.isnan(old)
+            new = np.where(fresh, yy, np.where(start <= old, np.minimum(old, yy), np.maximum(old, yy)))
             c.upd[e, slot, act] = new
+            own = act == np.where(slot == 1, c.ai[e], c.aj[e])  # the side's own move (``ux``)
+            c.ux[e[own], slot[own]] = new[own]
+            o = ~own
+            np.add.at(c.uex, (e[o], slot[o]), Wf[f[o]] * (new[o] - np.where(fresh[o], start[o], old[o])))
             if shadows is not None:
-                side = 0 if actor is RaI else 1
-                for e_, s_, a_, k_ in zip(e, slot, act, kk, strict=True):
+                for e_, s_, a_, k_, q_ in zip(e, slot, act, ku, qu, strict=True):
                     sh = shadows[c.b[e_]]
-                    iss = int(issue[k_])
-                    sh.record_update(int(e_), int(s_), int(a_), dec_y[k_][side], sh.x0[a_][iss])
-        sub = c.take(sel)
-        _calculate(rd, sub, cur, shadows, rand)
+                    iss = int(Rq[k_] if q_ < 6 else Rp[k_])
+                    sh.record_update(int(e_), int(s_), int(a_), dec_y[k_][0 if q_ < 6 else 1], sh.x0[a_][iss])
+        # recalculate each affected candidate once (sorted, unique)
+        if mark is None:
+            sel = np.unique(cand)
+        else:
+            mark[cand] = True
+            sel = np.flatnonzero(mark)
+            mark[sel] = False
+        _calculate(c, sel, cur, shadows, rand)
         stale[sel] = True
-        for name in ("mi", "mj", "yi", "yj", "gain", "live"):
-            getattr(c, name)[sel] = getattr(sub, name)
-        gl[sel] = np.where(sub.live, sub.gain, -np.inf)
-    return cur, n_done, events
+        gl[sel] = np.where(c.live[sel], c.gain[sel], -np.inf)
+    return cur, lane_done.reshape(B, n_blk).sum(axis=1), events
 
 
 def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, **params: Any) -> Forecast:
@@ -859,9 +923,11 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     for r in range(R):
         rd = _Round(x, sal, cap, elig)
         shadows = [Shadow(sD[b], cD[b], xD[b]) for b in range(B)] if exact else None
-        vote, n_done, ev = _run_round(
-            rd, grid, elig, prm["ties"], rng, record=True, shadows=shadows, p=prm["p"]
-        )
+        # zero weights give inf/NaN moves, which the validity tests drop
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vote, n_done, ev = _run_round(
+                rd, grid, elig, prm["ties"], rng, record=True, shadows=shadows, p=prm["p"]
+            )
         for k, e in enumerate(ev):
             events.append(_event(e, r + 1, k + 1, perm, arrays, prm))
         counts[r + 1] = n_done
