@@ -165,13 +165,14 @@ TIE_TOL = 1e-11
 AMBIGUOUS = 1e-9
 
 
-#: Columns of the per-candidate constants of a round (``_Candidates.S``): saliences,
-#: weights (capability x salience), denominators and numerators of the expected outcome,
-#: demand positions and start positions of the supply issues.  They do not change while
-#: a round's exchanges are realised, so they are gathered once per round (one fancy
-#: index per recalculation instead of one per quantity).
-_S_COLS = ("sIp", "sIq", "sJp", "sJq", "WIq", "WJp", "denP", "denQ", "dI", "dJ", "x0I", "x0J", "numP", "numQ")
-_S = {name: k for k, name in enumerate(_S_COLS)}
+#: Rows of the per-candidate constants of a round (``_Candidates.S``).  They do not
+#: change while a round's exchanges are realised, so they are gathered once per round and
+#: a recalculation takes them with one fancy index.  After the four saliences come pairs
+#: (side I, side J) about each side's *supply* issue (``q`` for I, ``p`` for J), so that
+#: both sides are computed together on ``(n, 2)`` arrays: the side's weight (capability x
+#: salience), the expected outcome's denominator, the partner's position there (its
+#: demand position), the side's start position and the expected outcome's numerator.
+_S_COLS = ("sIp", "sIq", "sJp", "sJq", "WIq", "WJp", "denQ", "denP", "dJ", "dI", "x0I", "x0J", "numQ", "numP")
 
 
 @dataclass
@@ -179,10 +180,14 @@ class _Candidates:
     """Flat per-candidate arrays of one round; index = ``lane * N + slot``.
 
     Side ``I`` supplies issue ``q`` and demands ``p``; side ``J`` supplies ``p`` and
-    demands ``q``.  Two-column arrays hold side I in column 0 and side J in column 1
-    (``fx``, ``hsum``, ``hpos``, ``hneg``), or issue ``p`` in column 0 and ``q`` in
-    column 1 (``upd``, ``uex``, ``ux``: the moves bought on that issue).
+    demands ``q``.  The fields in :attr:`ROWS` are stored with the candidate axis last,
+    ``(2, M)`` with side I in row 0 and side J in row 1 (``S``: ``(14, M)``): a gather
+    along the last axis gives contiguous rows, and NumPy runs element-wise operations on
+    contiguous ``(2, n)`` blocks about five times faster than on ``(n, 2)`` columns.
+    ``upd`` is ``(M, 2, A)``, slot 0 = issue ``p``, slot 1 = issue ``q``.
     """
+
+    ROWS = frozenset({"S", "fx", "y", "m", "hsum", "hdir", "uex", "ux"})
 
     b: np.ndarray
     p: np.ndarray
@@ -192,27 +197,31 @@ class _Candidates:
     key: np.ndarray
     live: np.ndarray
     gain: np.ndarray
-    yi: np.ndarray
-    yj: np.ndarray
-    mi: np.ndarray
-    mj: np.ndarray
-    S: np.ndarray  # (M, len(_S_COLS)) round constants
-    fx: np.ndarray  # (M, 2) flat index into the current positions of I's and J's supply issue
-    hsum: np.ndarray  # (M, 2) sum of the side's earlier moves in this exchange
-    hpos: np.ndarray  # (M, 2) all earlier moves positive (True when none)
-    hneg: np.ndarray  # (M, 2) all earlier moves negative (True when none)
-    upd: np.ndarray  # (M, 2, A): NaN = no update; slot 0 = issue p, 1 = issue q
-    # The expected outcome in the NBS check is num + sum of W (update - start) over the
-    # updated actors; the sum is kept incrementally (``uex``, all actors but the side's
-    # own) next to the side's own update (``ux``, NaN = none), so a recalculation does not
-    # sum over actors.
-    uex: np.ndarray  # (M, 2)
-    ux: np.ndarray  # (M, 2)
+    y: np.ndarray  # (2, M) voting positions after the exchange (on the supply issues)
+    m: np.ndarray  # (2, M) moves
+    S: np.ndarray  # (len(_S_COLS), M) round constants
+    fx: np.ndarray  # (2, M) flat index into the current positions of the supply issues
+    hsum: np.ndarray  # (2, M) sum of the side's earlier moves in this exchange
+    # direction of the side's earlier moves: +1, -1, 0 = none yet (they all share one
+    # direction: a move against it is invalid, and only live candidates gain history)
+    hdir: np.ndarray  # (2, M)
+    upd: np.ndarray  # (M, 2, A): moves bought on p (slot 0) and q (slot 1); NaN = none
+    # The expected outcome of a side's supply issue in its NBS check is num + sum of
+    # W (update - start) over the actors with an update there; the sum is kept
+    # incrementally (``uex``: all actors but the side's own) next to the side's own
+    # update (``ux``, NaN = none), so a recalculation does not sum over actors.
+    uex: np.ndarray  # (2, M)
+    ux: np.ndarray  # (2, M)
     lane: np.ndarray  # batch element x block of issues: lanes are realised in parallel
     idx: np.ndarray  # flat index of the candidate (key of its decimal updates), -1 before layout
 
     def take(self, idx: np.ndarray) -> _Candidates:
-        return _Candidates(**{k: getattr(self, k)[idx] for k in self.__dataclass_fields__})
+        return _Candidates(
+            **{
+                k: getattr(self, k)[:, idx] if k in self.ROWS else getattr(self, k)[idx]
+                for k in self.__dataclass_fields__
+            }
+        )
 
 
 class _Round:
@@ -227,20 +236,22 @@ class _Round:
         self.num = (self.W * x0).sum(axis=1)  # (B, I)
 
 
-def _move_valid(
-    xs: np.ndarray, m: np.ndarray, hsum: np.ndarray, hpos: np.ndarray, hneg: np.ndarray
-) -> np.ndarray:
-    """The reference's validity test of a move given the earlier moves of the same side."""
+def _moves_valid(xs: np.ndarray, m: np.ndarray, hsum: np.ndarray, hdir: np.ndarray) -> np.ndarray:
+    """The reference's validity test of both moves given the earlier moves of the same side.
+
+    All arguments are ``(2, n)`` (side I, side J); the exchange is valid if both are.
+    """
     a = np.abs(m)
     y = xs + m
-    return (
+    ok = (
         (a <= SCALE)
         & (a > EPS)
         & (y >= -BOUND_TOL)
         & (y <= SCALE + BOUND_TOL)
         & (hsum + m <= SCALE)
-        & ((hpos & (m > 0)) | (hneg & (m < 0)))
+        & (hdir * m >= 0)  # same direction as the earlier moves (m != 0 here)
     )
+    return ok[0] & ok[1]
 
 
 def _calculate(
@@ -255,107 +266,102 @@ def _calculate(
     Equal Gain rate with the overshoot cap (module docstring, steps 4-5), then the NBS
     check for side I and side J in turn; with ``rand = (p, rng)`` the randomised variant
     (:func:`_randomise`).  Called once per realised exchange on the few candidates it
-    affects, so it works on a handful of gathered columns; the caller silences NumPy's
-    floating-point warnings (zero weights give inf/NaN that the validity test drops).
+    affects, so its cost is the number of NumPy calls: both sides are computed together
+    on ``(n, 2)`` arrays where the formulas are symmetric.  The caller silences NumPy's
+    floating-point warnings (zero weights give inf/NaN, which the validity test drops).
     """
-    S = c.S[sel]
-    sIp, sIq, sJp, sJq = S[:, 0], S[:, 1], S[:, 2], S[:, 3]
-    WIq, WJp, denP, denQ = S[:, 4], S[:, 5], S[:, 6], S[:, 7]
-    dI, dJ, x0I, x0J, numP, numQ = S[:, 8], S[:, 9], S[:, 10], S[:, 11], S[:, 12], S[:, 13]
-    xs2 = cur.reshape(-1)[c.fx[sel]]
-    xIs, xJs = xs2[:, 0], xs2[:, 1]  # current supply positions
-    hsum, hpos, hneg = c.hsum[sel], c.hpos[sel], c.hneg[sel]
-    distJ = np.abs(dI - xJs)
-    distI = np.abs(dJ - xIs)
+
+    def rows(a: np.ndarray) -> np.ndarray:
+        return a[:, sel] if isinstance(sel, slice) else a.take(sel, axis=1)
+
+    S = rows(c.S)
+    sIp, sIq, sJp, sJq = S[0], S[1], S[2], S[3]
+    WX, DEN, T, X0, NUM = S[4:6], S[6:8], S[8:10], S[10:12], S[12:14]
+    WIq, WJp, denQ, denP = WX[0], WX[1], DEN[0], DEN[1]
+    XS = cur.reshape(-1).take(rows(c.fx))  # current supply positions
+    xIs, xJs = XS[0], XS[1]
+    DIST = np.abs(T - XS)  # each side's distance to its partner's position
+    distI, distJ = DIST[0], DIST[1]
+    # Equal Gain: J moves all the way (shift dp of the outcome on p), I's move follows
     dp = distJ * WJp / denP
     dq = (sJp + sIp) / (sJq + sIq) * dp
-    mi = dq * denQ / WIq
-    mj = distJ
-    over = mi > distI
-    if over.any():
+    M = np.empty_like(XS)
+    M[0] = dq * denQ / WIq
+    M[1] = distJ
+    over = M[0] > distI
+    if over.any():  # overshoot cap: I moves all the way, J's move follows
         dq2 = distI * WIq / denQ
         dp2 = (sIq + sJq) / (sIp + sJp) * dq2
         dp = np.where(over, dp2, dp)
         dq = np.where(over, dq2, dq)
-        mi = np.where(over, distI, mi)
-        mj = np.where(over, dp2 * denP / WJp, mj)
-    mi = np.where(xIs > dJ, -mi, mi)
-    mj = np.where(xJs > dI, -mj, mj)
+        M[0] = np.where(over, distI, M[0])
+        M[1] = np.where(over, dp2 * denP / WJp, M[1])
+    M = np.where(XS > T, -M, M)
     gain = np.abs(dq * sIq - dp * sIp)
-    valid = (
-        _move_valid(xIs, mi, hsum[:, 0], hpos[:, 0], hneg[:, 0])
-        & _move_valid(xJs, mj, hsum[:, 1], hpos[:, 1], hneg[:, 1])
-        & (gain >= EPS)
-    )
-    yi, yj = xIs + mi, xJs + mj
+    hsum, hdir = rows(c.hsum), rows(c.hdir)
+    valid = _moves_valid(XS, M, hsum, hdir) & (gain >= EPS)
+    BASE = NUM + rows(c.uex)
+    UX = rows(c.ux)
+    moved = False  # a move shortened by the NBS check (or decided in decimals)
     ambiguous = None
-    parts: dict[str, tuple[np.ndarray, ...]] = {}
-    uex, ux = c.uex[sel], c.ux[sel]
-    # NBS check, side I (supplies q; partner J demands q at dJ), then side J.
-    for side in ("I", "J"):
-        if side == "I":
-            xs, y, WX, x, x0X, denT = xIs, yi, WIq, dJ, x0I, denQ
-            base, uX = numQ + uex[:, 1], ux[:, 1]
-            sXs, sXd, sOs, sOd, WO, denO = sIq, sIp, sJp, sJq, WJp, denP
-            xOs, dX = xJs, dI
-        else:
-            xs, y, WX, x, x0X, denT = xJs, yj, WJp, dI, x0J, denP
-            base, uX = numP + uex[:, 0], ux[:, 0]
-            sXs, sXd, sOs, sOd, WO, denO = sJp, sJq, sIq, sIp, WIq, denQ
-            xOs, dX = xIs, dJ
-        parts[side] = (base, x0X, uX)
-        if not valid.any():
-            break
-        nbs0 = (base + WX * (xs - x0X)) / denT
-        nbs1 = (base + WX * (y - x0X)) / denT
-        e0, e1 = x - nbs0, x - nbs1
-        cross = valid & ~(((e0 >= 0) & (e1 >= 0)) | ((e0 <= 0) & (e1 <= 0)))
+    if valid.any():
+        # NBS check: a side's move must not carry the expected outcome of its supply issue
+        # past the partner's position (e = partner's position - outcome, before and after).
+        E0 = T - (BASE + WX * (XS - X0)) / DEN
+        E1 = T - (BASE + WX * (XS + M - X0)) / DEN
+        cross = ~(E0 * E1 >= 0) & valid
         if shadows is not None:
-            near = valid & ((np.abs(e0) < AMBIGUOUS) | (np.abs(e1) < AMBIGUOUS))
-            ambiguous = near if ambiguous is None else ambiguous | near
-        if cross.any():
-            hasX = ~np.isnan(uX)
-            posX = np.where(hasX, uX, xs)
-            delta = np.abs((x * denT - (base + WX * (posX - x0X))) / WX)
-            rX = delta * WX / denT
+            ambiguous = valid & ((np.abs(E0) < AMBIGUOUS) | (np.abs(E1) < AMBIGUOUS))
+        sal = ((sIq, sIp, sJp, sJq), (sJp, sJq, sIq, sIp))  # own supply, demand; partner's
+        for x in (0, 1):  # side I first; side J's check sees I's shortened move
+            if x == 1 and moved:
+                e1 = T[1] - (BASE[1] + WJp * (xJs + M[1] - X0[1])) / denP
+                cross[1] = ~(E0[1] * e1 >= 0) & valid
+                if shadows is not None:
+                    ambiguous[1] = valid & ((np.abs(E0[1]) < AMBIGUOUS) | (np.abs(e1) < AMBIGUOUS))
+            cr = cross[x]
+            if not cr.any():
+                continue
+            o = 1 - x
+            sXs, sXd, sOs, sOd = sal[x]
+            xs, tx, wx, den = XS[x], T[x], WX[x], DEN[x]
+            # shorten X's move so that the outcome lands on the partner's position, counting
+            # X's own bought move if any; the partner's move follows from equal gains
+            pos = np.where(np.isnan(UX[x]), xs, UX[x])
+            delta = np.abs((tx * den - (BASE[x] + wx * (pos - X0[x]))) / wx)
+            rX = delta * wx / den
             rO = (sXs + sOd) / (sXd + sOs) * rX
-            mO = rO * denO / WO
-            mO = np.where(xOs > dX, -mO, mO)
-            mX = np.where(xs > x, -delta, delta)
-            g2 = np.abs(rO * sOs - rX * sOd)
-            gain = np.where(cross, g2, gain)
-            if side == "I":
-                mi, mj = np.where(cross, mX, mi), np.where(cross, mO, mj)
-            else:
-                mj, mi = np.where(cross, mX, mj), np.where(cross, mO, mi)
-            yi, yj = xIs + mi, xJs + mj
-    if shadows is not None and ambiguous is not None and ambiguous.any():
+            mO = rO * DEN[o] / WX[o]
+            mO = np.where(XS[o] > T[o], -mO, mO)
+            mX = np.where(xs > tx, -delta, delta)
+            gain = np.where(cr, np.abs(rO * sOs - rX * sOd), gain)
+            M[x] = np.where(cr, mX, M[x])
+            M[o] = np.where(cr, mO, M[o])
+            moved = True
+    Y = XS + M
+    if ambiguous is not None and ambiguous.any():
         # the NBS lands (nearly) on the partner's position: decide in decimals, as the reference
         rows = np.arange(c.b.shape[0])[sel]
-        for k in np.nonzero(ambiguous)[0]:
+        for k in np.nonzero(ambiguous[0] | ambiguous[1])[0]:
             e = int(rows[k])
             sh = shadows[c.b[e]]
             ai, aj, p, q = int(c.ai[e]), int(c.aj[e]), int(c.p[e]), int(c.q[e])
             yI_d, yJ_d, g_d = sh.calculate(int(c.idx[e]), ai, aj, p, q)
-            yi[k], yj[k], gain[k] = float(yI_d), float(yJ_d), float(g_d)
-            mi[k] = float(yI_d - sh.cur[ai][q])
-            mj[k] = float(yJ_d - sh.cur[aj][p])
-    valid = (
-        valid
-        & _move_valid(xIs, mi, hsum[:, 0], hpos[:, 0], hneg[:, 0])
-        & _move_valid(xJs, mj, hsum[:, 1], hpos[:, 1], hneg[:, 1])
-    )
+            Y[0, k], Y[1, k], gain[k] = float(yI_d), float(yJ_d), float(g_d)
+            M[0, k] = float(yI_d - sh.cur[ai][q])
+            M[1, k] = float(yJ_d - sh.cur[aj][p])
+        moved = True
+    if moved:  # shortened moves are tested again
+        valid = valid & _moves_valid(XS, M, hsum, hdir)
     if rand is not None and valid.any():
-        side_i = dict(s_s=sIq, s_d=sIp, W=WIq, den=denQ, xs=xIs, d_partner=dJ, parts=parts["I"])
-        side_j = dict(s_s=sJp, s_d=sJq, W=WJp, den=denP, xs=xJs, d_partner=dI, parts=parts["J"])
-        mi, mj = _randomise(rand, valid, gain, side_i, side_j, distI, distJ, mi, mj)
-        yi, yj = xIs + mi, xJs + mj
-        valid = (
-            valid
-            & _move_valid(xIs, mi, hsum[:, 0], hpos[:, 0], hneg[:, 0])
-            & _move_valid(xJs, mj, hsum[:, 1], hpos[:, 1], hneg[:, 1])
-        )
-    c.mi[sel], c.mj[sel], c.yi[sel], c.yj[sel], c.gain[sel], c.live[sel] = mi, mj, yi, yj, gain, valid
+        parts = [(BASE[x], X0[x], UX[x]) for x in (0, 1)]
+        side_i = dict(s_s=sIq, s_d=sIp, W=WIq, den=denQ, xs=xIs, d_partner=T[0], parts=parts[0])
+        side_j = dict(s_s=sJp, s_d=sJq, W=WJp, den=denP, xs=xJs, d_partner=T[1], parts=parts[1])
+        mi, mj = _randomise(rand, valid, gain, side_i, side_j, distI, distJ, M[0], M[1])
+        M = np.stack([mi, mj])
+        Y = XS + M
+        valid = valid & _moves_valid(XS, M, hsum, hdir)
+    c.m[:, sel], c.y[:, sel], c.gain[sel], c.live[sel] = M, Y, gain, valid
 
 
 def _randomise(
@@ -501,14 +507,14 @@ def _initial(
         "sJq": sal[bi, aj, q],
         "WIq": W[bi, ai, q],
         "WJp": W[bi, aj, p],
-        "denP": rd.den[bi, p],
         "denQ": rd.den[bi, q],
-        "dI": x0[bi, ai, p],
+        "denP": rd.den[bi, p],
         "dJ": x0[bi, aj, q],
+        "dI": x0[bi, ai, p],
         "x0I": x0[bi, ai, q],
         "x0J": x0[bi, aj, p],
-        "numP": rd.num[bi, p],
         "numQ": rd.num[bi, q],
+        "numP": rd.num[bi, p],
     }
     c = _Candidates(
         b=bi,
@@ -519,18 +525,15 @@ def _initial(
         key=key,
         live=np.ones(n, bool),
         gain=np.zeros(n),
-        yi=np.zeros(n),
-        yj=np.zeros(n),
-        mi=np.zeros(n),
-        mj=np.zeros(n),
-        S=np.stack([consts[k] for k in _S_COLS], axis=1),
-        fx=np.stack([(bi * n_actors + ai) * n_issues + q, (bi * n_actors + aj) * n_issues + p], axis=1),
-        hsum=np.zeros((n, 2)),
-        hpos=np.ones((n, 2), bool),
-        hneg=np.ones((n, 2), bool),
+        y=np.zeros((2, n)),
+        m=np.zeros((2, n)),
+        S=np.stack([consts[k] for k in _S_COLS]),
+        fx=np.stack([(bi * n_actors + ai) * n_issues + q, (bi * n_actors + aj) * n_issues + p]),
+        hsum=np.zeros((2, n)),
+        hdir=np.zeros((2, n)),
         upd=np.full((n, 2, n_actors), np.nan),
-        uex=np.zeros((n, 2)),
-        ux=np.full((n, 2), np.nan),
+        uex=np.zeros((2, n)),
+        ux=np.full((2, n), np.nan),
         lane=bi * grid.n_blocks + grid.block[gi],
         idx=np.full(n, -1),
     )
@@ -552,7 +555,8 @@ def _pad(c: _Candidates, L: int, n_blocks: int) -> tuple[_Candidates, int]:
     fields = {}
     for k in c.__dataclass_fields__:
         v = getattr(c, k)
-        shape = (M, *v.shape[1:])
+        rows = k in c.ROWS
+        shape = (v.shape[0], M) if rows else (M, *v.shape[1:])
         if k in ("upd", "ux"):
             full = np.full(shape, np.nan)
         elif k == "b":
@@ -563,7 +567,10 @@ def _pad(c: _Candidates, L: int, n_blocks: int) -> tuple[_Candidates, int]:
             full = np.zeros(shape, bool) if k == "live" else np.ones(shape, bool)
         else:
             full = np.zeros(shape, v.dtype)
-        full[dest] = v
+        if rows:
+            full[:, dest] = v
+        else:
+            full[dest] = v
         fields[k] = full
     fields["idx"] = np.arange(M)
     return _Candidates(**fields), N
@@ -578,21 +585,22 @@ def _sort_list(g: np.ndarray, perm: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     usually exactly equal, while in floats they differ in the last bits.  Returns the
     new order, the sorted gains and the group of equal gains of each entry (0 = top).
     """
-    gp = np.take_along_axis(g, perm, axis=1)
+    # row-wise gathers as one fancy index (np.take_along_axis costs more in Python than
+    # the gather itself on lists of this size; it runs once per realised exchange)
+    r = np.arange(g.shape[0])[:, None]
+    gp = g[r, perm]
     o = np.argsort(-gp, axis=1, kind="stable")
-    gs = np.take_along_axis(gp, o, axis=1)
-    with np.errstate(invalid="ignore"):
-        step = gs[:, :-1] - gs[:, 1:] > TIE_TOL * np.abs(gs[:, :-1])
+    gs = gp[r, o]
+    step = gs[:, :-1] - gs[:, 1:] > TIE_TOL * np.abs(gs[:, :-1])  # caller ignores inf - inf
     step |= ~np.isfinite(gs[:, 1:]) & np.isfinite(gs[:, :-1])
-    gid_sorted = np.concatenate([np.zeros((g.shape[0], 1), int), np.cumsum(step, axis=1)], axis=1)
+    gid_sorted = np.zeros(g.shape, int)
+    np.cumsum(step, axis=1, out=gid_sorted[:, 1:])
     if not np.any(~step & (o[:, 1:] < o[:, :-1])):  # equal gains already in list order
-        return np.take_along_axis(perm, o, axis=1), gs, gid_sorted
+        return perm[r, o], gs, gid_sorted
     gid = np.empty_like(gid_sorted)
-    np.put_along_axis(gid, o, gid_sorted, axis=1)
+    gid[r, o] = gid_sorted
     o2 = np.argsort(gid, axis=1, kind="stable")
-    perm = np.take_along_axis(perm, o2, axis=1)
-    gs = np.take_along_axis(gp, o2, axis=1)
-    return perm, gs, np.take_along_axis(gid, o2, axis=1)
+    return perm[r, o2], gp[r, o2], gid[r, o2]
 
 
 def _decimal_tie_order(
@@ -738,6 +746,7 @@ def _run_round(
     dgain = np.full(L * N, None, dtype=object) if shadows is not None else None
     stale = np.ones(L * N, bool)
     index = _KeyIndex(c, L, A, n_issues)
+    updf = c.upd.reshape(-1)  # flat view
     # scratch flags for the set of candidates to recalculate (cheaper than np.unique on
     # short lists; big batches use np.unique, which does not scan the whole list)
     mark = np.zeros(L * N, bool) if L * N <= 1 << 16 else None
@@ -795,9 +804,9 @@ def _run_round(
                 sh = shadows[c.b[e]]
                 yI_d, yJ_d, g_d = sh.calculate(int(e), int(RaI[k]), int(RaJ[k]), int(Rp[k]), int(Rq[k]))
                 dec_y.append((yI_d, yJ_d))
-                c.yi[e], c.yj[e], c.gain[e] = float(yI_d), float(yJ_d), float(g_d)
-        RyI, RyJ = c.yi[R], c.yj[R]
-        fI, fJ = c.fx[R, 0], c.fx[R, 1]
+                c.y[0, e], c.y[1, e], c.gain[e] = float(yI_d), float(yJ_d), float(g_d)
+        RyI, RyJ = c.y[0, R], c.y[1, R]
+        fI, fJ = c.fx[0, R], c.fx[1, R]
         if record and al[0] < n_blk:  # lanes of batch element 0 come first
             for k in np.nonzero(al < n_blk)[0]:
                 events.append(
@@ -827,10 +836,9 @@ def _run_round(
         h = query < 4
         if h.any():
             e, col = cand[h], query[h] >> 1
-            m = np.where(col == 0, c.mi[e], c.mj[e])
-            c.hsum[e, col] += m
-            c.hpos[e, col] &= m > 0
-            c.hneg[e, col] &= m < 0
+            m = c.m[col, e]
+            c.hsum[col, e] += m
+            c.hdir[col, e] = np.sign(m)
         # queries 4-7: the realised move was bought by the candidate's side J (4, 6) or I
         # (5, 7) on its demand issue; it counts in the partner's NBS check (the reference
         # keeps, per actor, the move closest to the start)
@@ -843,14 +851,17 @@ def _run_round(
             act = np.where(by_i, RaI[ku], RaJ[ku])
             yy = np.where(by_i, RyI[ku], RyJ[ku])
             start = x0f[f]
-            old = c.upd[e, slot, act]
+            at = (e * 2 + slot) * A + act  # flat index into upd
+            old = updf[at]
             fresh = np.isnan(old)
             new = np.where(fresh, yy, np.where(start <= old, np.minimum(old, yy), np.maximum(old, yy)))
-            c.upd[e, slot, act] = new
-            own = act == np.where(slot == 1, c.ai[e], c.aj[e])  # the side's own move (``ux``)
-            c.ux[e[own], slot[own]] = new[own]
+            updf[at] = new
+            # in the NBS check of the side supplying that issue (side I for q, J for p)
+            side = slot ^ 1
+            own = act == np.where(side == 0, c.ai[e], c.aj[e])  # the side's own move (``ux``)
+            c.ux[side[own], e[own]] = new[own]
             o = ~own
-            np.add.at(c.uex, (e[o], slot[o]), Wf[f[o]] * (new[o] - np.where(fresh[o], start[o], old[o])))
+            np.add.at(c.uex, (side[o], e[o]), Wf[f[o]] * (new[o] - np.where(fresh[o], start[o], old[o])))
             if shadows is not None:
                 for e_, s_, a_, k_, q_ in zip(e, slot, act, ku, qu, strict=True):
                     sh = shadows[c.b[e_]]
