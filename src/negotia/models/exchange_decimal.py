@@ -53,6 +53,19 @@ class Shadow:
         self.terms = [
             [(a, self.x0[a][t] * sal[a][t] * cap[a][t]) for a in self.actors_on[t]] for t in range(I)
         ]
+        #: per issue: the running sums of ``terms`` (``prefix[t][k]`` = the first k terms
+        #: added in order, the very values the summation loop passes through), and each
+        #: actor's place in that order: a sum with some positions replaced starts from the
+        #: prefix before the first replaced actor, with the reference's rounding.
+        self.prefix = []
+        for t in range(I):
+            run: Any = 0
+            sums = [run]
+            for _, term in self.terms[t]:
+                run += term
+                sums.append(run)
+            self.prefix.append(sums)
+        self.place = [{a: k for k, a in enumerate(self.actors_on[t])} for t in range(I)]
         self.den = []
         for t in range(I):
             total: Any = 0
@@ -69,8 +82,12 @@ class Shadow:
         ``last=True``: updates applied, then ``actor`` set to ``pos`` (adjusted NBS);
         ``last=False``: ``actor`` set to ``pos`` first, updates override it.
         """
-        num: Any = 0
-        for a, term in self.terms[t]:
+        place = self.place[t]
+        first = place.get(actor, len(place))
+        for a in updates:
+            first = min(first, place.get(a, first))
+        num: Any = self.prefix[t][first]
+        for a, term in self.terms[t][first:]:
             if a != actor and a not in updates:
                 num += term
                 continue
