@@ -593,7 +593,7 @@ def _sort_list(g: np.ndarray, perm: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     gs = gp[r, o]
     step = gs[:, :-1] - gs[:, 1:] > TIE_TOL * np.abs(gs[:, :-1])  # caller ignores inf - inf
     step |= ~np.isfinite(gs[:, 1:]) & np.isfinite(gs[:, :-1])
-    gid_sorted = np.zeros(g.shape, int)
+    gid_sorted = np.zeros(perm.shape, int)
     np.cumsum(step, axis=1, out=gid_sorted[:, 1:])
     if not np.any(~step & (o[:, 1:] < o[:, :-1])):  # equal gains already in list order
         return perm[r, o], gs, gid_sorted
@@ -779,10 +779,15 @@ def _run_round(
             active = np.isfinite(gs[:, 0])
             if not active.any():
                 break
+            # a gone exchange never comes back (only live ones are recalculated) and sorts
+            # after the live ones: cut them off, so the sorts get shorter as the round goes
+            n_live = int(np.isfinite(gs).sum(axis=1).max())
+            if n_live < perm.shape[1]:
+                perm, gs, gid = perm[:, :n_live], gs[:, :n_live], gid[:, :n_live]
             tied = gid == 0
             if shadows is not None:
                 _decimal_tie_order(shadows, lane_b, c, perm, gs, gid, N, dgain, stale)
-            if ties == "random" and N > 1:
+            if ties == "random" and perm.shape[1] > 1:
                 # the reference: when the two best gains are equal, a coin decides; the loser of
                 # the toss goes to the end of the list
                 two = tied[:, 1] & active
