@@ -704,6 +704,25 @@ class _KeyIndex:
         return self.idx[pos], which // n, which % n
 
 
+def _draw_order(
+    c: _Candidates, sel: np.ndarray, al: np.ndarray, aI: np.ndarray, aJ: np.ndarray, L: int, N: int
+) -> np.ndarray:
+    """The affected candidates in the order in which the randomised variant draws for them.
+
+    Kept from the first version of this module, so that a seed gives the same run: the
+    candidates of the realised exchange's actor I (all lanes, in lane order) before those
+    of its actor J; for each actor, those where it is side I before those where it is
+    side J; then by list slot.
+    """
+    rI, rJ = np.full(L, -1), np.full(L, -1)
+    rI[al], rJ[al] = aI, aJ
+    ln, ai, aj = c.lane[sel], c.ai[sel], c.aj[sel]
+    has_i = (ai == rI[ln]) | (aj == rI[ln])
+    actor = np.where(has_i, rI[ln], rJ[ln])
+    key = (((~has_i) * L + ln) * 2 + (ai != actor)) * (L * N) + sel
+    return sel[np.argsort(key)]
+
+
 def _run_round(
     rd: _Round,
     grid: _Grid,
@@ -787,10 +806,11 @@ def _run_round(
             tied = gid == 0
             if shadows is not None:
                 _decimal_tie_order(shadows, lane_b, c, perm, gs, gid, N, dgain, stale)
-            if ties == "random" and perm.shape[1] > 1:
+            if ties == "random" and N > 1:
                 # the reference: when the two best gains are equal, a coin decides; the loser of
-                # the toss goes to the end of the list
-                two = tied[:, 1] & active
+                # the toss goes to the end of the list (the coins are drawn at every step, so
+                # that a seed gives the same stream however short the list has become)
+                two = (tied[:, 1] if perm.shape[1] > 1 else np.zeros(L, bool)) & active
                 if shadows is not None:
                     for bb in np.nonzero(two)[0]:
                         two[bb] = dgain[bb * N + perm[bb, 0]] == dgain[bb * N + perm[bb, 1]]
@@ -879,6 +899,8 @@ def _run_round(
             mark[cand] = True
             sel = np.flatnonzero(mark)
             mark[sel] = False
+        if rand is not None:
+            sel = _draw_order(c, sel, al, RaI, RaJ, L, N)
         _calculate(c, sel, cur, shadows, rand)
         stale[sel] = True
         gl[sel] = np.where(c.live[sel], c.gain[sel], -np.inf)
