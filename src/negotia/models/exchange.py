@@ -634,13 +634,14 @@ def _decimal_tie_order(
             pos = np.nonzero(gid[b] == grp)[0]
             lo, n = int(pos[0]), len(pos)
             members = perm[b, lo : lo + n].copy()
-            gains = []
-            for m in members:
-                e = b * N + int(m)
-                if stale[e]:
-                    dgain[e] = sh.calculate(e, int(c.ai[e]), int(c.aj[e]), int(c.p[e]), int(c.q[e]))[2]
-                    stale[e] = False
-                gains.append(dgain[e])
+            flat_m = b * N + members
+            redo = flat_m[stale[flat_m]]
+            for e, ai, aj, p, q in zip(
+                *(v.tolist() for v in (redo, c.ai[redo], c.aj[redo], c.p[redo], c.q[redo])), strict=True
+            ):
+                dgain[e] = sh.calculate(e, ai, aj, p, q)[2]
+            stale[redo] = False
+            gains = dgain[flat_m].tolist()
             order = sorted(range(n), key=lambda k: -gains[k])
             perm[b, lo : lo + n] = members[order]
 
@@ -888,10 +889,12 @@ def _run_round(
             o = ~own
             np.add.at(c.uex, (side[o], e[o]), Wf[f[o]] * (new[o] - np.where(fresh[o], start[o], old[o])))
             if shadows is not None:
-                for e_, s_, a_, k_, q_ in zip(e, slot, act, ku, qu, strict=True):
-                    sh = shadows[c.b[e_]]
-                    iss = int(Rq[k_] if q_ < 6 else Rp[k_])
-                    sh.record_update(int(e_), int(s_), int(a_), dec_y[k_][0 if q_ < 6 else 1], sh.x0[a_][iss])
+                # plain Python ints (.tolist()): this loop runs for every update of every step
+                iss = np.where(by_i, Rq[ku], Rp[ku])
+                rows_ = zip(*(v.tolist() for v in (c.b[e], e, slot, act, ku, by_i, iss)), strict=True)
+                for b_, e_, s_, a_, k_, i_, t_ in rows_:
+                    sh = shadows[b_]
+                    sh.record_update(e_, s_, a_, dec_y[k_][0 if i_ else 1], sh.x0[a_][t_])
         # recalculate each affected candidate once (sorted, unique)
         if mark is None:
             sel = np.unique(cand)
