@@ -172,7 +172,12 @@ AMBIGUOUS = 1e-9
 #: both sides are computed together on ``(n, 2)`` arrays: the side's weight (capability x
 #: salience), the expected outcome's denominator, the partner's position there (its
 #: demand position), the side's start position and the expected outcome's numerator.
-_S_COLS = ("sIp", "sIq", "sJp", "sJq", "WIq", "WJp", "denQ", "denP", "dJ", "dI", "x0I", "x0J", "numQ", "numP")
+#: ``rq`` and ``rp`` are the Equal Gain rates: the shift of the outcome on q per unit of
+#: shift on p, and its inverse (each computed as the reference does, not as 1 / the other).
+_S_COLS = (
+    *("sIp", "sIq", "sJp", "sJq", "rq", "rp"),
+    *("WIq", "WJp", "denQ", "denP", "dJ", "dI", "x0I", "x0J", "numQ", "numP"),
+)
 
 
 @dataclass
@@ -275,28 +280,29 @@ def _calculate(
         return a[:, sel] if isinstance(sel, slice) else a.take(sel, axis=1)
 
     S = rows(c.S)
-    sIp, sIq, sJp, sJq = S[0], S[1], S[2], S[3]
-    WX, DEN, T, X0, NUM = S[4:6], S[6:8], S[8:10], S[10:12], S[12:14]
+    sIp, sIq, sJp, sJq, rq, rp = S[0], S[1], S[2], S[3], S[4], S[5]
+    WX, DEN, T, X0, NUM = S[6:8], S[8:10], S[10:12], S[12:14], S[14:16]
     WIq, WJp, denQ, denP = WX[0], WX[1], DEN[0], DEN[1]
     XS = cur.reshape(-1).take(rows(c.fx))  # current supply positions
     xIs, xJs = XS[0], XS[1]
-    DIST = np.abs(T - XS)  # each side's distance to its partner's position
+    DIFF = T - XS  # each side's way to its partner's position
+    DIST = np.abs(DIFF)
     distI, distJ = DIST[0], DIST[1]
     # Equal Gain: J moves all the way (shift dp of the outcome on p), I's move follows
     dp = distJ * WJp / denP
-    dq = (sJp + sIp) / (sJq + sIq) * dp
+    dq = rq * dp
     M = np.empty_like(XS)
     M[0] = dq * denQ / WIq
     M[1] = distJ
     over = M[0] > distI
     if over.any():  # overshoot cap: I moves all the way, J's move follows
         dq2 = distI * WIq / denQ
-        dp2 = (sIq + sJq) / (sIp + sJp) * dq2
+        dp2 = rp * dq2
         dp = np.where(over, dp2, dp)
         dq = np.where(over, dq2, dq)
         M[0] = np.where(over, distI, M[0])
         M[1] = np.where(over, dp2 * denP / WJp, M[1])
-    M = np.where(XS > T, -M, M)
+    M = np.copysign(M, DIFF)  # toward the partner (a move of 0 is invalid anyway)
     gain = np.abs(dq * sIq - dp * sIp)
     hsum, hdir = rows(c.hsum), rows(c.hdir)
     valid = _moves_valid(XS, M, hsum, hdir) & (gain >= EPS)
@@ -312,7 +318,9 @@ def _calculate(
         cross = ~(E0 * E1 >= 0) & valid
         if shadows is not None:
             ambiguous = valid & ((np.abs(E0) < AMBIGUOUS) | (np.abs(E1) < AMBIGUOUS))
-        sal = ((sIq, sIp, sJp, sJq), (sJp, sJq, sIq, sIp))  # own supply, demand; partner's
+        # the partner's saliences (supply, demand) and the rate (sXs + sOd) / (sXd + sOs)
+        # with X's own supply and demand saliences sXs, sXd
+        sal = ((sJp, sJq, rp), (sIq, sIp, rq))
         for x in (0, 1):  # side I first; side J's check sees I's shortened move
             if x == 1 and moved:
                 e1 = T[1] - (BASE[1] + WJp * (xJs + M[1] - X0[1])) / denP
@@ -323,17 +331,16 @@ def _calculate(
             if not cr.any():
                 continue
             o = 1 - x
-            sXs, sXd, sOs, sOd = sal[x]
+            sOs, sOd, rate = sal[x]
             xs, tx, wx, den = XS[x], T[x], WX[x], DEN[x]
             # shorten X's move so that the outcome lands on the partner's position, counting
             # X's own bought move if any; the partner's move follows from equal gains
             pos = np.where(np.isnan(UX[x]), xs, UX[x])
             delta = np.abs((tx * den - (BASE[x] + wx * (pos - X0[x]))) / wx)
             rX = delta * wx / den
-            rO = (sXs + sOd) / (sXd + sOs) * rX
-            mO = rO * DEN[o] / WX[o]
-            mO = np.where(XS[o] > T[o], -mO, mO)
-            mX = np.where(xs > tx, -delta, delta)
+            rO = rate * rX
+            mO = np.copysign(rO * DEN[o] / WX[o], DIFF[o])
+            mX = np.copysign(delta, DIFF[x])
             gain = np.where(cr, np.abs(rO * sOs - rX * sOd), gain)
             M[x] = np.where(cr, mX, M[x])
             M[o] = np.where(cr, mO, M[o])
@@ -500,11 +507,14 @@ def _initial(
     aj = np.where(swap, first, second)
     n = len(bi)
     n_issues = x0.shape[2]
+    sIp, sIq, sJp, sJq = sal[bi, ai, p], sal[bi, ai, q], sal[bi, aj, p], sal[bi, aj, q]
     consts = {
-        "sIp": sal[bi, ai, p],
-        "sIq": sal[bi, ai, q],
-        "sJp": sal[bi, aj, p],
-        "sJq": sal[bi, aj, q],
+        "sIp": sIp,
+        "sIq": sIq,
+        "sJp": sJp,
+        "sJq": sJq,
+        "rq": (sJp + sIp) / (sJq + sIq),
+        "rp": (sIq + sJq) / (sIp + sJp),
         "WIq": W[bi, ai, q],
         "WJp": W[bi, aj, p],
         "denQ": rd.den[bi, q],
