@@ -700,6 +700,8 @@ class _KeyIndex:
         of the realised exchange; a candidate hit by several queries is listed once for each.
         """
         n = len(lanes)
+        if n == 1:
+            return self._affected_one(int(lanes[0]), int(aI[0]), int(aJ[0]), int(p[0]), int(q[0]))
         # realised moves (actor, issue): s1 = (aI, q), s2 = (aJ, p); as bought on a demand:
         # (aJ, q) = s1's buyer on q, (aI, p) = s2's buyer on p
         act = np.concatenate([aI, aJ, aI, aJ, aJ, aJ, aI, aI])
@@ -713,6 +715,20 @@ class _KeyIndex:
         which = np.repeat(np.arange(8 * n), cnt)
         pos = np.arange(total) + np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
         return self.idx[pos], which // n, which % n
+
+    def _affected_one(self, lane: int, aI: int, aJ: int, p: int, q: int) -> tuple[np.ndarray, ...]:
+        """:meth:`affected` for one realised exchange (a single run), on Python ints: the
+        eight keys and slices cost a fraction of the vectorised lookup's NumPy calls."""
+        acts = (aI, aJ, aI, aJ, aJ, aJ, aI, aI)
+        isss = (q, p, q, p, q, q, p, p)
+        qk = [self._key(int(r), lane, a, t) for r, a, t in zip(self.ROLES, acts, isss, strict=True)]
+        lo = np.searchsorted(self.keys, qk, side="left").tolist()
+        hi = np.searchsorted(self.keys, qk, side="right").tolist()
+        cnt = [h - l_ for l_, h in zip(lo, hi, strict=True)]
+        if not any(cnt):
+            return np.zeros(0, int), np.zeros(0, int), np.zeros(0, int)
+        cand = np.concatenate([self.idx[l_:h] for l_, h in zip(lo, hi, strict=True)])
+        return cand, np.repeat(np.arange(8), cnt), np.zeros(len(cand), int)
 
 
 def _draw_order(
