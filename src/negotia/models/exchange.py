@@ -218,6 +218,9 @@ class _Candidates:
     uex: np.ndarray  # (2, M)
     ux: np.ndarray  # (2, M)
     lane: np.ndarray  # batch element x block of issues: lanes are realised in parallel
+    # with the decimal shadow: the NBS checks as decided in floats, bit 0 side I crossed,
+    # bit 1 side J crossed, bit 2 too close to call (the shadow decides; see _crossed)
+    nbs: np.ndarray
     idx: np.ndarray  # flat index of the candidate (key of its decimal updates), -1 before layout
 
     def take(self, idx: np.ndarray) -> _Candidates:
@@ -369,6 +372,16 @@ def _calculate(
         Y = XS + M
         valid = valid & _moves_valid(XS, M, hsum, hdir)
     c.m[:, sel], c.y[:, sel], c.gain[sel], c.live[sel] = M, Y, gain, valid
+    if shadows is not None:
+        if ambiguous is None:  # no valid candidate: nothing decided
+            c.nbs[sel] = 4
+        else:
+            c.nbs[sel] = cross[0] + 2 * cross[1] + 4 * (ambiguous[0] | ambiguous[1])
+
+
+def _crossed(flag: int) -> tuple[bool, bool] | None:
+    """The float NBS decisions of a candidate for the decimal shadow (None: not clear)."""
+    return None if flag & 4 else (bool(flag & 1), bool(flag & 2))
 
 
 def _randomise(
@@ -545,6 +558,7 @@ def _initial(
         uex=np.zeros((2, n)),
         ux=np.full((2, n), np.nan),
         lane=bi * grid.n_blocks + grid.block[gi],
+        nbs=np.full(n, 4, np.int8),
         idx=np.full(n, -1),
     )
     _calculate(c, slice(None), x0, shadows, rand)
@@ -649,7 +663,7 @@ def _decimal_tie_order(
             for e, ai, aj, p, q in zip(
                 *(v.tolist() for v in (redo, c.ai[redo], c.aj[redo], c.p[redo], c.q[redo])), strict=True
             ):
-                dgain[e] = sh.calculate(e, ai, aj, p, q)[2]
+                dgain[e] = sh.calculate(e, ai, aj, p, q, _crossed(int(c.nbs[e])))[2]
             stale[redo] = False
             gains = dgain[flat_m].tolist()
             order = sorted(range(n), key=lambda k: -gains[k])
@@ -854,7 +868,9 @@ def _run_round(
         if shadows is not None:
             for k, e in enumerate(R):
                 sh = shadows[c.b[e]]
-                yI_d, yJ_d, g_d = sh.calculate(int(e), int(RaI[k]), int(RaJ[k]), int(Rp[k]), int(Rq[k]))
+                yI_d, yJ_d, g_d = sh.calculate(
+                    int(e), int(RaI[k]), int(RaJ[k]), int(Rp[k]), int(Rq[k]), _crossed(int(c.nbs[e]))
+                )
                 dec_y.append((yI_d, yJ_d))
                 c.y[0, e], c.y[1, e], c.gain[e] = float(yI_d), float(yJ_d), float(g_d)
         RyI, RyJ = c.y[0, R], c.y[1, R]

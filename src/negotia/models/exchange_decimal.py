@@ -101,8 +101,16 @@ class Shadow:
             return D0
         return self._numerator(t, updates, actor, pos, True) / den
 
-    def calculate(self, e: int, aI: int, aJ: int, p: int, q: int) -> tuple[Decimal, Decimal, Decimal]:
-        """Voting positions of both sides and the gain of candidate ``e``, in decimals."""
+    def calculate(
+        self, e: int, aI: int, aJ: int, p: int, q: int, crossed: tuple[bool, bool] | None = None
+    ) -> tuple[Decimal, Decimal, Decimal]:
+        """Voting positions of both sides and the gain of candidate ``e``, in decimals.
+
+        ``crossed``: the outcome of the NBS check of side I and side J when the float
+        computation decided it clearly (the outcome more than 1e-9 from the partner's
+        position, while floats and decimals differ by about 1e-13); the check's sums are
+        then not redone in decimals.  None: decide it here.
+        """
         s, c, x0, cur = self.sal, self.cap, self.x0, self.cur
         sIp, sIq, sJp, sJq = s[aI][p], s[aI][q], s[aJ][p], s[aJ][q]
         cIq, cJp = c[aI][q], c[aJ][p]
@@ -133,9 +141,12 @@ class Shadow:
             else:
                 aX, t, xs, y, x, ups = aJ, p, xJs, yJ, dI, upd[0]
                 sXs, sXd, sOs, sOd, cX, cO, denO, xOs, dX = sJp, sJq, sIq, sIp, cJp, cIq, denQ, xIs, dJ
-            nbs0 = self.nbs(t, ups, aX, xs)
-            nbs1 = self.nbs(t, ups, aX, y)
-            if (x - nbs0 >= 0 and x - nbs1 >= 0) or (x - nbs0 <= 0 and x - nbs1 <= 0):
+            if crossed is None:
+                nbs0 = self.nbs(t, ups, aX, xs)
+                nbs1 = self.nbs(t, ups, aX, y)
+                if (x - nbs0 >= 0 and x - nbs1 >= 0) or (x - nbs0 <= 0 and x - nbs1 <= 0):
+                    continue
+            elif not crossed[side]:
                 continue
             den = self.den[t]
             left = x * den - self._numerator(t, ups, aX, xs, False)
