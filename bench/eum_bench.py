@@ -8,7 +8,13 @@ load average is printed too, since other work on the machine inflates wall times
 * a batch of 10,000 perturbed EC cases in one call (positions + N(0, 0.5 years) clipped
   to the scale, saliences and capabilities x U(0.8, 1.2); seed 2011), on 1 and 2 threads;
 * the same-process baseline: the per-case time of calling the model once per case in a
-  Python loop (on 200 cases), to show what batching buys.
+  Python loop (on 200 cases), to show what batching buys;
+* a synthetic batch of 100 variants of a 50-actor x 10-issue scenario (positions, saliences
+  uniform, capabilities 1-100 per actor; seed 0), 10 rounds, both variants, on 1 and 2
+  threads: the case where the cost in the number of actors per issue shows;
+* the two ways of summing the votes side by side (``eum._DIRECT_MAX_ACTORS`` forced), on
+  synthetic batches with 8 to 50 actors an issue, 1 thread: where the sorted prefix sums,
+  O(A^2 log A) per run, overtake the direct sum, O(A^3), which sets that threshold.
 
 Usage: ``python bench/eum_bench.py [--quick] [--markdown]`` from the project root (needs
 ``../shared/reference/eum/ec_car_emissions.csv``).
@@ -54,6 +60,23 @@ def perturbed(arrays: ScenarioArrays, n: int, seed: int = 2011) -> ScenarioArray
     sal = np.clip(big.salience * rng.uniform(0.8, 1.2, big.salience.shape), 0.0, 1.0)
     cap = big.capability * rng.uniform(0.8, 1.2, big.capability.shape)
     return big.replace(position=pos, salience=sal, capability=cap)
+
+
+def synthetic(n_actors: int, n_issues: int, n: int, seed: int = 0) -> ScenarioArrays:
+    """``n`` random variants of a scenario with every actor on every issue (scale 0-100)."""
+    rng = np.random.default_rng(seed)
+    shape = (n, n_actors, n_issues)
+    return ScenarioArrays(
+        actor_ids=tuple(f"A{k}" for k in range(n_actors)),
+        issue_ids=tuple(f"I{k}" for k in range(n_issues)),
+        position=rng.random(shape),
+        salience=rng.uniform(0.05, 1.0, shape),
+        capability=np.broadcast_to(rng.uniform(1.0, 100.0, (1, n_actors, 1)), shape).copy(),
+        present=np.ones(shape, dtype=bool),
+        scale_min=np.zeros(n_issues),
+        scale_max=np.full(n_issues, 100.0),
+        status_quo=np.full(n_issues, np.nan),
+    )
 
 
 def run_batch(arrays: ScenarioArrays, workers: int, **params: object) -> None:
@@ -102,6 +125,32 @@ def main(argv: list[str]) -> int:
             f"{per_case * 1e3:.2f} ms a case; the 2-thread batch is {per_case / batched:,.0f}x faster a case",
         )
     )
+    n_var = 20 if quick else 100
+    synth = synthetic(50, 10, n_var)
+    for variant, workers in (("scholz-code", 1), ("scholz-code", 2), ("paper", 2)):
+        t = timed(lambda v=variant, w=workers: run_batch(synth, w, rounds=10, variant=v), 1)
+        rows.append(
+            (
+                f"synthetic 50×10, {n_var} variants, 10 rounds, {variant}, {workers} thread(s)",
+                t,
+                f"{t[0] / n_var * 1e3:.1f} ms a variant",
+            )
+        )
+    for n_act in (8, 12, 16, 24, 32, 50) if not quick else (8, 50):
+        case = synthetic(n_act, 10, max(4, 1000 // n_act), seed=n_act)
+        times = {}
+        for path, limit in (("direct", 10**6), ("sorted", 0)):
+            saved, eum._DIRECT_MAX_ACTORS = eum._DIRECT_MAX_ACTORS, limit
+            try:
+                times[path] = timed(lambda c=case: run_batch(c, 1, rounds=10), 1)
+            finally:
+                eum._DIRECT_MAX_ACTORS = saved
+        runs = case.batch * case.n_issues
+        for path, t in times.items():
+            note = f"{t[0] / runs * 1e6:.0f} us a run"
+            if path == "sorted":
+                note += f"; {times['direct'][0] / t[0]:.2f}x the direct sum"
+            rows.append((f"votes {path}, {n_act} actors, {runs} runs, 10 rounds, 1 thread", t, note))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"eum benchmark ({platform.machine()}, {os.cpu_count()} CPUs, numpy {np.__version__}, "

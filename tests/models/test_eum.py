@@ -21,13 +21,24 @@ from hypothesis import strategies as st
 import negotia
 from negotia.errors import ParameterError
 from negotia.models import model_names, run_model
-from negotia.models.eum import _basic_utilities, _expected_utility, _win_probability
+from negotia.models.eum import (
+    _basic_utilities,
+    _expected_utility,
+    _pro_votes_direct,
+    _pro_votes_sorted,
+    _win_probability,
+)
 from negotia.scenario.arrays import ScenarioArrays
 from tests.conftest import reference, run_cli
 
 CASES = {"ec_car_emissions_bdm1994": "ec_car_emissions.csv", "sultan_jmckib": "sultan.csv"}
 KIND = {"conf": "conflict", "comp": "compromise", "capi": "capitulation"}
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    # votes_path only patches a module constant, the same for every example
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 def _arrays(pos: list[float], sal: list[float], cap: list[float]) -> ScenarioArrays:
@@ -56,8 +67,21 @@ def test_registered() -> None:
 
 
 # -- golden: the public replication's trajectories ------------------------------------------
+@pytest.fixture(params=["direct", "sorted"])
+def votes_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the vote sums taken directly (O(A^3), the default for few actors) and
+    with the sorted prefix sums (O(A^2 log A), the default for many)."""
+    from negotia.models import eum
+
+    if request.param == "sorted":
+        monkeypatch.setattr(eum, "_DIRECT_MAX_ACTORS", 0)
+    else:
+        monkeypatch.setattr(eum, "_DIRECT_MAX_ACTORS", 10**6)
+    return request.param
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_scholz_code_reproduces_the_replication(case: str) -> None:
+def test_scholz_code_reproduces_the_replication(case: str, votes_path: str) -> None:
     """Per-round median, mean, risk exponents and positions to 1e-9 of the scale."""
     ref = _reference()[case]
     sc = negotia.load_scenario(reference("eum", CASES[case]))
@@ -80,7 +104,7 @@ def test_scholz_code_reproduces_the_replication(case: str) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_scholz_code_moves_match_the_replication(case: str) -> None:
+def test_scholz_code_moves_match_the_replication(case: str, votes_path: str) -> None:
     """Who moved, how, toward whom and where to, round by round."""
     ref = _reference()[case]
     sc = negotia.load_scenario(reference("eum", CASES[case]))
@@ -98,7 +122,7 @@ def test_scholz_code_moves_match_the_replication(case: str) -> None:
         np.testing.assert_allclose([m[3] for m in mine], [m[3] for m in theirs], atol=1e-9 * span)
 
 
-def test_paper_variant_on_the_ec_case_differs_as_documented() -> None:
+def test_paper_variant_on_the_ec_case_differs_as_documented(votes_path: str) -> None:
     """docs/models/eum.md: with the paper's equations every EC actor ends at 7 years by
     round 3 (median and mean 7.0), while the replication swings between 7 and 9.96."""
     arrays = ScenarioArrays.from_scenario(negotia.load_scenario(reference("eum", "ec_car_emissions.csv")))
@@ -150,6 +174,50 @@ def test_expected_utility_with_q_one_half_by_hand() -> None:
     delta = np.array([[0.2]])
     e = _expected_utility(np.array([[0.5]]), _basic_utilities(delta, 1.0), delta, 0.5, 0.6, 1.0, 0.5)
     assert e[0, 0] == pytest.approx(0.6, abs=1e-12)
+
+
+def _vote_inputs(rng: np.random.Generator, n_act: int, n_runs: int, grid: bool, risk: bool) -> tuple:
+    """Random ``(x, r, w, rho)`` in the core's ``(A, n)`` layout; ``grid`` gives many ties
+    (shared positions and voters exactly at a pair's midpoint), some weights are 0 (absent)."""
+    x = rng.integers(0, 9, (n_act, n_runs)) / 8.0 if grid else rng.random((n_act, n_runs))
+    if not grid:  # a near tie: two positions one rounding step apart
+        x[1] = np.nextafter(x[0], 2.0)
+    w = rng.uniform(0.0, 5.0, (n_act, n_runs))
+    w[rng.random((n_act, n_runs)) < 0.2] = 0.0
+    r = rng.uniform(0.5, 2.0, (n_act, n_runs)) if risk else None
+    return x, r, w, rng.uniform(0.5, 1.0, n_runs)
+
+
+@pytest.mark.parametrize("grid", [False, True])
+@pytest.mark.parametrize("risk", [False, True])
+@pytest.mark.parametrize("n_act", [2, 3, 7, 16, 33])
+def test_sorted_prefix_sum_votes_equal_the_direct_sum(n_act: int, risk: bool, grid: bool) -> None:
+    """The O(A^2 log A) vote sums equal their definition, sum_k max(0, v^k_ij) over every
+    voter for every pair (O(A^3)), to rounding: 1e-12 of the largest vote of the run."""
+    rng = np.random.default_rng(n_act + 100 * risk + 1000 * grid)
+    x, r, w, rho = _vote_inputs(rng, n_act, 40, grid, risk)
+    fast, direct = _pro_votes_sorted(x, r, w, rho), _pro_votes_direct(x, r, w, rho)
+    assert fast.shape == direct.shape == (n_act, n_act, 40)
+    assert np.all(fast >= 0.0)
+    scale = direct.max(axis=(0, 1))
+    np.testing.assert_array_less(np.abs(fast - direct).max(axis=(0, 1)), 1e-12 * scale + 1e-300)
+    # both are exactly 0 between equal positions and on the diagonal
+    same = x[:, None, :] == x[None, :, :]
+    assert np.all(fast[same] == 0.0) and np.all(direct[same] == 0.0)
+
+
+def test_sorted_prefix_sum_votes_by_hand() -> None:
+    """Three voters at 0, 0.5 and 1 with weights 1, 2, 4 (r = 1), worked by hand.
+
+    Pair (0, 1): the voter at 0 gives 1 x (1 - 0) = 1 to x = 0, the one at 1 gives 4 x 1 = 4
+    to x = 1, the one at the midpoint nothing.  Pair (0, 0.5): 1 x 0.5 = 0.5 to x = 0;
+    2 x 0.5 + 4 x 0.5 = 3 to x = 0.5.  Pair (0.5, 1): 1 x 0.5 + 2 x 0.5 = 1.5 to x = 0.5;
+    4 x 0.5 = 2 to x = 1."""
+    x = np.array([[1.0], [0.0], [0.5]])  # not in sorted order
+    w = np.array([[4.0], [1.0], [2.0]])
+    for votes in (_pro_votes_sorted, _pro_votes_direct):
+        v = votes(x, None, w, np.ones(1))[:, :, 0]
+        np.testing.assert_allclose(v, [[0.0, 4.0, 2.0], [1.0, 0.0, 0.5], [1.5, 3.0, 0.0]], rtol=0, atol=1e-15)
 
 
 def test_paper_probabilities_are_complementary_and_scholz_code_ones_are_not() -> None:
@@ -245,7 +313,7 @@ PARAMS = st.sampled_from(
 @SETTINGS
 @given(arrays=_cases(), params=PARAMS, data=st.data())
 def test_actor_order_and_absent_actors_do_not_matter(
-    arrays: ScenarioArrays, params: dict, data: st.DataObject
+    arrays: ScenarioArrays, params: dict, data: st.DataObject, votes_path: str
 ) -> None:
     """Shuffling actors and adding an absent actor (any values) change nothing."""
     base = run_model("eum", arrays, rounds=6, **params)
@@ -279,7 +347,7 @@ def test_actor_order_and_absent_actors_do_not_matter(
 
 @SETTINGS
 @given(arrays=_cases(), params=PARAMS)
-def test_a_batch_runs_as_its_elements_alone(arrays: ScenarioArrays, params: dict) -> None:
+def test_a_batch_runs_as_its_elements_alone(arrays: ScenarioArrays, params: dict, votes_path: str) -> None:
     together = run_model("eum", arrays, rounds=5, **params)
     for k in range(arrays.batch):
         alone = run_model("eum", arrays.take(slice(k, k + 1)), rounds=5, **params)
@@ -298,7 +366,7 @@ def test_threads_and_chunks_do_not_change_the_result(monkeypatch: pytest.MonkeyP
     big = arrays.repeat(300)
     big = big.replace(position=np.clip(big.position + rng.normal(0, 0.1, big.position.shape), 0, 1))
     one = run_model("eum", big, rounds=8)
-    monkeypatch.setattr(eum, "_CHUNK_ELEMENTS", 7000)  # 7 runs a chunk, several threads
+    monkeypatch.setattr(eum, "_CHUNK_ELEMENTS", 700)  # 7 runs a chunk, several threads
     many = run_model("eum", big, rounds=8)
     np.testing.assert_allclose(one.outcome, many.outcome, rtol=0, atol=1e-12)
     np.testing.assert_allclose(one.trace["position"], many.trace["position"], rtol=0, atol=1e-12)

@@ -98,6 +98,7 @@ within ``rounds`` are reported too, with the range of their forecast over the la
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -162,7 +163,10 @@ MODEL_INFO = ModelInfo(
 
 KINDS = ("none", "conflict", "compromise", "capitulation")
 _TIE = 1e-12  # keys and positions within this are ties (all on the [0, 1] scale)
-_CHUNK_ELEMENTS = 1 << 19  # size of the (A, A, A, n) vote tensor per chunk of runs
+_CHUNK_ELEMENTS = 1 << 16  # size of an (A, A, n) pair array per chunk of runs
+#: Up to this many actors on an issue the votes are summed directly, O(A^3) per run, which is
+#: then as fast as the sorted prefix sums, O(A^2 log A) (bench/README.md, eum section).
+_DIRECT_MAX_ACTORS = 16
 #: Threads for a large batch (None = the number of CPUs); results do not depend on it.
 WORKERS: int | None = None
 
@@ -175,8 +179,105 @@ def _pro_votes(x: np.ndarray, r: np.ndarray | None, w: np.ndarray, rho: np.ndarr
     r"""``V[i, j, n] = sum_k max(0, v^k_ij)``: the votes for :math:`x_i` over :math:`x_j`.
 
     ``x``, ``w`` (zero for absent actors) and ``r`` (None = all 1) are ``(A, n)``, ``rho``
-    ``(n,)``.
+    ``(n,)``.  Up to :data:`_DIRECT_MAX_ACTORS` actors the sum over voters is taken for
+    every pair as it stands (:func:`_pro_votes_direct`, O(A^3) per run), above that from
+    sorted prefix sums (:func:`_pro_votes_sorted`, O(A^2 log A)); the two agree to
+    rounding (about 1e-15 of the largest vote).
     """
+    if x.shape[0] <= _DIRECT_MAX_ACTORS:
+        return _pro_votes_direct(x, r, w, rho)
+    return _pro_votes_sorted(x, r, w, rho)
+
+
+def _pro_votes_sorted(x: np.ndarray, r: np.ndarray | None, w: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    r""":func:`_pro_votes` in O(A^2 log A) per run, from sorted positions and prefix sums.
+
+    Derivation.  Write :math:`d_{ka} = w_k (|x_k - x_a|/\rho)^{r_k}`, so that
+    :math:`v^k_{ij} = d_{kj} - d_{ki}`.  As :math:`t \mapsto t^{r_k}` is increasing and
+    :math:`w_k \ge 0`, :math:`v^k_{ij} > 0` only for voters strictly nearer
+    :math:`x_i` than :math:`x_j`.  Sort the actors by position, :math:`x_{(1)} \le \dots
+    \le x_{(A)}`, and take a pair :math:`p < q` in that order.  The test "nearer
+    :math:`x_{(p)}`", :math:`x_{(t)} - x_{(p)} < x_{(q)} - x_{(t)}`, is true and then
+    false as :math:`t` grows (the left side grows with :math:`t`, the right side
+    shrinks), so the voters nearer the lower position are the first :math:`L_{pq}` in
+    sorted order and all the others are at least as near the upper one.  With the prefix
+    and suffix sums over voters in sorted order
+
+    .. math::
+
+        C_{ta} = \sum_{u \le t} d_{(u)a}, \qquad \bar C_{ta} = \sum_{u > t} d_{(u)a}
+        \qquad (t = 0, \dots, A),
+
+    the votes of the pair in both directions are
+
+    .. math::
+
+        V_{(p)(q)} = C_{L_{pq}(q)} - C_{L_{pq}(p)}, \qquad
+        V_{(q)(p)} = \bar C_{L_{pq}(p)} - \bar C_{L_{pq}(q)},
+
+    where voters equally near both positions add :math:`d_{kq} - d_{kp} = 0` to the
+    side they land on.  :math:`C` and :math:`\bar C` are cumulative sums, O(A^2) per run;
+    :math:`L_{pq}` is found for all pairs at once by a binary search over the sorted
+    positions (``ceil(log2(A + 1))`` vectorised steps).  The search evaluates the test
+    on the same floating-point differences as the direct sum, so the same voters count
+    for every pair; only the order of the additions differs.
+    """
+    n_act, n_runs = x.shape
+    run = np.arange(n_runs)
+    order = np.argsort(x, axis=0, kind="stable")  # actors by position (ties: as given)
+    xs = np.take_along_axis(x, order, axis=0)
+    d = np.subtract(xs[:, None, :], xs[None, :, :])  # d[t, a, n] = |x_(t) - x_(a)| / rho, then d_(t)(a)
+    np.abs(d, out=d)
+    d /= rho
+    if r is not None:
+        np.power(d, np.take_along_axis(r, order, axis=0)[:, None, :], out=d)
+    d *= np.take_along_axis(w, order, axis=0)[:, None, :]
+    below = np.zeros((n_act + 1, n_act, n_runs))  # below[t] = C_t: the t lowest voters
+    np.cumsum(d, axis=0, out=below[1:])
+    total = below[n_act]  # C_A; C-bar_t = C_A - C_t
+
+    # L_pq for every pair p < q: the largest L with "x_(L) nearer x_(p)" (1-based), by a
+    # branchless binary search; rows past the last voter are +inf (never nearer).
+    p, q = _pairs(n_act)
+    lo, hi = xs[p], xs[q]  # (M, n)
+    steps = n_act.bit_length()  # 2^steps > A
+    padded = np.full((1 << steps, n_runs), np.inf)
+    padded[:n_act] = xs
+    padded = padded.ravel()
+    at = np.broadcast_to(run - n_runs, lo.shape).copy()  # flat index of voter L_pq (0-based: L - 1)
+    for s in reversed(range(steps)):
+        jump = (1 << s) * n_runs
+        xt = padded.take(at + jump)  # voter L - 1 + 2^s
+        at += jump * (xt - lo < hi - xt)  # x_(t) - x_(p) < x_(q) - x_(t): nearer x_(p)
+    # gather C_{L a} for a = p, q (flat index (L A + a) n + run); C-bar from C_A - C_L
+    base = n_act * (at + n_runs - run) + run
+    at_p = base + (p * n_runs)[:, None]
+    at_q = base + (q * n_runs)[:, None]
+    below = below.ravel()
+    up = below[at_q] - below[at_p]  # V_(p)(q)
+    down = up + (total[p] - total[q])  # V_(q)(p) = C-bar_Lp - C-bar_Lq
+    # each vote is a sum of terms >= 0 (clip the rounding of the differences of sums), and
+    # there are none between equal positions
+    apart = hi > lo
+    up = np.where(apart, np.maximum(up, 0.0), 0.0)
+    down = np.where(apart, np.maximum(down, 0.0), 0.0)
+    # back to the input order of the actors
+    votes = np.zeros((n_act, n_act, n_runs))
+    flat = votes.reshape(-1)
+    op, oq = order[p] * n_act, order[q] * n_act
+    flat[(op + order[q]) * n_runs + run] = up
+    flat[(oq + order[p]) * n_runs + run] = down
+    return votes
+
+
+@functools.lru_cache(maxsize=64)
+def _pairs(n_act: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index arrays ``(p, q)`` of the pairs ``p < q`` of ``n_act`` actors."""
+    return np.triu_indices(n_act, 1)
+
+
+def _pro_votes_direct(x: np.ndarray, r: np.ndarray | None, w: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """:func:`_pro_votes` by its definition, a sum over all voters for every pair: O(A^3) per run."""
     d = np.abs(x[:, None, :] - x[None, :, :]) / rho  # d[k, a, n] = |x_k - x_a| / rho
     if r is not None:
         d = d ** r[:, None, :]
@@ -371,7 +472,7 @@ def simulate(
     done_at = rounds
     # Runs are independent: each round is computed in chunks of runs that fit in cache, on
     # threads (NumPy releases the GIL); the result does not depend on the chunking.
-    rows = max(2, _CHUNK_ELEMENTS // max(1, n_act**3))  # >= 2: a lone run is doubled below
+    rows = max(2, _CHUNK_ELEMENTS // max(1, n_act**2))  # >= 2: a lone run is doubled below
     chunks = [slice(lo, min(n_runs, lo + rows)) for lo in range(0, n_runs, rows)]
     n_workers = max(1, min(len(chunks), workers or WORKERS or os.cpu_count() or 1))
     pool = ThreadPoolExecutor(n_workers) if n_workers > 1 else None
