@@ -449,3 +449,33 @@ def test_cli_long_csv_with_an_actor_absent_from_an_issue(tmp_path) -> None:
     pos = fc["trace"]["position"]["__ndarray__"]  # (rounds+1, batch, actors, issues)
     b, ports = fc["actor_ids"].index("B"), fc["issue_ids"].index("ports")
     assert all(pos[t][0][b][ports] is None or math.isnan(pos[t][0][b][ports]) for t in range(4))  # absent
+
+
+def test_a_run_that_settled_follows_its_fixed_point_inside_a_batch() -> None:
+    # Found by the contract suite (batch independence): alone, run B repeats its state at
+    # round 8 and is held there; in a batch with a run that never settles it used to be
+    # simulated on from a state equal only within the tie tolerance, and at round 10 an
+    # actor jumped (0.23 instead of 0.469).  Its result must not depend on its batch.
+    ones = [1.0] * 6
+    position = np.array([[0, 0, 0, 0, 1, 0], [0, 0.46875, 0, 0.5, 0, 0]], dtype=float)[..., None]
+    salience = np.array([ones, [1.0, 0.556640625, 1.0, 0.4422812023359117, 0.75, 0.25]])[..., None]
+    capability = np.array([ones, [1.0, 1.0, 1.0, 5.0, 1.0, 1.0]])[..., None]
+    arrays = ScenarioArrays(
+        actor_ids=tuple(f"A{k}" for k in range(6)),
+        issue_ids=("x",),
+        position=position,
+        salience=salience,
+        capability=capability,
+        present=np.ones_like(position, dtype=bool),
+        scale_min=np.zeros(1),
+        scale_max=np.ones(1),
+        status_quo=np.array([np.nan]),
+    )
+    together = run_model("eum", arrays)
+    for k in range(2):
+        alone = run_model("eum", arrays.take(slice(k, k + 1)))
+        np.testing.assert_allclose(together.outcome[k], alone.outcome[0], atol=1e-12)
+        np.testing.assert_allclose(
+            together.trace["position"][:, k], alone.trace["position"][:, 0], atol=1e-12
+        )
+    assert together.outcome[1, 0] == pytest.approx(0.46875)

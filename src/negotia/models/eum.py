@@ -469,7 +469,6 @@ def simulate(
     pos[0], med[0] = x, _median(x, w, present)
     cycle_start = np.full(n_runs, -1, dtype=np.int64)
     period = np.zeros(n_runs, dtype=np.int64)
-    done_at = rounds
     # Runs are independent: each round is computed in chunks of runs that fit in cache, on
     # threads (NumPy releases the GIL); the result does not depend on the chunking.
     rows = max(2, _CHUNK_ELEMENTS // max(1, n_act**2))  # >= 2: a lone run is doubled below
@@ -502,20 +501,30 @@ def simulate(
                 cycle_start = np.where(hit, last, cycle_start)
                 period = np.where(hit, t - last, period)
             if t < rounds and np.all(period > 0):
-                done_at = t
-                break
+                break  # every run repeats: the rest follows the cycles (below)
     finally:
         if pool is not None:
             pool.shutdown()
-    if done_at < rounds:
-        # Every run repeats: the remaining rounds follow the cycle (a fixed point has period 1).
-        for t in range(done_at + 1, rounds + 1):
-            src = cycle_start + (t - cycle_start) % period  # state index <= done_at
-            pos[t] = np.take_along_axis(pos[: done_at + 1], src[None, :, None], axis=0)[0]
-            med[t] = np.take_along_axis(med[: done_at + 1], src[None, :], axis=0)[0]
-            rsrc = cycle_start + (t - 1 - cycle_start) % period  # round t runs on state t-1
-            for arr in (risk, kind, toward):
-                arr[t - 1] = np.take_along_axis(arr[:done_at], rsrc[None, :, None], axis=0)[0]
+    # A run that has repeated an earlier state follows its cycle from then on (a fixed
+    # point has period 1), whether or not other runs of the batch were still simulated:
+    # otherwise a run's result would depend on its batch (it would go on being simulated
+    # from a state equal to an earlier one only within _TIE, and rounding could later
+    # tip a decision).  Rounds after the loop stopped early are filled the same way.
+    found = period > 0
+    detect = np.where(found, cycle_start + period, rounds)  # the round the repeat was seen
+    cyc = np.maximum(period, 1)
+    for t in range(1, rounds + 1):
+        follow = found & (t > detect)
+        if not follow.any():
+            continue
+        src = np.where(follow, cycle_start + (t - cycle_start) % cyc, t)  # a state < t
+        pos[t] = np.where(follow[:, None], np.take_along_axis(pos, src[None, :, None], axis=0)[0], pos[t])
+        med[t] = np.where(follow, np.take_along_axis(med, src[None, :], axis=0)[0], med[t])
+        rsrc = np.where(follow, cycle_start + (t - 1 - cycle_start) % cyc, t - 1)  # round t runs on state t-1
+        for arr in (risk, kind, toward):
+            arr[t - 1] = np.where(
+                follow[:, None], np.take_along_axis(arr, rsrc[None, :, None], axis=0)[0], arr[t - 1]
+            )
     mean = np.stack([_mean(pos[t], w, present) for t in range(rounds + 1)])
     settled = np.where(period == 1, cycle_start, rounds)
     return {
