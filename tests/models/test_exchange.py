@@ -245,3 +245,50 @@ def test_cli_rejects_bad_parameter() -> None:
     r = run_cli("forecast", str(path), "--model", "exchange:ties=sometimes")
     assert r.returncode == 2
     assert "ties" in (r.stdout + r.stderr)
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+def test_key_index_finds_exactly_the_affected_exchanges(batch: int) -> None:
+    """The (role, actor, issue) index returns exactly the exchanges that the matching rules
+    of the module docstring (step 6) pick out by testing every exchange: those whose side
+    I or J supplies where a realised move was made, and those whose side demands on an
+    issue where the realised exchange bought a move."""
+    from negotia.models import exchange as ex
+
+    arrays, _, _ = _case("cop21", "cop21.csv")
+    arrays = arrays.repeat(batch)
+    B, A, n_issues = arrays.position.shape
+    x = arrays.position * ex.SCALE
+    elig = arrays.present & (arrays.salience > 0) & (arrays.capability > 0)
+    rd = ex._Round(x, arrays.salience, arrays.capability, elig)
+    grid = ex._Grid(A, n_issues)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c, _ = ex._pad(ex._initial(rd, grid, elig, A), B, 1)
+    index = ex._KeyIndex(c, B, A, n_issues)
+    live = np.nonzero(c.live)[0]
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        # one realised exchange per lane, drawn among that lane's live exchanges
+        R = np.array([rng.choice(live[c.lane[live] == b]) for b in range(B)])
+        lanes = np.arange(B)
+        cand, query, k = index.affected(lanes, c.ai[R], c.aj[R], c.p[R], c.q[R])
+        found = set(zip(cand.tolist(), query.tolist(), strict=True))
+        assert np.all(c.lane[cand] == lanes[k])
+        expected = set()
+        for r in R:
+            aI, aJ, p, q = c.ai[r], c.aj[r], c.p[r], c.q[r]
+            same = live[c.lane[live] == c.lane[r]]
+            eI, eJ, ep, eq = c.ai[same], c.aj[same], c.p[same], c.q[same]
+            rules = [
+                (eI == aI) & (eq == q),  # 0: I supplies where aI moved
+                (eI == aJ) & (eq == p),  # 1: I supplies where aJ moved
+                (eJ == aI) & (ep == q),  # 2: J supplies where aI moved
+                (eJ == aJ) & (ep == p),  # 3: J supplies where aJ moved
+                (eJ == aJ) & (eq == q),  # 4: J demands q, bought from aI by aJ
+                (eI == aJ) & (ep == q),  # 5: I demands q, bought by aJ
+                (eJ == aI) & (eq == p),  # 6: J demands p, bought from aJ by aI
+                (eI == aI) & (ep == p),  # 7: I demands p, bought by aI
+            ]
+            for role, hit in enumerate(rules):
+                expected |= {(int(e), role) for e in same[hit]}
+        assert found == expected
