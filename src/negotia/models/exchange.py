@@ -829,7 +829,12 @@ def _run_round(
     dgain = np.full(L * N, None, dtype=object) if shadows is not None else None
     stale = np.ones(L * N, bool)
     index = _KeyIndex(c, L, A, n_issues)
-    updf = c.upd.reshape(-1)  # flat view
+    # flat views of the per-candidate state (1-D gathers and scatters are the cheapest)
+    MM = L * N
+    updf = c.upd.reshape(-1)
+    mf, hsumf, hdirf = c.m.reshape(-1), c.hsum.reshape(-1), c.hdir.reshape(-1)
+    uxf, uexf = c.ux.reshape(-1), c.uex.reshape(-1)
+    supplier = np.concatenate([c.ai, c.aj])  # side I's and J's actor, flat like the rows
     # scratch flags for the set of candidates to recalculate (cheaper than np.unique on
     # short lists; big batches use np.unique, which does not scan the whole list)
     mark = np.zeros(L * N, bool) if L * N <= 1 << 16 else None
@@ -926,10 +931,10 @@ def _run_round(
         # exchange and keeps that earlier move in its history
         h = query < 4
         if h.any():
-            e, col = cand[h], query[h] >> 1
-            m = c.m[col, e]
-            c.hsum[col, e] += m
-            c.hdir[col, e] = np.sign(m)
+            at = (query[h] >> 1) * MM + cand[h]  # side I or J of the candidate, flat
+            m = mf[at]
+            hsumf[at] += m
+            hdirf[at] = np.sign(m)
         # queries 4-7: the realised move was bought by the candidate's side J (4, 6) or I
         # (5, 7) on its demand issue; it counts in the partner's NBS check (the reference
         # keeps, per actor, the move closest to the start)
@@ -942,17 +947,18 @@ def _run_round(
             act = np.where(by_i, RaI[ku], RaJ[ku])
             yy = np.where(by_i, RyI[ku], RyJ[ku])
             start = x0f[f]
-            at = (e * 2 + slot) * A + act  # flat index into upd
-            old = updf[at]
+            au = (e * 2 + slot) * A + act  # flat index into upd
+            old = updf[au]
             fresh = np.isnan(old)
             new = np.where(fresh, yy, np.where(start <= old, np.minimum(old, yy), np.maximum(old, yy)))
-            updf[at] = new
+            updf[au] = new
             # in the NBS check of the side supplying that issue (side I for q, J for p)
             side = slot ^ 1
-            own = act == np.where(side == 0, c.ai[e], c.aj[e])  # the side's own move (``ux``)
-            c.ux[side[own], e[own]] = new[own]
+            at = side * MM + e  # flat index into the (2, M) rows
+            own = act == supplier[at]  # the side's own move (``ux``)
+            uxf[at[own]] = new[own]
             o = ~own
-            np.add.at(c.uex, (side[o], e[o]), Wf[f[o]] * (new[o] - np.where(fresh[o], start[o], old[o])))
+            np.add.at(uexf, at[o], Wf[f[o]] * (new[o] - np.where(fresh[o], start[o], old[o])))
             if shadows is not None:
                 # plain Python ints (.tolist()): this loop runs for every update of every step
                 iss = np.where(by_i, Rq[ku], Rp[ku])
