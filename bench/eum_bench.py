@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import os
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+from _timing import timed  # bench/ is the script's folder, so on sys.path
 
 import negotia
 from negotia.models import eum
@@ -38,18 +37,6 @@ from negotia.scenario.arrays import ScenarioArrays
 ROOT = Path(__file__).resolve().parents[1]
 EC = ROOT.parent / "shared" / "reference" / "eum" / "ec_car_emissions.csv"
 REFERENCE_SECONDS = 3.0  # the reference implementation's published time for the EC case
-
-
-def timed(fn, repeat: int) -> tuple[float, float]:
-    """Median wall time and median CPU time (all threads) of ``repeat`` calls, after a warm-up."""
-    fn()
-    wall, cpu = [], []
-    for _ in range(repeat):
-        c0, t0 = time.process_time(), time.perf_counter()
-        fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def perturbed(arrays: ScenarioArrays, n: int, seed: int = 2011) -> ScenarioArrays:

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+from _timing import timed  # bench/ is the script's folder, so on sys.path
 
 import negotia
 from negotia.models import exchange
@@ -36,18 +35,6 @@ REF = ROOT.parent / "shared" / "reference" / "exchange"
 CASES = {"copenhagen": "copenhagen.csv", "cop21": "cop21.csv", "sample": "sample_data.txt"}
 #: The reference implementation's published time for cop21, 10 rounds, model loop only.
 COP21_REFERENCE_SECONDS = 6.8
-
-
-def timed(fn, repeat: int) -> tuple[float, float]:
-    """Median wall time and median CPU time of ``repeat`` calls, after a warm-up."""
-    fn()
-    wall, cpu = [], []
-    for _ in range(repeat):
-        c0, t0 = time.process_time(), time.perf_counter()
-        fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def load(name: str) -> ScenarioArrays:

@@ -202,6 +202,19 @@ def render_sensitivity(r: SensitivityResult, scenario_issues: dict[str, str], to
         console.print(f"[yellow]note[/yellow]: {note}")
 
 
+def _execution(
+    backend: Any, workers: int | None, scheduler: str | None, chunk_size: int | None, timeout: float
+) -> dict[str, Any]:
+    """Backend options shared by montecarlo and sensitivity (a scheduler address means Dask)."""
+    return {
+        "backend": backend.value if scheduler is None else "dask",
+        "workers": workers,
+        "scheduler": scheduler,
+        "chunk_size": chunk_size,
+        "timeout": timeout,
+    }
+
+
 def register(app: typer.Typer) -> None:
     @app.command(context_settings=EXTRA_ARGS)
     @handle_errors
@@ -246,11 +259,7 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 params=params,
                 perturbation=spec,
-                backend=backend.value if scheduler is None else "dask",
-                workers=workers,
-                scheduler=scheduler,
-                chunk_size=chunk_size,
-                timeout=timeout,
+                **_execution(backend, workers, scheduler, chunk_size, timeout),
                 progress=advance,
             )
         if format is TableOrJson.json:
@@ -313,11 +322,7 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 params=params,
                 perturbation=spec,
-                backend=backend.value if scheduler is None else "dask",
-                workers=workers,
-                scheduler=scheduler,
-                chunk_size=chunk_size,
-                timeout=timeout,
+                **_execution(backend, workers, scheduler, chunk_size, timeout),
                 progress=advance,
                 on_plan=set_total,
             )

@@ -137,6 +137,39 @@ def run_tasks(
     return outcome, rounds
 
 
+def run_planned(
+    backend: str | Backend,
+    fn: Callable[..., tuple[np.ndarray, np.ndarray | None]],
+    payload: Any,
+    n: int,
+    *,
+    chunk_size: int | None,
+    workers: int | None,
+    scheduler: str | None,
+    timeout: float | None,
+    progress: Callable[[int], None] | None,
+    task_args: Callable[[int, int], tuple[Any, ...]] | None = None,
+) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """Run ``n`` variants in whole-block tasks (:func:`plan_tasks`) on a backend.
+
+    A backend named here is made and closed here; a :class:`Backend` passed in stays
+    open for the caller.  ``task_args(first_block, stop_block)`` gives each task's
+    arguments (default: the block range itself).  Returns the outcomes and rounds in
+    variant order and the backend's description.
+    """
+    tasks = plan_tasks(n, chunk_size)
+    sizes = [min(stop * BLOCK, n) - first * BLOCK for first, stop in tasks]
+    args = [task_args(first, stop) for first, stop in tasks] if task_args else list(tasks)
+    owned = not isinstance(backend, Backend)
+    be = make_backend(backend, workers=workers, scheduler=scheduler, timeout=timeout)
+    try:
+        outcome, rounds = run_tasks(be, fn, payload, args, sizes, progress)
+        return outcome, rounds, be.describe()
+    finally:
+        if owned:
+            be.close()
+
+
 # -- summaries ---------------------------------------------------------------------------
 
 
@@ -414,18 +447,19 @@ def monte_carlo(
     spec = perturbation or PerturbationSpec()
     pert = Perturbation.from_scenario(sc, spec)
     ss = seed_sequence(seed)
-    tasks = plan_tasks(n, chunk_size)
-    sizes = [min(stop * BLOCK, n) - first * BLOCK for first, stop in tasks]
     job = MonteCarloJob(pert, call, ss, n)
     start = time.perf_counter()
-    owned = not isinstance(backend, Backend)
-    be = make_backend(backend, workers=workers, scheduler=scheduler, timeout=timeout)
-    try:
-        outcome, rounds = run_tasks(be, monte_carlo_task, job, tasks, sizes, progress)
-        label = be.describe()
-    finally:
-        if owned:
-            be.close()
+    outcome, rounds, label = run_planned(
+        backend,
+        monte_carlo_task,
+        job,
+        n,
+        chunk_size=chunk_size,
+        workers=workers,
+        scheduler=scheduler,
+        timeout=timeout,
+        progress=progress,
+    )
     base_rng = np.random.Generator(
         np.random.PCG64(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 0, 2)))
     )

@@ -33,14 +33,13 @@ from typing import Any
 
 import numpy as np
 
-from negotia.ensemble.backends import Backend, make_backend
+from negotia.ensemble.backends import Backend
 from negotia.ensemble.montecarlo import (
     ModelCall,
     _as_scenario,
-    plan_tasks,
     resolve_model,
     run_blocks,
-    run_tasks,
+    run_planned,
 )
 from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec, seed_sequence
 from negotia.errors import ParameterError
@@ -332,18 +331,19 @@ def sensitivity(
         sal_i=fi[sal],
         sal_col=cols[sal],
     )
-    tasks = plan_tasks(m, chunk_size)
-    sizes = [min(stop * BLOCK, m) - first * BLOCK for first, stop in tasks]
-    task_args = [(first, stop, X[first * BLOCK : stop * BLOCK]) for first, stop in tasks]
     start = time.perf_counter()
-    owned = not isinstance(backend, Backend)
-    be = make_backend(backend, workers=workers, scheduler=scheduler, timeout=timeout)
-    try:
-        outcome, _ = run_tasks(be, sensitivity_task, job, task_args, sizes, progress)
-        label = be.describe()
-    finally:
-        if owned:
-            be.close()
+    outcome, _, label = run_planned(
+        backend,
+        sensitivity_task,
+        job,
+        m,
+        chunk_size=chunk_size,
+        workers=workers,
+        scheduler=scheduler,
+        timeout=timeout,
+        progress=progress,
+        task_args=lambda first, stop: (first, stop, X[first * BLOCK : stop * BLOCK]),
+    )
     Y = pert.base.to_scale(outcome)
 
     names = list(dict.fromkeys(problem["groups"])) if "groups" in problem else problem["names"]

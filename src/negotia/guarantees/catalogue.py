@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from negotia.errors import InputError, Problem, UnknownNameError
-from negotia.guarantees.schema import Arrangement, Event, Instrument
+from negotia.guarantees.schema import CONDITION_TYPES, Arrangement, Event, Instrument
 from negotia.locations import LineOf, Loc, locate
 from negotia.locations import pydantic_problems as _pydantic_problems
 
@@ -35,8 +35,8 @@ def pydantic_problems(err: ValidationError, prefix: Loc = (), line_of: LineOf | 
         docs="docs/guarantees.md",
         clean_loc=_user_path,
         messages={
-            "union_tag_invalid": f"unknown condition type; use one of: {', '.join(_CONDITION_TAGS)}",
-            "union_tag_not_found": f"a condition needs a 'type' ({', '.join(_CONDITION_TAGS)})",
+            "union_tag_invalid": f"unknown condition type; use one of: {', '.join(CONDITION_TYPES)}",
+            "union_tag_not_found": f"a condition needs a 'type' ({', '.join(CONDITION_TYPES)})",
         },
     )
 
@@ -48,22 +48,10 @@ def _user_path(raw: tuple[Any, ...]) -> Loc:
         if x in ("function-after", "function-before"):
             continue
         # a discriminated union adds the tag right after the list index: conditions[0].location
-        if len(out) >= 2 and out[-2] == "conditions" and isinstance(out[-1], int) and x in _CONDITION_TAGS:
+        if len(out) >= 2 and out[-2] == "conditions" and isinstance(out[-1], int) and x in CONDITION_TYPES:
             continue
         out.append(x)
     return tuple(out)
-
-
-_CONDITION_TAGS = (
-    "location",
-    "named_adversary",
-    "specific_conflict",
-    "number_of_adversaries",
-    "non_provocation",
-    "on_request",
-    "ceasefire_in_force",
-    "intensity",
-)
 
 
 def validate_model(
