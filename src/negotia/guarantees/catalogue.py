@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -65,20 +64,9 @@ def validate_model(
 
 
 def _read(path: Path) -> tuple[Any, LineOf | None]:
-    from negotia.scenario.yamljson import parse_yaml, read_text
+    from negotia.scenario.yamljson import read_data
 
-    text = read_text(path)
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(
-                str(path), Problem(f"line {e.lineno}, column {e.colno}", f"malformed JSON: {e.msg}")
-            ) from None
-        _, lines = parse_yaml(text, str(path))
-        return data, lines.get
-    data, lines = parse_yaml(text, str(path))
-    return data, lines.get
+    return read_data(path)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,15 +65,17 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
     return data, _line_map(node)
 
 
-def load_yaml(path: Path) -> Scenario:
-    """Load a scenario written in YAML."""
-    data, lines = parse_yaml(read_text(path), str(path))
-    return scenario_from_data(data, str(path), lines.get)
+def read_data(path: Path, as_json: bool | None = None) -> tuple[Any, Callable[[Loc], int | None]]:
+    """A YAML or JSON file's data and a field path -> line lookup for messages.
 
-
-def load_json(path: Path) -> Scenario:
-    """Load a scenario written in JSON (line numbers in errors where they can be found)."""
+    ``as_json`` chooses the parser (default: by the file's ending).  JSON is parsed as
+    JSON (so its own syntax errors are reported); since JSON is (nearly) YAML, the YAML
+    composer still gives the positions for messages.
+    """
     text = read_text(path)
+    if not (path.suffix.lower() == ".json" if as_json is None else as_json):
+        data, lines = parse_yaml(text, str(path))
+        return data, lines.get
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -80,11 +83,22 @@ def load_json(path: Path) -> Scenario:
             str(path), Problem(f"line {e.lineno}, column {e.colno}", f"malformed JSON: {e.msg}")
         ) from None
     try:
-        # JSON is (nearly) YAML: the YAML composer gives us positions for messages.
         lines = _line_map(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
         lines = {}
-    return scenario_from_data(data, str(path), lines.get)
+    return data, lines.get
+
+
+def load_yaml(path: Path) -> Scenario:
+    """Load a scenario written in YAML."""
+    data, line_of = read_data(path, as_json=False)
+    return scenario_from_data(data, str(path), line_of)
+
+
+def load_json(path: Path) -> Scenario:
+    """Load a scenario written in JSON (line numbers in errors where they can be found)."""
+    data, line_of = read_data(path, as_json=True)
+    return scenario_from_data(data, str(path), line_of)
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
