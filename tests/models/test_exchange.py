@@ -247,48 +247,51 @@ def test_cli_rejects_bad_parameter() -> None:
     assert "ties" in (r.stdout + r.stderr)
 
 
-@pytest.mark.parametrize("batch", [1, 2])
-def test_key_index_finds_exactly_the_affected_exchanges(batch: int) -> None:
-    """The (role, actor, issue) index returns exactly the exchanges that the matching rules
-    of the module docstring (step 6) pick out by testing every exchange: those whose side
-    I or J supplies where a realised move was made, and those whose side demands on an
-    issue where the realised exchange bought a move."""
-    from negotia.models import exchange as ex
+def _lane_state(name: str, file: str) -> tuple:
+    """The compiled loop's state of the whole issue set of a reference case at the start of round 1."""
+    from negotia.models import exchange_kernel as K
 
-    arrays, _, _ = _case("cop21", "cop21.csv")
-    arrays = arrays.repeat(batch)
-    B, A, n_issues = arrays.position.shape
-    x = arrays.position * ex.SCALE
-    elig = arrays.present & (arrays.salience > 0) & (arrays.capability > 0)
-    rd = ex._Round(x, arrays.salience, arrays.capability, elig)
-    grid = ex._Grid(A, n_issues)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c, _ = ex._pad(ex._initial(rd, grid, elig, A), B, 1)
-    index = ex._KeyIndex(c, B, A, n_issues)
-    live = np.nonzero(c.live)[0]
+    arrays, _, _ = _case(name, file)
+    sal = np.where(arrays.present, arrays.salience, 0.0)[0]
+    cap = np.where(arrays.present, arrays.capability, 0.0)[0]
+    elig = arrays.present[0] & (sal > 0) & (cap > 0)
+    x = np.where(arrays.present, arrays.position, 0.0)[0] * 100.0
+    W = np.where(elig, cap * sal, 0.0)
+    den, num = W.sum(axis=0), (W * x).sum(axis=0)
+    left = x <= num / den
+    return K.lane_init(x, sal, W, elig, left, num, den, False, 0.0, np.random.default_rng(0))
+
+
+def test_affected_exchanges_are_exactly_those_the_rules_pick_out() -> None:
+    """The compiled loop's (actor, issue) index returns exactly the exchanges that the
+    matching rules of the module docstring (step 6) pick out by testing every exchange:
+    those whose side I or J supplies where a realised move was made (and only those sides
+    take the move into their history), and those whose side demands on an issue where the
+    realised exchange bought a move."""
+    from negotia.models import exchange_kernel as K
+
+    st = _lane_state("cop21", "cop21.csv")
+    ai, aj, pp, qq = st[K.ST_AI], st[K.ST_AJ], st[K.ST_P], st[K.ST_Q]
+    n, nI = len(ai), st[K.ST_CUR].shape[1]
     rng = np.random.default_rng(0)
-    for _ in range(20):
-        # one realised exchange per lane, drawn among that lane's live exchanges
-        R = np.array([rng.choice(live[c.lane[live] == b]) for b in range(B)])
-        lanes = np.arange(B)
-        cand, query, k = index.affected(lanes, c.ai[R], c.aj[R], c.p[R], c.q[R])
-        found = set(zip(cand.tolist(), query.tolist(), strict=True))
-        assert np.all(c.lane[cand] == lanes[k])
-        expected = set()
-        for r in R:
-            aI, aJ, p, q = c.ai[r], c.aj[r], c.p[r], c.q[r]
-            same = live[c.lane[live] == c.lane[r]]
-            eI, eJ, ep, eq = c.ai[same], c.aj[same], c.p[same], c.q[same]
-            rules = [
-                (eI == aI) & (eq == q),  # 0: I supplies where aI moved
-                (eI == aJ) & (eq == p),  # 1: I supplies where aJ moved
-                (eJ == aI) & (ep == q),  # 2: J supplies where aI moved
-                (eJ == aJ) & (ep == p),  # 3: J supplies where aJ moved
-                (eJ == aJ) & (eq == q),  # 4: J demands q, bought from aI by aJ
-                (eI == aJ) & (ep == q),  # 5: I demands q, bought by aJ
-                (eJ == aI) & (eq == p),  # 6: J demands p, bought from aJ by aI
-                (eI == aI) & (ep == p),  # 7: I demands p, bought by aI
-            ]
-            for role, hit in enumerate(rules):
-                expected |= {(int(e), role) for e in same[hit]}
-        assert found == expected
+    M = rng.normal(0, 5, (2, n))
+    for _ in range(30):
+        live = rng.random(n) < 0.7
+        r = int(rng.choice(np.nonzero(live)[0]))
+        live[r] = False
+        aI, aJ, p, q = ai[r], aj[r], pp[r], qq[r]
+        hsum, hdir = np.zeros((2, n)), np.zeros((2, n))
+        out, mark = np.empty(n, np.int64), np.zeros(n, bool)
+        args = (st[K.ST_SUP_OFF], st[K.ST_SUP_IDX], st[K.ST_DEM_OFF], st[K.ST_DEM_IDX])
+        na = K._affected(aI, aJ, p, q, nI, *args, live, mark, M, hsum, hdir, out)
+        found = out[:na]
+        assert len(set(found.tolist())) == na  # each listed once
+        side_i = ((ai == aI) & (qq == q)) | ((ai == aJ) & (qq == p))  # I supplies where a move was made
+        side_j = ((aj == aI) & (pp == q)) | ((aj == aJ) & (pp == p))
+        demand = ((aj == aJ) & (qq == q)) | ((ai == aJ) & (pp == q))  # a side demands what aJ bought
+        demand |= ((aj == aI) & (qq == p)) | ((ai == aI) & (pp == p))  # ... or what aI bought
+        expected = np.nonzero(live & (side_i | side_j | demand))[0]
+        assert sorted(found.tolist()) == expected.tolist()
+        np.testing.assert_array_equal(hsum[0], np.where(live & side_i, M[0], 0.0))
+        np.testing.assert_array_equal(hsum[1], np.where(live & side_j, M[1], 0.0))
+        np.testing.assert_array_equal(hdir[0], np.where(live & side_i, np.sign(M[0]), 0.0))

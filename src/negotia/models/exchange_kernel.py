@@ -1,0 +1,840 @@
+r"""Compiled inner loop of the exchange model: one round of one lane (numba).
+
+A *lane* is one batch element, or one block of issues of it (a separate negotiation,
+see ``within`` in :mod:`negotia.models.exchange`).  The realisation of exchanges is
+sequential by nature: every realised exchange changes the moves and gains of the
+exchanges that share an actor and an issue with it, and the next one realised is the
+best of the list as it is then.  Written as array code, each of the thousands of steps
+of a run costs a fixed number of interpreter-driven calls; compiled, a step costs what
+its arithmetic costs.  The formulas are those of the module docstring of
+:mod:`negotia.models.exchange` (Stokman & Van Oosten 1994, Equal Gain, with the
+reference implementation's NBS check and validity rules); this module holds only the
+round's bookkeeping.
+
+State of a lane during a round (local issue indices ``0..nI-1``):
+
+* per candidate exchange ``e`` (in creation order): the actors ``ai`` (side I, supplies
+  ``q`` and demands ``p``) and ``aj`` (side J, supplies ``p`` and demands ``q``), the
+  issues ``p < q``, the round constants ``S[:, e]`` (rows ``SIP`` ... ``NUMP``), whether
+  it is still in the list (``live``), its gain, both moves ``M`` and voting positions
+  ``Y``, the NBS decisions (``flags``), and per side the sum and direction of its
+  earlier moves (``hsum``, ``hdir``: the reference keeps, for a side whose supply
+  position another exchange moved, the move the side had computed before; see
+  :func:`_realise`);
+* per (actor, issue) the current position ``cur``;
+* per (buyer, issue, actor) the moves bought (``G``, NaN = none): when an exchange is
+  realised, ``aj`` has bought ``ai``'s move on ``q`` and ``ai`` has bought ``aj``'s move on
+  ``p``.  A candidate's NBS check on the issue its side supplies counts the moves its
+  partner has bought there, keeping per actor the one closest to its start (the
+  reference keeps these per exchange; every exchange still in the list has seen every
+  realisation since the start of the round, so per buyer and issue is the same);
+* an index of the candidates by supply key ``(actor, issue)`` and by demand key, so
+  that the exchanges a realisation affects are found directly.
+
+With ``decimal=True`` the loop stops and returns to its caller when it cannot decide in
+floats: an NBS check whose outcome lands within :data:`AMBIGUOUS` of the partner's
+position (code :data:`AMBIG`, the candidates in ``buf``) or several exchanges whose gains
+are nearly equal at the top of the list (code :data:`TIE`, see
+:data:`~negotia.models.exchange.DECIMAL_TIE_TOL`); the
+caller decides in decimals (:mod:`negotia.models.exchange_decimal`), writes the result
+into the state and calls :func:`lane_run` again.  Without it (``decimal=False``) the loop
+never stops: equal gains (to :data:`TIE_TOL`) go to the earliest created exchange, or
+with ``ties_random`` a seeded coin picks one of the two earliest created.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from negotia.models.exchange import (
+    AMBIGUOUS,
+    BOUND_TOL,
+    DECIMAL_TIE_ATOL,
+    DECIMAL_TIE_TOL,
+    EPS,
+    SCALE,
+    TIE_TOL,
+)
+
+_JIT: dict[str, Any] = {"cache": True, "error_model": "numpy", "nogil": True}
+
+#: Rows of the per-candidate round constants ``S``: the four saliences, the Equal Gain
+#: rates (shift of the outcome on q per unit of shift on p, and its inverse, each computed
+#: as the reference does), then per side its weight (capability x salience) on its supply
+#: issue, that issue's denominator, the partner's position there (its demand position),
+#: the side's start position there and the issue's numerator.
+(SIP, SIQ, SJP, SJQ, RQ, RP, WIQ, WJP, DENQ, DENP, DJ, DI, X0I, X0J, NUMQ, NUMP) = range(16)
+N_CONST = 16
+
+#: Return codes of :func:`lane_run`.
+DONE, TIE, AMBIG = 0, 1, 2
+#: Slots of the counter array ``ctr``: realised so far, entries in ``buf``, next phase,
+#: the exchange to realise (set by the caller after a TIE).
+K_DONE, K_NBUF, K_PHASE, K_CHOSEN = 0, 1, 2, 3
+#: Positions in the state tuple of a lane (see :func:`lane_init`).
+(
+    ST_AI, ST_AJ, ST_P, ST_Q, ST_S, ST_CUR, ST_X0, ST_W, ST_G, ST_HSUM, ST_HDIR, ST_M, ST_Y, ST_GAIN,
+    ST_LIVE, ST_FLAGS, ST_SUP_OFF, ST_SUP_IDX, ST_DEM_OFF, ST_DEM_IDX, ST_MARK, ST_BUF, ST_CTR,
+    ST_LOG_E, ST_LOG_FLAGS, ST_LOG_FROM, ST_VER, ST_TREE, ST_GS,
+) = range(29)  # fmt: skip
+#: Phases: select the next exchange, realise ``ctr[K_CHOSEN]``, revalidate the candidates
+#: in ``buf`` (their moves were decided by the caller).
+PH_SELECT, PH_REALISE, PH_REVALIDATE = 0, 1, 2
+
+
+@njit(**_JIT)
+def _moves_valid(xs: float, m: float, hsum: float, hdir: float) -> bool:
+    """The reference's validity test of one side's move, given its earlier moves.
+
+    Comparisons with the scale's bounds (the move, the new position, the sum of the moves)
+    allow :data:`BOUND_TOL`: a move that ends exactly on a bound, or moves that add up to
+    exactly the width of the scale, must not fail on float rounding.
+    """
+    a = abs(m)
+    y = xs + m
+    return (
+        a <= SCALE + BOUND_TOL
+        and a > EPS
+        and y >= -BOUND_TOL
+        and y <= SCALE + BOUND_TOL
+        and hsum + m <= SCALE + BOUND_TOL
+        and hdir * m >= 0.0  # same direction as the earlier moves (m != 0 here)
+    )
+
+
+@njit(**_JIT)
+def _base(
+    G: np.ndarray, Gs: np.ndarray, W: np.ndarray, x0: np.ndarray, num: float, buyer: int, t: int, own: int
+) -> float:
+    """Numerator of the expected outcome on ``t`` with the moves ``buyer`` bought there,
+    all but ``own``'s (the side whose check this is counts its own position separately).
+
+    ``Gs[buyer, t]`` is the sum of ``W (G - x0)`` over the moves bought, kept as they come.
+    """
+    g = G[buyer, t, own]
+    if np.isnan(g):
+        return num + Gs[buyer, t]
+    return num + (Gs[buyer, t] - W[own, t] * (g - x0[own, t]))
+
+
+@njit(**_JIT)
+def _fmin(a: float, b: float) -> float:
+    """``np.minimum`` on scalars: NaN if either is NaN."""
+    if np.isnan(a) or np.isnan(b):
+        return np.nan
+    return a if a < b else b
+
+
+@njit(**_JIT)
+def _randomise(
+    p: float,
+    u: float,
+    v: float,
+    z: float,
+    gain: float,
+    s_i: tuple[float, float, float, float, float, float, float, float, float],
+    s_j: tuple[float, float, float, float, float, float, float, float, float],
+    dist_i: float,
+    dist_j: float,
+) -> tuple[float, float]:
+    """Randomised Equal Gain: one side's gain drawn away from the equal gain.
+
+    After the decide-exchange-model's randomised variant: a coin (u) picks the side X; a
+    second coin (v) lets X win, ``eu + p z (eu_max - eu)``, or lose, ``eu - p z eu``,
+    with ``z ~ U(0, 1)``.  ``eu_max`` is X's gain when its partner gains nothing, given
+    the full move that binds the equal-gain exchange.  X moves all the way to its
+    partner's position and the partner's move follows from X's gain; if that move would
+    overshoot, the partner moves all the way and X's move follows (at most all the way);
+    if X's move would carry the expected outcome past the partner's position, it is
+    shortened to land there.  Two slips of the reference are not copied: in that last
+    case it keeps X's full move (and flips its sign), and when both moves overshoot it
+    keeps X's overshooting move.  The gain that orders the exchanges stays the equal
+    gain, as in the reference.
+
+    ``s_i`` and ``s_j`` describe each side on its supply issue: (supply salience, demand
+    salience, weight, denominator, position, partner's position there, outcome
+    numerator without the side's own bought move, start position, own bought move or
+    NaN).  Returns the moves of side I and side J.
+    """
+    sIq, sIp, WIq, denQ = s_i[0], s_i[1], s_i[2], s_i[3]
+    sJp, sJq, WJp, denP = s_j[0], s_j[1], s_j[2], s_j[3]
+    # the full move that binds: I's on q (shift dI_) or J's on p (shift dJ_)
+    dI_ = WIq * dist_i / denQ
+    dJ_ = WJp * dist_j / denP
+    if dJ_ * sIp > dI_ * sJq:
+        max_i = dI_ * (sIp * sJq / sJp - sIq)
+        max_j = dI_ * (sJq - sJp * sIq / sIp)
+    else:
+        max_i = dJ_ * (sIp - sIq * sJp / sJq)
+        max_j = dJ_ * (sJq * sIp / sIq - sJp)
+    x_is_i = u < 0.5
+    X = s_i if x_is_i else s_j
+    O = s_j if x_is_i else s_i
+    Xss, Xsd, XW, Xden, Xxs, Xd, base, x0X, uX = X
+    OW, Oden, Oxs, Od = O[2], O[3], O[4], O[5]
+    eu_max = max_i if x_is_i else max_j
+    eux = gain + p * z * (eu_max - gain) if v < 0.5 else gain - p * z * gain
+    full_x = abs(Xd - Xxs)
+    full_o = abs(Od - Oxs)
+    rx = full_x * XW / Xden
+    ro = (eux + rx * Xss) / Xsd
+    mo = ro * Oden / OW
+    mx = full_x
+    cap = mo > full_o
+    if cap:
+        ro_c = full_o * OW / Oden
+        rx_c = abs((eux - ro_c * Xsd) / Xss)
+        mx = _fmin(rx_c * Xden / XW, full_x)
+        mo = full_o
+    # the expected outcome on X's supply issue must not pass the partner's position
+    sign_x = -1.0 if Xxs > Xd else 1.0
+    nbs0 = (base + XW * (Xxs - x0X)) / Xden
+    nbs1 = (base + XW * (Xxs + sign_x * mx - x0X)) / Xden
+    fine = (Xd - nbs0 >= 0 and Xd - nbs1 >= 0) or (Xd - nbs0 <= 0 and Xd - nbs1 <= 0)
+    if not cap and not fine:
+        pos_x = Xxs if np.isnan(uX) else uX
+        delta = abs((Xd * Xden - (base + XW * (pos_x - x0X))) / XW)
+        rx_s = delta * XW / Xden
+        mx = delta
+        mo = (eux + rx_s * Xss) / Xsd * Oden / OW
+    mx = sign_x * mx
+    if Oxs > Od:
+        mo = -mo
+    if x_is_i:
+        return mx, mo
+    return mo, mx
+
+
+@njit(**_JIT)
+def _calc(
+    e: int,
+    ai: np.ndarray,
+    aj: np.ndarray,
+    pp: np.ndarray,
+    qq: np.ndarray,
+    S: np.ndarray,
+    cur: np.ndarray,
+    x0: np.ndarray,
+    W: np.ndarray,
+    G: np.ndarray,
+    Gs: np.ndarray,
+    hsum: np.ndarray,
+    hdir: np.ndarray,
+    M: np.ndarray,
+    Y: np.ndarray,
+    gain: np.ndarray,
+    live: np.ndarray,
+    flags: np.ndarray,
+    decimal: bool,
+    p_rand: float,
+    rng: np.random.Generator,
+) -> bool:
+    """(Re)compute moves, gain and validity of candidate ``e``, in place.
+
+    Equal Gain rate with the overshoot cap, then the NBS check of side I and side J in
+    turn (module docstring of :mod:`negotia.models.exchange`, steps 4-5); with
+    ``p_rand > 0`` the randomised variant.  Returns True when ``decimal`` and an NBS check
+    is too close to call in floats: the caller then decides the moves in decimals (the
+    candidate stays provisionally live and is revalidated afterwards).
+    """
+    aI, aJ, p, q = ai[e], aj[e], pp[e], qq[e]
+    sIp, sIq, sJp, sJq, rq, rp = S[SIP, e], S[SIQ, e], S[SJP, e], S[SJQ, e], S[RQ, e], S[RP, e]
+    WIq, WJp, denQ, denP = S[WIQ, e], S[WJP, e], S[DENQ, e], S[DENP, e]
+    dJ, dI, x0I, x0J, numQ, numP = S[DJ, e], S[DI, e], S[X0I, e], S[X0J, e], S[NUMQ, e], S[NUMP, e]
+    xIs = cur[aI, q]
+    xJs = cur[aJ, p]
+    diff0 = dJ - xIs  # each side's way to its partner's position
+    diff1 = dI - xJs
+    distI = abs(diff0)
+    distJ = abs(diff1)
+    # Equal Gain: J moves all the way (shift dp of the outcome on p), I's move follows
+    dp = distJ * WJp / denP
+    dq = rq * dp
+    m0 = dq * denQ / WIq
+    m1 = distJ
+    if m0 > distI:  # overshoot cap: I moves all the way, J's move follows
+        dq = distI * WIq / denQ
+        dp = rp * dq
+        m0 = distI
+        m1 = dp * denP / WJp
+    m0 = math.copysign(m0, diff0)  # toward the partner (a move of 0 is invalid anyway)
+    m1 = math.copysign(m1, diff1)
+    g = abs(dq * sIq - dp * sIp)
+    h0, d0, h1, d1 = hsum[0, e], hdir[0, e], hsum[1, e], hdir[1, e]
+    valid = _moves_valid(xIs, m0, h0, d0) and _moves_valid(xJs, m1, h1, d1) and g >= EPS
+    ambiguous = False
+    flag = 4
+    ux0 = G[aJ, q, aI]  # the side's own move as bought by its partner (NaN = none)
+    ux1 = G[aI, p, aJ]
+    base0 = 0.0
+    base1 = 0.0
+    if valid:
+        # NBS check: a side's move must not carry the expected outcome of its supply issue
+        # past the partner's position (e = partner's position - outcome, before and after)
+        base0 = _base(G, Gs, W, x0, numQ, aJ, q, aI)
+        base1 = _base(G, Gs, W, x0, numP, aI, p, aJ)
+        e00 = dJ - (base0 + WIq * (xIs - x0I)) / denQ
+        e10 = dJ - (base0 + WIq * (xIs + m0 - x0I)) / denQ
+        e01 = dI - (base1 + WJp * (xJs - x0J)) / denP
+        e11 = dI - (base1 + WJp * (xJs + m1 - x0J)) / denP
+        cross0 = not (e00 * e10 >= 0)
+        cross1 = not (e01 * e11 >= 0)
+        amb0 = abs(e00) < AMBIGUOUS or abs(e10) < AMBIGUOUS
+        amb1 = abs(e01) < AMBIGUOUS or abs(e11) < AMBIGUOUS
+        moved = False
+        if cross0:
+            # shorten I's move so that the outcome lands on the partner's position, counting
+            # I's own bought move if any; J's move follows from equal gains
+            pos = xIs if np.isnan(ux0) else ux0
+            delta = abs((dJ * denQ - (base0 + WIq * (pos - x0I))) / WIq)
+            rX = delta * WIq / denQ
+            rO = rp * rX
+            m1 = math.copysign(rO * denP / WJp, diff1)
+            m0 = math.copysign(delta, diff0)
+            g = abs(rO * sJp - rX * sJq)
+            moved = True
+            # side J's check sees I's shortened move
+            e1 = dI - (base1 + WJp * (xJs + m1 - x0J)) / denP
+            cross1 = not (e01 * e1 >= 0)
+            amb1 = abs(e01) < AMBIGUOUS or abs(e1) < AMBIGUOUS
+        if cross1:
+            pos = xJs if np.isnan(ux1) else ux1
+            delta = abs((dI * denP - (base1 + WJp * (pos - x0J))) / WJp)
+            rX = delta * WJp / denP
+            rO = rq * rX
+            m0 = math.copysign(rO * denQ / WIq, diff0)
+            m1 = math.copysign(delta, diff1)
+            g = abs(rO * sIq - rX * sIp)
+            moved = True
+        ambiguous = decimal and (amb0 or amb1)
+        flag = int(cross0) + 2 * int(cross1) + 4 * int(ambiguous)
+        if moved and not ambiguous:  # shortened moves are tested again
+            valid = _moves_valid(xIs, m0, h0, d0) and _moves_valid(xJs, m1, h1, d1)
+    if valid and p_rand > 0.0:
+        u = rng.random()
+        v = rng.random()
+        z = rng.random()
+        s_i = (sIq, sIp, WIq, denQ, xIs, dJ, base0, x0I, ux0)
+        s_j = (sJp, sJq, WJp, denP, xJs, dI, base1, x0J, ux1)
+        m0, m1 = _randomise(p_rand, u, v, z, g, s_i, s_j, distI, distJ)
+        valid = _moves_valid(xIs, m0, h0, d0) and _moves_valid(xJs, m1, h1, d1)
+    M[0, e] = m0
+    M[1, e] = m1
+    Y[0, e] = xIs + m0
+    Y[1, e] = xJs + m1
+    gain[e] = g
+    live[e] = valid
+    flags[e] = flag
+    return ambiguous
+
+
+@njit(**_JIT)
+def _tree_set(tree: np.ndarray, e: int, value: float) -> None:
+    """Set leaf ``e`` of the max-tree of live gains (``-inf`` = not in the list)."""
+    i = len(tree) // 2 + e
+    tree[i] = value
+    i >>= 1
+    while i:
+        a, b = tree[2 * i], tree[2 * i + 1]
+        m = a if a > b else b
+        if tree[i] == m:
+            break
+        tree[i] = m
+        i >>= 1
+
+
+@njit(**_JIT)
+def _tree_collect(tree: np.ndarray, threshold: float, out: np.ndarray) -> int:
+    """Write the leaves with a value >= ``threshold`` into ``out`` (ascending); their number."""
+    size = len(tree) // 2
+    stack = np.empty(64, np.int64)
+    stack[0] = 1
+    top = 1
+    n = 0
+    while top:
+        top -= 1
+        node = stack[top]
+        if tree[node] < threshold:
+            continue
+        if node >= size:
+            out[n] = node - size
+            n += 1
+        else:  # right child below the left one on the stack: leaves come out in order
+            stack[top] = 2 * node + 1
+            stack[top + 1] = 2 * node
+            top += 2
+    return n
+
+
+@njit(**_JIT)
+def _enumerate(
+    left: np.ndarray,
+    elig: np.ndarray,
+    sal: np.ndarray,
+    W: np.ndarray,
+    x0: np.ndarray,
+    num: np.ndarray,
+    den: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """All candidate exchanges of a round, in the reference's creation order.
+
+    For every pair of issues ``p < q`` actors fall in groups by their side of both
+    expected outcomes, ``left[a, p] + 2 left[a, q]``: group 0 trades with group 3, then
+    group 1 with group 2, actors in index order within each.  Supply and demand by the
+    salience ratio (module docstring of :mod:`negotia.models.exchange`, step 3).
+    """
+    A, nI = x0.shape
+    code = np.empty(A, np.int64)
+    n = 0
+    ai = np.empty(0, np.int64)
+    aj = np.empty(0, np.int64)
+    pp = np.empty(0, np.int64)
+    qq = np.empty(0, np.int64)
+    S = np.empty((N_CONST, 0))
+    for rep in range(2):  # count, then fill
+        if rep == 1:
+            ai = np.empty(n, np.int64)
+            aj = np.empty(n, np.int64)
+            pp = np.empty(n, np.int64)
+            qq = np.empty(n, np.int64)
+            S = np.empty((N_CONST, n))
+        k = 0
+        for p in range(nI):
+            for q in range(p + 1, nI):
+                for a in range(A):
+                    code[a] = int(left[a, p]) + 2 * int(left[a, q]) if elig[a, p] and elig[a, q] else -1
+                for blk in range(2):
+                    lo, hi = blk, 3 - blk
+                    for f in range(A):
+                        if code[f] != lo:
+                            continue
+                        for s in range(A):
+                            if code[s] != hi:
+                                continue
+                            if rep == 0:
+                                k += 1
+                                continue
+                            if sal[f, p] / sal[f, q] < sal[s, p] / sal[s, q]:
+                                i_, j_ = s, f
+                            else:
+                                i_, j_ = f, s
+                            ai[k], aj[k], pp[k], qq[k] = i_, j_, p, q
+                            sIp, sIq, sJp, sJq = sal[i_, p], sal[i_, q], sal[j_, p], sal[j_, q]
+                            S[SIP, k], S[SIQ, k], S[SJP, k], S[SJQ, k] = sIp, sIq, sJp, sJq
+                            S[RQ, k] = (sJp + sIp) / (sJq + sIq)
+                            S[RP, k] = (sIq + sJq) / (sIp + sJp)
+                            S[WIQ, k], S[WJP, k] = W[i_, q], W[j_, p]
+                            S[DENQ, k], S[DENP, k] = den[q], den[p]
+                            S[DJ, k], S[DI, k] = x0[j_, q], x0[i_, p]
+                            S[X0I, k], S[X0J, k] = x0[i_, q], x0[j_, p]
+                            S[NUMQ, k], S[NUMP, k] = num[q], num[p]
+                            k += 1
+        n = k
+    return ai, aj, pp, qq, S
+
+
+@njit(**_JIT)
+def _index(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR lists of the entries by key: ``idx[off[k]:off[k + 1]]`` are the entries of key k."""
+    off = np.zeros(n_keys + 1, np.int64)
+    for k in keys:
+        off[k + 1] += 1
+    for k in range(n_keys):
+        off[k + 1] += off[k]
+    fill = off[:-1].copy()
+    idx = np.empty(len(keys), np.int64)
+    for r in range(len(keys)):
+        k = keys[r]
+        idx[fill[k]] = r
+        fill[k] += 1
+    return off, idx
+
+
+@njit(**_JIT)
+def lane_init(
+    x0: np.ndarray,
+    sal: np.ndarray,
+    W: np.ndarray,
+    elig: np.ndarray,
+    left: np.ndarray,
+    num: np.ndarray,
+    den: np.ndarray,
+    decimal: bool,
+    p_rand: float,
+    rng: np.random.Generator,
+) -> tuple:
+    """The state of a lane at the start of a round (arrays in local issue indices).
+
+    Candidates are enumerated and calculated; those that are invalid from the start are
+    dropped (they never come back).  Returns the state tuple that :func:`lane_run` takes;
+    if some NBS checks need decimals, they are listed in ``buf`` and the phase is
+    :data:`PH_REVALIDATE`.
+    """
+    A, nI = x0.shape
+    ai, aj, pp, qq, S = _enumerate(left, elig, sal, W, x0, num, den)
+    n = len(ai)
+    cur = x0.copy()
+    G = np.full((A, nI, A), np.nan)
+    Gs = np.zeros((A, nI))
+    M = np.zeros((2, n))
+    Y = np.zeros((2, n))
+    gain = np.zeros(n)
+    live = np.zeros(n, np.bool_)
+    flags = np.zeros(n, np.int8)
+    hsum = np.zeros((2, n))
+    hdir = np.zeros((2, n))
+    pend = np.zeros(n, np.bool_)
+    for e in range(n):
+        pend[e] = _calc(
+            e, ai, aj, pp, qq, S, cur, x0, W, G, Gs, hsum, hdir, M, Y, gain, live, flags, decimal, p_rand, rng
+        )
+    keep = np.nonzero(live | pend)[0]
+    ai, aj, pp, qq = ai[keep], aj[keep], pp[keep], qq[keep]
+    S = np.ascontiguousarray(S[:, keep])
+    M = np.ascontiguousarray(M[:, keep])
+    Y = np.ascontiguousarray(Y[:, keep])
+    gain, flags, pend = gain[keep], flags[keep], pend[keep]
+    n = len(keep)
+    live = np.ones(n, np.bool_)
+    hsum = np.zeros((2, n))
+    hdir = np.zeros((2, n))
+    # index: entry 2e + side under the side's supply key (actor, issue), and e under both
+    # demand keys (side I demands p, side J demands q)
+    sup_keys = np.empty(2 * n, np.int64)
+    dem_keys = np.empty(2 * n, np.int64)
+    for e in range(n):
+        sup_keys[2 * e] = ai[e] * nI + qq[e]
+        sup_keys[2 * e + 1] = aj[e] * nI + pp[e]
+        dem_keys[2 * e] = ai[e] * nI + pp[e]
+        dem_keys[2 * e + 1] = aj[e] * nI + qq[e]
+    sup_off, sup_idx = _index(sup_keys, A * nI)
+    dem_off, dem_idx = _index(dem_keys, A * nI)
+    for k in range(len(dem_idx)):
+        dem_idx[k] //= 2
+    buf = np.empty(max(n, 1), np.int64)
+    ctr = np.zeros(4, np.int64)
+    nb = 0
+    for e in range(n):
+        if pend[e]:
+            buf[nb] = e
+            nb += 1
+    ctr[K_NBUF] = nb
+    ctr[K_PHASE] = PH_REVALIDATE if nb else PH_SELECT
+    log_e = np.empty(max(n, 1), np.int64)
+    log_flags = np.empty(max(n, 1), np.int8)
+    log_from = np.empty((2, max(n, 1)))
+    mark = np.zeros(n, np.bool_)
+    ver = np.zeros(n, np.int64)
+    size = 1
+    while size < n:
+        size *= 2
+    tree = np.full(2 * size, -np.inf)
+    for e in range(n):
+        tree[size + e] = gain[e]
+    for i in range(size - 1, 0, -1):
+        tree[i] = max(tree[2 * i], tree[2 * i + 1])
+    return (
+        ai, aj, pp, qq, S, cur, x0, W, G, hsum, hdir, M, Y, gain, live, flags,
+        sup_off, sup_idx, dem_off, dem_idx, mark, buf, ctr, log_e, log_flags, log_from, ver, tree, Gs,
+    )  # fmt: skip
+
+
+@njit(**_JIT)
+def _bought(
+    G: np.ndarray, Gs: np.ndarray, W: np.ndarray, x0: np.ndarray, buyer: int, t: int, a: int, y: float
+) -> None:
+    """Record that ``buyer`` bought ``a``'s move to ``y`` on ``t``; per actor the reference
+    keeps the move closest to the actor's start position."""
+    old = G[buyer, t, a]
+    if np.isnan(old):
+        new = y
+        old = x0[a, t]
+    elif x0[a, t] <= old:
+        new = old if old < y else y
+    else:
+        new = old if old > y else y
+    G[buyer, t, a] = new
+    Gs[buyer, t] += W[a, t] * (new - old)
+
+
+@njit(**_JIT)
+def _affected(
+    aI: int,
+    aJ: int,
+    p: int,
+    q: int,
+    nI: int,
+    sup_off: np.ndarray,
+    sup_idx: np.ndarray,
+    dem_off: np.ndarray,
+    dem_idx: np.ndarray,
+    live: np.ndarray,
+    mark: np.ndarray,
+    M: np.ndarray,
+    hsum: np.ndarray,
+    hdir: np.ndarray,
+    out: np.ndarray,
+) -> int:
+    """The live exchanges that the realised exchange ``(aI, aJ, p, q)`` affects, into ``out``.
+
+    Those with a side supplying where a move was made (``aI`` on ``q``, ``aJ`` on ``p``):
+    that side keeps the move it had computed as an earlier move (the reference appends the
+    realised move, then drops the last one); and those with a side demanding where a move
+    was bought (``aJ`` on ``q``, ``aI`` on ``p``): it counts in their partner's NBS check.
+    Each is listed once (``mark`` is left set for the caller to clear).  Returns their number.
+    """
+    na = 0
+    for key in (aI * nI + q, aJ * nI + p):
+        for r in range(sup_off[key], sup_off[key + 1]):
+            c2 = sup_idx[r]
+            c = c2 // 2
+            if not live[c]:
+                continue
+            side = c2 - 2 * c
+            m = M[side, c]
+            hsum[side, c] += m
+            hdir[side, c] = np.sign(m)
+            if not mark[c]:
+                mark[c] = True
+                out[na] = c
+                na += 1
+    for key in (aJ * nI + q, aI * nI + p):
+        for r in range(dem_off[key], dem_off[key + 1]):
+            c = dem_idx[r]
+            if live[c] and not mark[c]:
+                mark[c] = True
+                out[na] = c
+                na += 1
+    return na
+
+
+@njit(**_JIT)
+def lane_run(st: tuple, decimal: bool, ties_random: bool, p_rand: float, rng: np.random.Generator) -> int:
+    """Realise exchanges, highest gain first, until none is left or the caller must decide.
+
+    Returns :data:`DONE`, or with ``decimal``: :data:`TIE` (the candidates whose gains
+    are equal to :data:`DECIMAL_TIE_TOL` (relative) plus :data:`DECIMAL_TIE_ATOL` at the top
+    are in ``buf``; the caller sets
+    ``ctr[K_CHOSEN]`` and calls again) or :data:`AMBIG` (the recalculated candidates in
+    ``buf`` need their NBS checks decided; the caller writes ``M``, ``Y`` and ``gain`` and
+    calls again).
+    """
+    (
+        ai, aj, pp, qq, S, cur, x0, W, G, hsum, hdir, M, Y, gain, live, flags,
+        sup_off, sup_idx, dem_off, dem_idx, mark, buf, ctr, log_e, log_flags, log_from, ver, tree, Gs,
+    ) = st  # fmt: skip
+    nI = cur.shape[1]
+    rtol, atol = (DECIMAL_TIE_TOL, DECIMAL_TIE_ATOL) if decimal else (TIE_TOL, 0.0)
+    phase = ctr[K_PHASE]
+    while True:
+        if phase == PH_REVALIDATE:
+            # moves decided by the caller: tested again with the side's earlier moves
+            for k in range(ctr[K_NBUF]):
+                e = buf[k]
+                xI = cur[ai[e], qq[e]]
+                xJ = cur[aj[e], pp[e]]
+                live[e] = _moves_valid(xI, M[0, e], hsum[0, e], hdir[0, e]) and _moves_valid(
+                    xJ, M[1, e], hsum[1, e], hdir[1, e]
+                )
+                _tree_set(tree, e, gain[e] if live[e] else -np.inf)
+            ctr[K_NBUF] = 0
+            phase = PH_SELECT
+        if phase == PH_SELECT:
+            best = tree[1]
+            if best == -np.inf:
+                ctr[K_PHASE] = PH_SELECT
+                return DONE
+            nt = _tree_collect(tree, best - (rtol * abs(best) + atol), buf)
+            chosen = buf[0]  # the earliest created of the (nearly) best
+            if nt > 1:
+                if decimal:
+                    ctr[K_NBUF] = nt
+                    ctr[K_PHASE] = PH_REALISE
+                    return TIE
+                if ties_random and rng.random() >= 0.5:
+                    chosen = buf[1]
+            ctr[K_CHOSEN] = chosen
+            ctr[K_NBUF] = 0
+            phase = PH_REALISE
+        # PH_REALISE
+        e = ctr[K_CHOSEN]
+        aI, aJ, p, q = ai[e], aj[e], pp[e], qq[e]
+        live[e] = False
+        _tree_set(tree, e, -np.inf)
+        k = ctr[K_DONE]
+        log_e[k] = e
+        log_flags[k] = flags[e]
+        log_from[0, k] = cur[aI, q]
+        log_from[1, k] = cur[aJ, p]
+        ctr[K_DONE] = k + 1
+        cur[aI, q] = Y[0, e]
+        cur[aJ, p] = Y[1, e]
+        # aJ bought aI's move on q, aI bought aJ's move on p
+        _bought(G, Gs, W, x0, aJ, q, aI, Y[0, e])
+        _bought(G, Gs, W, x0, aI, p, aJ, Y[1, e])
+        na = _affected(aI, aJ, p, q, nI, sup_off, sup_idx, dem_off, dem_idx, live, mark, M, hsum, hdir, buf)
+        npend = 0
+        for r in range(na):
+            c = buf[r]
+            mark[c] = False
+            ver[c] = k + 1
+            if _calc(
+                c,
+                ai,
+                aj,
+                pp,
+                qq,
+                S,
+                cur,
+                x0,
+                W,
+                G,
+                Gs,
+                hsum,
+                hdir,
+                M,
+                Y,
+                gain,
+                live,
+                flags,
+                decimal,
+                p_rand,
+                rng,
+            ):
+                buf[npend] = c  # npend <= r: overwrites only entries already processed
+                npend += 1
+            else:
+                _tree_set(tree, c, gain[c] if live[c] else -np.inf)
+        if npend:
+            ctr[K_NBUF] = npend
+            ctr[K_PHASE] = PH_REVALIDATE
+            return AMBIG
+        phase = PH_SELECT
+
+
+@njit(**_JIT)
+def _gather(src: np.ndarray, iss: np.ndarray) -> np.ndarray:
+    """``src[:, iss]`` of an ``(A, I)`` array, contiguous."""
+    out = np.empty((src.shape[0], len(iss)), src.dtype)
+    for a in range(src.shape[0]):
+        for t in range(len(iss)):
+            out[a, t] = src[a, iss[t]]
+    return out
+
+
+@njit(**_JIT)
+def lane_arrays(
+    x: np.ndarray,
+    sal: np.ndarray,
+    W: np.ndarray,
+    elig: np.ndarray,
+    left: np.ndarray,
+    num: np.ndarray,
+    den: np.ndarray,
+    iss: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays of one batch element (``(A, I)``, ``(I,)``) restricted to the issues ``iss``."""
+    numl = np.empty(len(iss))
+    denl = np.empty(len(iss))
+    for t in range(len(iss)):
+        numl[t] = num[iss[t]]
+        denl[t] = den[iss[t]]
+    return (
+        _gather(x, iss),
+        _gather(sal, iss),
+        _gather(W, iss),
+        _gather(elig, iss),
+        _gather(left, iss),
+        numl,
+        denl,
+    )
+
+
+@njit(**_JIT)
+def run_round(
+    x: np.ndarray,
+    sal: np.ndarray,
+    W: np.ndarray,
+    elig: np.ndarray,
+    left: np.ndarray,
+    num: np.ndarray,
+    den: np.ndarray,
+    blk_off: np.ndarray,
+    blk_iss: np.ndarray,
+    ties_random: bool,
+    p_rand: float,
+    rng: np.random.Generator,
+    ev_cap: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One round in float arithmetic for every lane (batch element x block of issues).
+
+    ``x``, ``sal``, ``W`` (capability x salience, 0 where not eligible), ``elig`` and
+    ``left`` (side of the expected outcome) are ``(B, A, I)``, ``num`` and ``den`` the
+    expected outcome's numerator and denominator ``(B, I)``; the blocks are
+    ``blk_iss[blk_off[k]:blk_off[k + 1]]`` (ascending issue indices).  Returns the voting
+    positions ``(B, A, I)``, the number of exchanges realised per batch element, and the
+    realised exchanges of batch element 0 (at most ``ev_cap``): integer columns (block,
+    step, actor I, issue q, actor J, issue p) and float columns (I from, I to, J from,
+    J to, gain).
+    """
+    B = x.shape[0]
+    vote = x.copy()
+    counts = np.zeros(B, np.int64)
+    ev_i = np.empty((ev_cap, 6), np.int64)
+    ev_f = np.empty((ev_cap, 5))
+    ne = 0
+    for b in range(B):
+        for k in range(len(blk_off) - 1):
+            iss = blk_iss[blk_off[k] : blk_off[k + 1]]
+            if len(iss) < 2:
+                continue
+            x0l, sall, Wl, eligl, leftl, numl, denl = lane_arrays(
+                x[b], sal[b], W[b], elig[b], left[b], num[b], den[b], iss
+            )
+            st = lane_init(x0l, sall, Wl, eligl, leftl, numl, denl, False, p_rand, rng)
+            lane_run(st, False, ties_random, p_rand, rng)
+            ai, aj, pp, qq, cur = st[ST_AI], st[ST_AJ], st[ST_P], st[ST_Q], st[ST_CUR]
+            Y, gain = st[ST_Y], st[ST_GAIN]
+            ctr, log_e, log_from = st[ST_CTR], st[ST_LOG_E], st[ST_LOG_FROM]
+            for a in range(cur.shape[0]):
+                for t in range(len(iss)):
+                    vote[b, a, iss[t]] = cur[a, t]
+            K = ctr[K_DONE]
+            counts[b] += K
+            if b == 0:
+                for s in range(K):
+                    e = log_e[s]
+                    if ne < ev_cap:
+                        ev_i[ne, 0], ev_i[ne, 1] = k, s
+                        ev_i[ne, 2], ev_i[ne, 3] = ai[e], iss[qq[e]]
+                        ev_i[ne, 4], ev_i[ne, 5] = aj[e], iss[pp[e]]
+                        ev_f[ne, 0], ev_f[ne, 1] = log_from[0, s], Y[0, e]
+                        ev_f[ne, 2], ev_f[ne, 3] = log_from[1, s], Y[1, e]
+                        ev_f[ne, 4] = gain[e]
+                        ne += 1
+    return vote, counts, ev_i[:ne], ev_f[:ne]
+
+
+def views(st: tuple) -> dict[str, np.ndarray]:
+    """The arrays of a lane's state by name (for the decimal decisions made in Python)."""
+    names = ("ai", "aj", "pp", "qq", "M", "Y", "gain", "flags", "buf", "ctr", "log_e", "log_flags", "ver")
+    slots = (
+        ST_AI,
+        ST_AJ,
+        ST_P,
+        ST_Q,
+        ST_M,
+        ST_Y,
+        ST_GAIN,
+        ST_FLAGS,
+        ST_BUF,
+        ST_CTR,
+        ST_LOG_E,
+        ST_LOG_FLAGS,
+        ST_VER,
+    )
+    return {k: st[i] for k, i in zip(names, slots, strict=True)}
