@@ -269,16 +269,16 @@ def _round_decimal(
             local = K.lane_arrays(x[b], sal[b], W[b], elig[b], left[b], num[b], den[b], iss)
             st = K.lane_init(*local, True, 0.0, _NO_RNG)
             lane = DecimalLane(sh, K.views(st), iss.tolist(), record=b == 0)
-            ctr = st[K.ST_CTR]
-            if ctr[K.K_PHASE] == K.PH_REVALIDATE:
+            if st[K.ST_CTR][K.K_PHASE] == K.PH_REVALIDATE:
                 lane.decide_nbs()
             while (code := K.lane_run(st, True, ties_random, 0.0, _NO_RNG)) != K.DONE:
                 if code == K.TIE:
                     lane.decide_tie(ties_random, rng)
                 else:
                     lane.decide_nbs()
-            lane.replay(int(ctr[K.K_DONE]))
-            counts[b] += int(ctr[K.K_DONE])
+            done = int(st[K.ST_CTR][K.K_DONE])
+            lane.replay(done)
+            counts[b] += done
             for aI, q, _, aJ, p, _ in lane.log:
                 vote[b, aI, q] = float(sh.cur[aI][q])
                 vote[b, aJ, p] = float(sh.cur[aJ][p])
@@ -343,13 +343,15 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     if exact:
         sD, cD, xD = shadows_from_arrays(x, sal, cap, elig, arrays.scale_min, arrays.scale_max)
         sw, fw = Decimal(prm["salience_weight"]), Decimal(prm["fixed_weight"])
+        shadows = [Shadow(sD[b], cD[b], xD[b]) for b in range(B)]
     for r in range(R):
         num = np.ascontiguousarray((W * x).sum(axis=1))
         with np.errstate(divide="ignore", invalid="ignore"):
             nbs = num / den
         left = np.ascontiguousarray(x <= nbs[:, None, :])
         if exact:
-            shadows = [Shadow(sD[b], cD[b], xD[b]) for b in range(B)]
+            for b, sh in enumerate(shadows):
+                sh.start(xD[b])
             # an actor (nearly) at the expected outcome: its side decided in decimals
             for b, a, t in zip(*np.nonzero(elig & (np.abs(x - nbs[:, None, :]) < AMBIGUOUS)), strict=True):
                 sh = shadows[b]

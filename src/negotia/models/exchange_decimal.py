@@ -53,40 +53,23 @@ def bought_update(old: Any, y: Any, start: Any) -> Any:
 
 
 class Shadow:
-    """Decimal data of one batch element in one round: saliences, powers, start positions.
+    """Decimal data of one batch element: saliences, powers, and the round's start positions.
 
     Parameters
     ----------
     sal, cap
         ``(A, I)`` decimals (None where the actor takes no part).
     x0
-        ``(A, I)`` decimal start positions on the 0-100 scale (None where absent).
+        ``(A, I)`` decimal start positions of the first round on the 0-100 scale (None
+        where absent); :meth:`start` begins a later round.
     """
 
     def __init__(self, sal: list[list[Any]], cap: list[list[Any]], x0: list[list[Any]]) -> None:
         self.sal = sal
         self.cap = cap
-        self.x0 = [row[:] for row in x0]
-        #: current decimal positions, shared by the lanes (blocks of issues) of the element
-        self.cur = [row[:] for row in x0]
         A, I = len(x0), len(x0[0]) if x0 else 0
         self.actors_on = [[a for a in range(A) if sal[a][t] is not None] for t in range(I)]
-        #: per issue: (actor, position x salience x power at the start) in summation order
-        self.terms = [
-            [(a, self.x0[a][t] * sal[a][t] * cap[a][t]) for a in self.actors_on[t]] for t in range(I)
-        ]
-        #: per issue: the running sums of ``terms`` (``prefix[t][k]`` = the first k terms
-        #: added in order, the very values the summation loop passes through), and each
-        #: actor's place in that order: a sum with some positions replaced starts from the
-        #: prefix before the first replaced actor, with the reference's rounding.
-        self.prefix = []
-        for t in range(I):
-            run: Any = 0
-            sums = [run]
-            for _, term in self.terms[t]:
-                run += term
-                sums.append(run)
-            self.prefix.append(sums)
+        #: each actor's place in the summation order of an issue
         self.place = [{a: k for k, a in enumerate(self.actors_on[t])} for t in range(I)]
         self.den = []
         for t in range(I):
@@ -94,6 +77,34 @@ class Shadow:
             for a in self.actors_on[t]:
                 total += cap[a][t] * sal[a][t]
             self.den.append(total)
+        self.start(x0)
+
+    def start(self, x0: list[list[Any]]) -> None:
+        """Begin a round from the start positions ``x0``."""
+        self.x0 = [row[:] for row in x0]
+        #: current decimal positions, shared by the lanes (blocks of issues) of the element
+        self.cur = [row[:] for row in x0]
+        self._terms: list[list[tuple[int, Any]] | None] = [None] * len(self.den)
+        self._prefix: list[list[Any] | None] = [None] * len(self.den)
+
+    def _sums(self, t: int) -> tuple[list[tuple[int, Any]], list[Any]]:
+        """Per issue, built when first needed: (actor, start position x salience x power) in
+        summation order, and their running sums (``prefix[k]`` = the first k terms added in
+        order, the very values the summation loop passes through): a sum with some
+        positions replaced starts from the prefix before the first replaced actor, with the
+        reference's rounding."""
+        terms = self._terms[t]
+        prefix = self._prefix[t]
+        if terms is None or prefix is None:
+            sal, cap, x0 = self.sal, self.cap, self.x0
+            terms = [(a, x0[a][t] * sal[a][t] * cap[a][t]) for a in self.actors_on[t]]
+            run: Any = 0
+            prefix = [run]
+            for _, term in terms:
+                run += term
+                prefix.append(run)
+            self._terms[t], self._prefix[t] = terms, prefix
+        return terms, prefix
 
     # -- the reference's NBS with some positions replaced --------------------------------
     def _numerator(self, t: int, updates: dict[int, Any], actor: int, pos: Any, last: bool) -> Any:
@@ -102,12 +113,13 @@ class Shadow:
         ``last=True``: updates applied, then ``actor`` set to ``pos`` (adjusted NBS);
         ``last=False``: ``actor`` set to ``pos`` first, updates override it.
         """
+        terms, prefix = self._sums(t)
         place = self.place[t]
         first = place.get(actor, len(place))
         for a in updates:
             first = min(first, place.get(a, first))
-        num: Any = self.prefix[t][first]
-        for a, term in self.terms[t][first:]:
+        num: Any = prefix[first]
+        for a, term in terms[first:]:
             if a != actor and a not in updates:
                 num += term
                 continue
@@ -355,10 +367,10 @@ class DecimalLane:
     def decide_nbs(self) -> None:
         """Candidates in ``buf`` whose NBS check is too close to call: moves in decimals."""
         v = self.v
-        M, Y, gain, buf, ctr = v["M"], v["Y"], v["gain"], v["buf"], v["ctr"]
-        K = int(ctr[0])
+        M, Y, gain, buf = v["M"], v["Y"], v["gain"], v["buf"]
+        K = int(v["done"][0])
         self.replay(K)
-        for e in buf[: int(ctr[1])].tolist():
+        for e in buf[: int(v["nbuf"][0])].tolist():
             aI, aJ, p, q = self._keys(e)
             yI, yJ, g = self._decimal(e, K, None)
             Y[0, e], Y[1, e], gain[e] = float(yI), float(yJ), float(g)
@@ -368,11 +380,11 @@ class DecimalLane:
     def decide_tie(self, ties_random: bool, rng: np.random.Generator | None) -> None:
         """Candidates in ``buf`` with (nearly) equal best float gains: the reference's choice."""
         v = self.v
-        flags, buf, ctr = v["flags"], v["buf"], v["ctr"]
-        K = int(ctr[0])
+        flags, buf = v["flags"], v["buf"]
+        K = int(v["done"][0])
         self.replay(K)
         step = K + 1
-        members = buf[: int(ctr[1])].tolist()
+        members = buf[: int(v["nbuf"][0])].tolist()
         gains = {e: self._decimal(e, int(self.ver[e]), _crossed(int(flags[e])))[2] for e in members}
         top = max(gains.values())
         best = [e for e in members if gains[e] == top]
@@ -383,7 +395,7 @@ class DecimalLane:
             # the reference: the first goes to the end of the list, the second is realised
             self.demoted.setdefault(best[0], set()).add(step)
             chosen = best[1]
-        ctr[3] = chosen
+        v["chosen"][0] = chosen
 
     def _value(self, e: int, level: int) -> Any:
         """The gain that ordered ``e`` in the sort of step ``level`` (-inf: sent to the end)."""

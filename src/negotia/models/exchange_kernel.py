@@ -20,16 +20,20 @@ State of a lane during a round (local issue indices ``0..nI-1``):
   ``Y``, the NBS decisions (``flags``), and per side the sum and direction of its
   earlier moves (``hsum``, ``hdir``: the reference keeps, for a side whose supply
   position another exchange moved, the move the side had computed before; see
-  :func:`_realise`);
+  :func:`_affected`) and the realisation after which it was last calculated (``ver``);
 * per (actor, issue) the current position ``cur``;
 * per (buyer, issue, actor) the moves bought (``G``, NaN = none): when an exchange is
   realised, ``aj`` has bought ``ai``'s move on ``q`` and ``ai`` has bought ``aj``'s move on
   ``p``.  A candidate's NBS check on the issue its side supplies counts the moves its
   partner has bought there, keeping per actor the one closest to its start (the
   reference keeps these per exchange; every exchange still in the list has seen every
-  realisation since the start of the round, so per buyer and issue is the same);
+  realisation since the start of the round, so per buyer and issue is the same), and
+  per (buyer, issue) their sum of ``W (G - x0)`` (``Gs``);
 * an index of the candidates by supply key ``(actor, issue)`` and by demand key, so
-  that the exchanges a realisation affects are found directly.
+  that the exchanges a realisation affects are found directly, and a max-tree of the
+  gains of the exchanges still in the list (``tree``);
+* the log of the realised exchanges (which, their NBS decisions, the positions they
+  moved from).
 
 With ``decimal=True`` the loop stops and returns to its caller when it cannot decide in
 floats: an NBS check whose outcome lands within :data:`AMBIGUOUS` of the partner's
@@ -820,21 +824,13 @@ def run_round(
 
 
 def views(st: tuple) -> dict[str, np.ndarray]:
-    """The arrays of a lane's state by name (for the decimal decisions made in Python)."""
-    names = ("ai", "aj", "pp", "qq", "M", "Y", "gain", "flags", "buf", "ctr", "log_e", "log_flags", "ver")
-    slots = (
-        ST_AI,
-        ST_AJ,
-        ST_P,
-        ST_Q,
-        ST_M,
-        ST_Y,
-        ST_GAIN,
-        ST_FLAGS,
-        ST_BUF,
-        ST_CTR,
-        ST_LOG_E,
-        ST_LOG_FLAGS,
-        ST_VER,
-    )
-    return {k: st[i] for k, i in zip(names, slots, strict=True)}
+    """The arrays of a lane's state by name, for the decisions made in Python
+    (:class:`~negotia.models.exchange_decimal.DecimalLane`); the counters as one-element
+    views: ``done`` (realised so far), ``nbuf`` (candidates in ``buf``), ``chosen``."""
+    names = ("ai", "aj", "pp", "qq", "M", "Y", "gain", "flags", "buf", "log_e", "log_flags", "ver")
+    slots = (ST_AI, ST_AJ, ST_P, ST_Q, ST_M, ST_Y, ST_GAIN, ST_FLAGS, ST_BUF, ST_LOG_E, ST_LOG_FLAGS, ST_VER)
+    out = {k: st[i] for k, i in zip(names, slots, strict=True)}
+    ctr = st[ST_CTR]
+    for k, i in (("done", K_DONE), ("nbuf", K_NBUF), ("chosen", K_CHOSEN)):
+        out[k] = ctr[i : i + 1]
+    return out
