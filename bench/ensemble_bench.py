@@ -81,6 +81,10 @@ def fmt_rate(x: float | None) -> str:
     return f"{x:,.0f}"
 
 
+#: The models the sections run (``--models`` narrows it).
+MODELS = model_names()
+
+
 def throughput(scenarios: dict[str, Scenario], sizes: list[int], budget: float) -> None:
     print("\n### Throughput (variants/s; best of 3 below 1 s, else one run)\n")
     print(f"| scenario | model | batch | one call | in blocks of {BLOCK} (as Monte Carlo) |")
@@ -88,7 +92,7 @@ def throughput(scenarios: dict[str, Scenario], sizes: list[int], budget: float) 
     for label, sc in scenarios.items():
         pert = Perturbation.from_scenario(sc)
         pilot = pert.draw_block(np.random.SeedSequence(1), 0).take(slice(0, 4))
-        for name in model_names():
+        for name in MODELS:
             rate: float | None = 4 / best_of(1, run_model, name, pilot, rng=np.random.default_rng(0))
             for n in sizes:
                 est = n / rate if rate else 0.0
@@ -115,7 +119,7 @@ def overhead(scenarios: dict[str, Scenario], n_max: int, budget: float) -> None:
         pert = Perturbation.from_scenario(sc)
         ss = np.random.SeedSequence(2)
         pilot = pert.draw_block(ss, 0).take(slice(0, 4))
-        for name in model_names():
+        for name in MODELS:
             params = get_model(name).MODEL_INFO.resolve({})
             rate = 4 / best_of(1, run_model, name, pilot, rng=np.random.default_rng(0), **params)
             if rate * budget < 16:
@@ -193,7 +197,7 @@ def growth(actors: list[int], issues: list[int], fixed_a: int, fixed_i: int, bud
     print(
         f"\n### Cost per variant (µs) as actors grow ({fixed_i} issues) and issues grow ({fixed_a} actors)\n"
     )
-    names = model_names()
+    names = MODELS
     print("| actors × issues | " + " | ".join(names) + " |")
     print("|---|" + "---:|" * len(names))
     shapes = [(a, fixed_i) for a in actors] + [(fixed_a, i) for i in issues if i != fixed_i]
@@ -229,11 +233,18 @@ def main() -> None:
         choices=("scaling", "growth"),
         help="run only this section",
     )
+    ap.add_argument(
+        "--models",
+        help="comma-separated models: only the throughput, overhead and growth sections, for these",
+    )
     args = ap.parse_args()
+    global MODELS
+    if args.models:
+        MODELS = [get_model(m.strip()).MODEL_INFO.name for m in args.models.split(",")]
     print("## Uncertainty (ensemble) benchmarks")
     print(
         f"\nPython {platform.python_version()}, NumPy {np.__version__}, {platform.machine()}, "
-        f"{os.cpu_count()} CPUs; block size {BLOCK}; models: {', '.join(model_names())}"
+        f"{os.cpu_count()} CPUs; block size {BLOCK}; models: {', '.join(MODELS)}"
     )
     scenarios = {"ukraine-2025": load_scenario("ukraine-2025"), "synthetic 50×10": synthetic(50, 10)}
     if args.quick:
@@ -245,6 +256,11 @@ def main() -> None:
         growth([5, 10], [2], fixed_a=10, fixed_i=5, budget=2.0)
         return
     growth_args = ([5, 10, 20, 50, 100], [1, 5, 10, 20, 50])
+    if args.models:
+        throughput(scenarios, [100, 1000, 10_000, 100_000], budget=args.budget)
+        overhead(scenarios, 100_000, budget=args.budget / 2)
+        growth(*growth_args, fixed_a=20, fixed_i=10, budget=args.budget / 4)
+        return
     if args.only == "scaling":
         scaling(scenarios["ukraine-2025"], {"compromise": 1_000_000, "eum": 4_000})
         return
