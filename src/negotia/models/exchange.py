@@ -336,6 +336,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     pos_tr[0] = x
     vote_tr[0] = x
     events: list[dict[str, Any]] = []
+    event = _event_maker(perm, arrays)
     step_w = prm["fixed_weight"] + prm["salience_weight"] * (1.0 - sal)
     W = np.ascontiguousarray(np.where(elig, cap * sal, 0.0))
     den = np.ascontiguousarray(W.sum(axis=1))  # (B, I)
@@ -363,8 +364,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
             vote, n_done, ev = _round_float(
                 K, x, sal, W, elig, left, num, den, blocks, ties_random, prm["p"], rng or _NO_RNG
             )
-        for k, e in enumerate(ev):
-            events.append(_event(e, r + 1, k + 1, perm, arrays))
+        events += [event(e, r + 1, k + 1) for k, e in enumerate(ev)]
         counts[r + 1] = n_done
         vote_tr[r + 1] = vote
         moved = vote != x
@@ -405,21 +405,22 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     )
 
 
-def _event(
-    e: dict[str, Any], rnd: int, step: int, perm: np.ndarray, arrays: ScenarioArrays
-) -> dict[str, Any]:
-    """A realised exchange of batch element 0 in plain terms (positions on the issue scale)."""
-    sides = []
-    for key in ("I", "J"):
-        a, t, x_from, x_to = e[key]
-        lo, hi = float(arrays.scale_min[t]), float(arrays.scale_max[t])
-        f = lo + x_from / SCALE * (hi - lo)
-        to = lo + x_to / SCALE * (hi - lo)
-        sides.append(
-            {"actor": arrays.actor_ids[int(perm[a])], "supply": arrays.issue_ids[t], "from": f, "to": to}
-        )
-    sides[0]["demand"] = sides[1]["supply"]
-    sides[1]["demand"] = sides[0]["supply"]
-    for s in sides:
-        s["move"] = s["to"] - s["from"]
-    return {"round": rnd, "step": step, "i": sides[0], "j": sides[1], "gain": e["gain"]}
+def _event_maker(perm: np.ndarray, arrays: ScenarioArrays) -> Any:
+    """A function that writes a realised exchange of batch element 0 in plain terms
+    (actor and issue ids, positions on the issue's scale)."""
+    actors = [arrays.actor_ids[k] for k in perm.tolist()]
+    issues = list(arrays.issue_ids)
+    lo = arrays.scale_min.tolist()
+    unit = [(h - v) / SCALE for v, h in zip(lo, arrays.scale_max.tolist(), strict=True)]
+
+    def event(e: dict[str, Any], rnd: int, step: int) -> dict[str, Any]:
+        (aI, q, fI, tI), (aJ, p, fJ, tJ) = e["I"], e["J"]
+        i_from, i_to = lo[q] + fI * unit[q], lo[q] + tI * unit[q]
+        j_from, j_to = lo[p] + fJ * unit[p], lo[p] + tJ * unit[p]
+        i = {"actor": actors[aI], "supply": issues[q], "from": i_from, "to": i_to, "demand": issues[p]}
+        j = {"actor": actors[aJ], "supply": issues[p], "from": j_from, "to": j_to, "demand": issues[q]}
+        i["move"] = i_to - i_from
+        j["move"] = j_to - j_from
+        return {"round": rnd, "step": step, "i": i, "j": j, "gain": e["gain"]}
+
+    return event
