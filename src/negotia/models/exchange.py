@@ -208,26 +208,21 @@ def _blocks(arrays: ScenarioArrays, within: str) -> tuple[np.ndarray, np.ndarray
 
 def _round_float(
     K: ModuleType,
-    x: np.ndarray,
-    sal: np.ndarray,
-    W: np.ndarray,
-    elig: np.ndarray,
-    left: np.ndarray,
-    num: np.ndarray,
-    den: np.ndarray,
+    arrs: tuple[np.ndarray, ...],
     blocks: tuple[np.ndarray, np.ndarray],
     ties_random: bool,
     p: float,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
-    """One round in float arithmetic, all lanes in one compiled call."""
+    """One round in float arithmetic, all lanes in one compiled call.
+
+    ``arrs``: the round's ``x, sal, W, elig, left, num, den`` (see
+    :func:`~negotia.models.exchange_kernel.run_round`)."""
     off, iss = blocks
-    A = x.shape[1]
+    A = arrs[0].shape[1]
     sizes = np.diff(off)
     cap = int((A * (A - 1) // 2) * (sizes * (sizes - 1) // 2).sum())  # candidates of batch element 0
-    vote, counts, ev_i, ev_f = K.run_round(
-        x, sal, W, elig, left, num, den, off, iss, ties_random, p, rng, max(cap, 1)
-    )
+    vote, counts, ev_i, ev_f = K.run_round(*arrs, off, iss, ties_random, p, rng, max(cap, 1))
     events = []
     for r in np.lexsort((ev_i[:, 0], ev_i[:, 1])).tolist():  # blocks' steps interleaved, as in parallel
         _, _, aI, q, aJ, pp = ev_i[r].tolist()
@@ -238,13 +233,7 @@ def _round_float(
 
 def _round_decimal(
     K: ModuleType,
-    x: np.ndarray,
-    sal: np.ndarray,
-    W: np.ndarray,
-    elig: np.ndarray,
-    left: np.ndarray,
-    num: np.ndarray,
-    den: np.ndarray,
+    arrs: tuple[np.ndarray, ...],
     blocks: tuple[np.ndarray, np.ndarray],
     shadows: list[Shadow],
     ties_random: bool,
@@ -256,8 +245,8 @@ def _round_decimal(
     the float state of the loop only orders the exchanges that are clearly apart.
     """
     off, iss_all = blocks
-    B = x.shape[0]
-    vote = x.copy()
+    vote = arrs[0].copy()
+    B = vote.shape[0]
     counts = np.zeros(B, dtype=np.int64)
     events: list[tuple[int, int, dict[str, Any]]] = []
     for b in range(B):
@@ -266,7 +255,7 @@ def _round_decimal(
             iss = iss_all[off[k] : off[k + 1]]
             if len(iss) < 2:
                 continue
-            local = K.lane_arrays(x[b], sal[b], W[b], elig[b], left[b], num[b], den[b], iss)
+            local = K.lane_arrays(*(v[b] for v in arrs), iss)
             st = K.lane_init(*local, True, 0.0, _NO_RNG)
             lane = DecimalLane(sh, K.views(st), iss.tolist(), record=b == 0)
             if st[K.ST_CTR][K.K_PHASE] == K.PH_REVALIDATE:
@@ -357,13 +346,11 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
             for b, a, t in zip(*np.nonzero(elig & (np.abs(x - nbs[:, None, :]) < AMBIGUOUS)), strict=True):
                 sh = shadows[b]
                 left[b, a, t] = sh.x0[a][t] <= sh.nbs(t, {}, -1, D0)
-            vote, n_done, ev = _round_decimal(
-                K, x, sal, W, elig, left, num, den, blocks, shadows, ties_random, rng
-            )
+        arrs = (x, sal, W, elig, left, num, den)
+        if exact:
+            vote, n_done, ev = _round_decimal(K, arrs, blocks, shadows, ties_random, rng)
         else:
-            vote, n_done, ev = _round_float(
-                K, x, sal, W, elig, left, num, den, blocks, ties_random, prm["p"], rng or _NO_RNG
-            )
+            vote, n_done, ev = _round_float(K, arrs, blocks, ties_random, prm["p"], rng or _NO_RNG)
         events += [event(e, r + 1, k + 1) for k, e in enumerate(ev)]
         counts[r + 1] = n_done
         vote_tr[r + 1] = vote

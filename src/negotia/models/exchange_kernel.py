@@ -214,6 +214,33 @@ def _randomise(
 
 
 @njit(**_JIT)
+def _shorten(
+    d: float,
+    den: float,
+    base: float,
+    w: float,
+    pos: float,
+    x0: float,
+    rate: float,
+    den_o: float,
+    w_o: float,
+    diff: float,
+    diff_o: float,
+    s_os: float,
+    s_od: float,
+) -> tuple[float, float, float]:
+    """The NBS check's shortened exchange: side X's move ends where the expected outcome of
+    its supply issue lands on the partner's position ``d`` (X counted at ``pos``, its own
+    bought move if any), the partner's move follows from equal gains at ``rate``.  Returns
+    X's move, the partner's move and the gain (``s_os``, ``s_od``: the partner's supply and
+    demand saliences)."""
+    delta = abs((d * den - (base + w * (pos - x0))) / w)
+    rX = delta * w / den
+    rO = rate * rX
+    return math.copysign(delta, diff), math.copysign(rO * den_o / w_o, diff_o), abs(rO * s_os - rX * s_od)
+
+
+@njit(**_JIT)
 def _calc(
     e: int,
     ai: np.ndarray,
@@ -291,15 +318,8 @@ def _calc(
         amb1 = abs(e01) < AMBIGUOUS or abs(e11) < AMBIGUOUS
         moved = False
         if cross0:
-            # shorten I's move so that the outcome lands on the partner's position, counting
-            # I's own bought move if any; J's move follows from equal gains
             pos = xIs if np.isnan(ux0) else ux0
-            delta = abs((dJ * denQ - (base0 + WIq * (pos - x0I))) / WIq)
-            rX = delta * WIq / denQ
-            rO = rp * rX
-            m1 = math.copysign(rO * denP / WJp, diff1)
-            m0 = math.copysign(delta, diff0)
-            g = abs(rO * sJp - rX * sJq)
+            m0, m1, g = _shorten(dJ, denQ, base0, WIq, pos, x0I, rp, denP, WJp, diff0, diff1, sJp, sJq)
             moved = True
             # side J's check sees I's shortened move
             e1 = dI - (base1 + WJp * (xJs + m1 - x0J)) / denP
@@ -307,12 +327,7 @@ def _calc(
             amb1 = abs(e01) < AMBIGUOUS or abs(e1) < AMBIGUOUS
         if cross1:
             pos = xJs if np.isnan(ux1) else ux1
-            delta = abs((dI * denP - (base1 + WJp * (pos - x0J))) / WJp)
-            rX = delta * WJp / denP
-            rO = rq * rX
-            m0 = math.copysign(rO * denQ / WIq, diff0)
-            m1 = math.copysign(delta, diff1)
-            g = abs(rO * sIq - rX * sIp)
+            m1, m0, g = _shorten(dI, denP, base1, WJp, pos, x0J, rq, denQ, WIq, diff1, diff0, sIq, sIp)
             moved = True
         ambiguous = decimal and (amb0 or amb1)
         flag = int(cross0) + 2 * int(cross1) + 4 * int(ambiguous)
