@@ -165,26 +165,6 @@ MODEL_INFO = ModelInfo(
 )
 
 
-#: The reference's working scale: every issue normalised to 0-100.
-SCALE = 100.0
-#: Smallest move and smallest gain that count (reference: 1e-10 on the 0-100 scale).
-EPS = 1e-10
-#: Tolerance for the scale bounds (float noise; the reference uses 28-digit decimals).
-BOUND_TOL = 1e-9
-#: Relative difference below which two float gains count as equal (``arithmetic="float"``).
-TIE_TOL = 1e-11
-#: With decimal tie-breaking: gains within ``DECIMAL_TIE_TOL`` (relative) plus
-#: ``DECIMAL_TIE_ATOL`` (absolute) of the best float gain may be the best in decimals, so
-#: they are compared in decimals.  Both are wide of the float error of a gain by a safe
-#: margin: on the reference cases after 10 rounds, up to 2.5e-13 relative, and 2e-16
-#: absolute on gains near zero, where the difference of two products loses digits.
-DECIMAL_TIE_TOL = 1e-9
-DECIMAL_TIE_ATOL = 1e-11
-#: Distance (0-100 scale) between the expected outcome and a partner's position below
-#: which an NBS check is decided in decimals (``arithmetic="decimal"``).
-AMBIGUOUS = 1e-9
-
-
 def _blocks(arrays: ScenarioArrays, within: str) -> tuple[np.ndarray, np.ndarray]:
     """Blocks of issues that exchange with each other, as CSR (offsets, issue indices).
 
@@ -315,7 +295,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     sal = np.ascontiguousarray(np.where(present, arrays.salience[:, perm], 0.0))
     cap = np.where(present, arrays.capability[:, perm], 0.0)
     elig = np.ascontiguousarray(present & (sal > 0) & (cap > 0))
-    x = np.ascontiguousarray(np.where(present, arrays.position[:, perm], 0.0) * SCALE)
+    x = np.ascontiguousarray(np.where(present, arrays.position[:, perm], 0.0) * K.SCALE)
     blocks = _blocks(arrays, prm["within"])
     ties_random = prm["ties"] == "random"
     R = prm["rounds"]
@@ -325,7 +305,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     pos_tr[0] = x
     vote_tr[0] = x
     events: list[dict[str, Any]] = []
-    event = _event_maker(perm, arrays)
+    event = _event_maker(perm, arrays, K.SCALE)
     step_w = prm["fixed_weight"] + prm["salience_weight"] * (1.0 - sal)
     W = np.ascontiguousarray(np.where(elig, cap * sal, 0.0))
     den = np.ascontiguousarray(W.sum(axis=1))  # (B, I)
@@ -343,7 +323,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
             for b, sh in enumerate(shadows):
                 sh.start(xD[b])
             # an actor (nearly) at the expected outcome: its side decided in decimals
-            for b, a, t in zip(*np.nonzero(elig & (np.abs(x - nbs[:, None, :]) < AMBIGUOUS)), strict=True):
+            for b, a, t in zip(*np.nonzero(elig & (np.abs(x - nbs[:, None, :]) < K.AMBIGUOUS)), strict=True):
                 sh = shadows[b]
                 left[b, a, t] = sh.x0[a][t] <= sh.nbs(t, {}, -1, D0)
         arrs = (x, sal, W, elig, left, num, den)
@@ -362,8 +342,8 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
                     xD[b][a][t] = preference_update(sh.x0[a][t], sh.cur[a][t], sD[b][a][t], sw, fw)
                     x[b, a, t] = float(xD[b][a][t])
         pos_tr[r + 1] = x
-    pos_tr = pos_tr[:, :, inv] / SCALE
-    vote_tr = vote_tr[:, :, inv] / SCALE
+    pos_tr = pos_tr[:, :, inv] / K.SCALE
+    vote_tr = vote_tr[:, :, inv] / K.SCALE
     pres = arrays.present
     Wfull = np.where(pres, arrays.capability * arrays.salience, 0.0)
     pref_mean = np.stack([weighted_mean(pos_tr[k], Wfull, pres) for k in range(R + 1)])
@@ -392,13 +372,13 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     )
 
 
-def _event_maker(perm: np.ndarray, arrays: ScenarioArrays) -> Any:
+def _event_maker(perm: np.ndarray, arrays: ScenarioArrays, scale: float) -> Any:
     """A function that writes a realised exchange of batch element 0 in plain terms
     (actor and issue ids, positions on the issue's scale)."""
     actors = [arrays.actor_ids[k] for k in perm.tolist()]
     issues = list(arrays.issue_ids)
     lo = arrays.scale_min.tolist()
-    unit = [(h - v) / SCALE for v, h in zip(lo, arrays.scale_max.tolist(), strict=True)]
+    unit = [(h - v) / scale for v, h in zip(lo, arrays.scale_max.tolist(), strict=True)]
 
     def event(e: dict[str, Any], rnd: int, step: int) -> dict[str, Any]:
         (aI, q, fI, tI), (aJ, p, fJ, tJ) = e["I"], e["J"]

@@ -39,7 +39,7 @@ With ``decimal=True`` the loop stops and returns to its caller when it cannot de
 floats: an NBS check whose outcome lands within :data:`AMBIGUOUS` of the partner's
 position (code :data:`AMBIG`, the candidates in ``buf``) or several exchanges whose gains
 are nearly equal at the top of the list (code :data:`TIE`, see
-:data:`~negotia.models.exchange.DECIMAL_TIE_TOL`); the
+:data:`DECIMAL_TIE_TOL`); the
 caller decides in decimals (:mod:`negotia.models.exchange_decimal`), writes the result
 into the state and calls :func:`lane_run` again.  Without it (``decimal=False``) the loop
 never stops: equal gains (to :data:`TIE_TOL`) go to the earliest created exchange, or
@@ -54,17 +54,29 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from negotia.models.exchange import (
-    AMBIGUOUS,
-    BOUND_TOL,
-    DECIMAL_TIE_ATOL,
-    DECIMAL_TIE_TOL,
-    EPS,
-    SCALE,
-    TIE_TOL,
-)
-
 _JIT: dict[str, Any] = {"cache": True, "error_model": "numpy", "nogil": True}
+
+# The constants live here, with the compiled code that uses them: numba freezes a global
+# into the cached machine code, and a change in another module would not invalidate it.
+
+#: The reference's working scale: every issue normalised to 0-100.
+SCALE = 100.0
+#: Smallest move and smallest gain that count (reference: 1e-10 on the 0-100 scale).
+EPS = 1e-10
+#: Tolerance for the scale bounds (float noise; the reference uses 28-digit decimals).
+BOUND_TOL = 1e-9
+#: Relative difference below which two float gains count as equal (``decimal=False``).
+TIE_TOL = 1e-11
+#: With decimal tie-breaking: gains within ``DECIMAL_TIE_TOL`` (relative) plus
+#: ``DECIMAL_TIE_ATOL`` (absolute) of the best float gain may be the best in decimals, so
+#: they are compared in decimals.  Both are wide of the float error of a gain by a safe
+#: margin: on the reference cases after 10 rounds, up to 2.5e-13 relative, and 2e-16
+#: absolute on gains near zero, where the difference of two products loses digits.
+DECIMAL_TIE_TOL = 1e-9
+DECIMAL_TIE_ATOL = 1e-11
+#: Distance (0-100 scale) between the expected outcome and a partner's position below
+#: which an NBS check is decided in decimals (``decimal=True``).
+AMBIGUOUS = 1e-9
 
 #: Rows of the per-candidate round constants ``S``: the four saliences, the Equal Gain
 #: rates (shift of the outcome on q per unit of shift on p, and its inverse, each computed
