@@ -291,11 +291,12 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     else:
         perm = np.arange(A)
     inv = np.argsort(perm)
-    present = arrays.present[:, perm]
-    sal = np.ascontiguousarray(np.where(present, arrays.salience[:, perm], 0.0))
-    cap = np.where(present, arrays.capability[:, perm], 0.0)
+    # one dtype for the compiled loop (a float32 or integer input would compile it again)
+    present = arrays.present[:, perm].astype(bool)
+    sal = np.ascontiguousarray(np.where(present, arrays.salience[:, perm], 0.0), dtype=np.float64)
+    cap = np.where(present, arrays.capability[:, perm], 0.0).astype(np.float64)
     elig = np.ascontiguousarray(present & (sal > 0) & (cap > 0))
-    x = np.ascontiguousarray(np.where(present, arrays.position[:, perm], 0.0) * K.SCALE)
+    x = np.ascontiguousarray(np.where(present, arrays.position[:, perm], 0.0) * K.SCALE, dtype=np.float64)
     blocks = _blocks(arrays, prm["within"])
     ties_random = prm["ties"] == "random"
     R = prm["rounds"]
