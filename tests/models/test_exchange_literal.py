@@ -175,7 +175,7 @@ def _discrete_scenarios(draw: st.DrawFn) -> ScenarioArrays:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(arrays=_discrete_scenarios())
 def test_compiled_loop_realises_what_the_literal_round_realises(arrays: ScenarioArrays) -> None:
     rounds = 3
