@@ -647,12 +647,11 @@ def _affected(
 def lane_run(st: tuple, decimal: bool, ties_random: bool, p_rand: float, rng: np.random.Generator) -> int:
     """Realise exchanges, highest gain first, until none is left or the caller must decide.
 
-    Returns :data:`DONE`, or with ``decimal``: :data:`TIE` (the candidates whose gains
-    are equal to :data:`DECIMAL_TIE_TOL` (relative) plus :data:`DECIMAL_TIE_ATOL` at the top
-    are in ``buf``; the caller sets
-    ``ctr[K_CHOSEN]`` and calls again) or :data:`AMBIG` (the recalculated candidates in
-    ``buf`` need their NBS checks decided; the caller writes ``M``, ``Y`` and ``gain`` and
-    calls again).
+    Returns :data:`DONE`, or with ``decimal``: :data:`TIE` (the candidates whose gains are
+    within :data:`DECIMAL_TIE_TOL` (relative) plus :data:`DECIMAL_TIE_ATOL` of the best are
+    in ``buf``; the caller sets ``ctr[K_CHOSEN]`` and calls again) or :data:`AMBIG` (the
+    recalculated candidates in ``buf`` need their NBS checks decided; the caller writes
+    ``M``, ``Y`` and ``gain`` and calls again).
     """
     (
         ai, aj, pp, qq, S, cur, x0, W, G, hsum, hdir, M, Y, gain, live, flags,
