@@ -259,7 +259,7 @@ def _lane_state(name: str, file: str) -> tuple:
     W = np.where(elig, cap * sal, 0.0)
     den, num = W.sum(axis=0), (W * x).sum(axis=0)
     left = x <= num / den
-    return K.lane_init(x, sal, W, elig, left, num, den, False, 0.0, np.random.default_rng(0))
+    return K.lane_init((x, sal, W, elig, left, num, den), False, 0.0, np.random.default_rng(0))
 
 
 def test_affected_exchanges_are_exactly_those_the_rules_pick_out() -> None:

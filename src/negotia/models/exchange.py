@@ -197,12 +197,12 @@ def _round_float(
     """One round in float arithmetic, all lanes in one compiled call.
 
     ``arrs``: the round's ``x, sal, W, elig, left, num, den`` (see
-    :func:`~negotia.models.exchange_kernel.run_round`)."""
+    :func:`~negotia.models.exchange_kernel.lane_arrays`)."""
     off, iss = blocks
     A = arrs[0].shape[1]
     sizes = np.diff(off)
     cap = int((A * (A - 1) // 2) * (sizes * (sizes - 1) // 2).sum())  # candidates of batch element 0
-    vote, counts, ev_i, ev_f = K.run_round(*arrs, off, iss, ties_random, p, rng, max(cap, 1))
+    vote, counts, ev_i, ev_f = K.run_round(arrs, off, iss, ties_random, p, rng, max(cap, 1))
     events = []
     for r in np.lexsort((ev_i[:, 0], ev_i[:, 1])).tolist():  # blocks' steps interleaved, as in parallel
         _, _, aI, q, aJ, pp = ev_i[r].tolist()
@@ -235,8 +235,7 @@ def _round_decimal(
             iss = iss_all[off[k] : off[k + 1]]
             if len(iss) < 2:
                 continue
-            local = K.lane_arrays(*(v[b] for v in arrs), iss)
-            st = K.lane_init(*local, True, 0.0, _NO_RNG)
+            st = K.lane_init(K.lane_arrays(arrs, b, iss), True, 0.0, _NO_RNG)
             lane = DecimalLane(sh, K.views(st), iss.tolist(), record=b == 0)
             if st[K.ST_CTR][K.K_PHASE] == K.PH_REVALIDATE:
                 lane.decide_nbs()

@@ -486,25 +486,16 @@ def _index(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(**_JIT)
-def lane_init(
-    x0: np.ndarray,
-    sal: np.ndarray,
-    W: np.ndarray,
-    elig: np.ndarray,
-    left: np.ndarray,
-    num: np.ndarray,
-    den: np.ndarray,
-    decimal: bool,
-    p_rand: float,
-    rng: np.random.Generator,
-) -> tuple:
-    """The state of a lane at the start of a round (arrays in local issue indices).
+def lane_init(arrs: tuple, decimal: bool, p_rand: float, rng: np.random.Generator) -> tuple:
+    """The state of a lane at the start of a round.
 
-    Candidates are enumerated and calculated; those that are invalid from the start are
-    dropped (they never come back).  Returns the state tuple that :func:`lane_run` takes;
-    if some NBS checks need decimals, they are listed in ``buf`` and the phase is
-    :data:`PH_REVALIDATE`.
+    ``arrs`` are the lane's ``(x0, sal, W, elig, left, num, den)`` in local issue indices
+    (:func:`lane_arrays`).  Candidates are enumerated and calculated; those that are
+    invalid from the start are dropped (they never come back).  Returns the state tuple
+    that :func:`lane_run` takes; if some NBS checks need decimals, they are listed in
+    ``buf`` and the phase is :data:`PH_REVALIDATE`.
     """
+    x0, sal, W, elig, left, num, den = arrs
     A, nI = x0.shape
     ai, aj, pp, qq, S = _enumerate(left, elig, sal, W, x0, num, den)
     n = len(ai)
@@ -757,17 +748,23 @@ def _gather(src: np.ndarray, iss: np.ndarray) -> np.ndarray:
 
 
 @njit(**_JIT)
-def lane_arrays(
-    x: np.ndarray,
-    sal: np.ndarray,
-    W: np.ndarray,
-    elig: np.ndarray,
-    left: np.ndarray,
-    num: np.ndarray,
-    den: np.ndarray,
-    iss: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The arrays of one batch element (``(A, I)``, ``(I,)``) restricted to the issues ``iss``."""
+def lane_arrays(arrs: tuple, b: int, iss: np.ndarray) -> tuple:
+    """Batch element ``b`` of a round's arrays restricted to the issues ``iss``.
+
+    ``arrs`` are ``(x, sal, W, elig, left, num, den)``: positions on 0-100, saliences,
+    weights (capability x salience, 0 where not eligible), eligibility and side of the
+    expected outcome ``(B, A, I)``, the expected outcome's numerator and denominator
+    ``(B, I)``.
+    """
+    x, sal, W, elig, left, num, den = (
+        arrs[0][b],
+        arrs[1][b],
+        arrs[2][b],
+        arrs[3][b],
+        arrs[4][b],
+        arrs[5][b],
+        arrs[6][b],
+    )
     numl = np.empty(len(iss))
     denl = np.empty(len(iss))
     for t in range(len(iss)):
@@ -786,13 +783,7 @@ def lane_arrays(
 
 @njit(**_JIT)
 def run_round(
-    x: np.ndarray,
-    sal: np.ndarray,
-    W: np.ndarray,
-    elig: np.ndarray,
-    left: np.ndarray,
-    num: np.ndarray,
-    den: np.ndarray,
+    arrs: tuple,
     blk_off: np.ndarray,
     blk_iss: np.ndarray,
     ties_random: bool,
@@ -802,15 +793,14 @@ def run_round(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One round in float arithmetic for every lane (batch element x block of issues).
 
-    ``x``, ``sal``, ``W`` (capability x salience, 0 where not eligible), ``elig`` and
-    ``left`` (side of the expected outcome) are ``(B, A, I)``, ``num`` and ``den`` the
-    expected outcome's numerator and denominator ``(B, I)``; the blocks are
+    ``arrs`` are the round's arrays (:func:`lane_arrays`); the blocks are
     ``blk_iss[blk_off[k]:blk_off[k + 1]]`` (ascending issue indices).  Returns the voting
     positions ``(B, A, I)``, the number of exchanges realised per batch element, and the
     realised exchanges of batch element 0 (at most ``ev_cap``): integer columns (block,
     step, actor I, issue q, actor J, issue p) and float columns (I from, I to, J from,
     J to, gain).
     """
+    x = arrs[0]
     B = x.shape[0]
     vote = x.copy()
     counts = np.zeros(B, np.int64)
@@ -822,10 +812,7 @@ def run_round(
             iss = blk_iss[blk_off[k] : blk_off[k + 1]]
             if len(iss) < 2:
                 continue
-            x0l, sall, Wl, eligl, leftl, numl, denl = lane_arrays(
-                x[b], sal[b], W[b], elig[b], left[b], num[b], den[b], iss
-            )
-            st = lane_init(x0l, sall, Wl, eligl, leftl, numl, denl, False, p_rand, rng)
+            st = lane_init(lane_arrays(arrs, b, iss), False, p_rand, rng)
             lane_run(st, False, ties_random, p_rand, rng)
             ai, aj, pp, qq, cur = st[ST_AI], st[ST_AJ], st[ST_P], st[ST_Q], st[ST_CUR]
             Y, gain = st[ST_Y], st[ST_GAIN]
