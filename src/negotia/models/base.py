@@ -9,7 +9,10 @@ scale; :class:`Forecast` maps outcomes back to each issue's own scale.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,14 +89,110 @@ class ModelInfo:
         return {n: p.coerce(params[n], self.name) if n in params else p.default for n, p in known.items()}
 
 
+class Record(Mapping[str, Any]):
+    """Base of a dynamic model's typed records (its events and its per-round trace).
+
+    A subclass is a frozen dataclass, declared ``@dataclass(frozen=True, eq=False)`` so
+    that equality stays the one defined here (a record equals another record or a
+    plain mapping with the same keys and values).  Fields are read as attributes in
+    Python; presenters and JSON read the same record as a read-only mapping keyed by
+    each field's *key*: its name, or ``field(metadata={"key": "from"})`` where the key
+    is a Python keyword.  Fields holding ``None`` are left out, so optional parts of a
+    record cost nothing in its JSON.  Nested records (and lists of them) become nested
+    mappings in :meth:`to_dict`.
+    """
+
+    __slots__ = ()
+
+    def _keys(self) -> tuple[tuple[str, str], ...]:
+        return _record_keys(type(self))
+
+    def __getitem__(self, key: str) -> Any:
+        for k, name in self._keys():
+            if k == key:
+                value = getattr(self, name)
+                if value is not None:
+                    return value
+                break
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k, name in self._keys() if getattr(self, name) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        if set(self) != set(other):
+            return False
+        return all(_same(self[k], other[k]) for k in self)
+
+    __hash__ = None  # type: ignore[assignment]  # records may hold arrays
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain data (nested records become dicts; arrays stay arrays)."""
+        return {k: _plain(self[k]) for k in self}
+
+
+@functools.cache
+def _record_keys(cls: type) -> tuple[tuple[str, str], ...]:
+    """``(key, attribute name)`` of each field of a record class."""
+    return tuple((f.metadata.get("key", f.name), f.name) for f in dataclasses.fields(cls))
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, Record):
+        return x.to_dict()
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    return x
+
+
+def _same(a: Any, b: Any) -> bool:
+    # A tuple of records equals the list of dicts it becomes in JSON.
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return bool(np.array_equal(a, b, equal_nan=True))
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+@dataclass(frozen=True, eq=False)
+class RoundEvent(Record):
+    """Something a dynamic model did in one round (a move, an exchange), for one batch
+    element.  Models subclass it with their own fields (see :class:`Record`).
+
+    Attributes
+    ----------
+    round
+        The round in which it happened, counted from 1 (round 0 is the start).
+    """
+
+    round: int
+
+
+@dataclass(frozen=True, eq=False)
+class RoundTrace(Record):
+    """A dynamic model's per-round arrays.  Models subclass it with one field per array.
+
+    Every array has the round as its first axis, with ``R + 1`` entries (the start and
+    each of ``R`` rounds) unless its field's docstring says otherwise, then the batch
+    axis; values are on [0, 1] like the model's outcome.
+    """
+
+
 def _jsonable(x: Any) -> Any:
+    if isinstance(x, Record):
+        return _jsonable(x.to_dict())
     if isinstance(x, np.ndarray):
         # Strict JSON has no NaN: missing values (absent actors) become null.
         data = np.where(np.isfinite(x), x, None).tolist() if x.dtype.kind == "f" else x.tolist()
         return {"__ndarray__": data, "dtype": str(x.dtype)}
     if isinstance(x, np.generic):
         return x.item()
-    if isinstance(x, dict):
+    if isinstance(x, Mapping):
         return {str(k): _jsonable(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
         return [_jsonable(v) for v in x]
@@ -135,10 +234,11 @@ class Forecast:
     trace
         For dynamic models: per-round arrays keyed by name, each with the round as its
         first axis (e.g. ``"position"`` of shape ``(R+1, B, A, I)``, ``"outcome"``
-        ``(R+1, B, I)``), on [0, 1].
+        ``(R+1, B, I)``), on [0, 1]: a :class:`RoundTrace` subclass or a plain dict.
     events
-        For dynamic models: what happened in each round (moves, exchanges), as plain
-        dicts, for batch element 0 unless a model says otherwise.
+        For dynamic models: what happened in each round (moves, exchanges), for batch
+        element 0 unless a model says otherwise: :class:`RoundEvent` subclasses or
+        plain dicts (a result read back from JSON holds plain dicts).
     rounds
         ``(B,)`` number of rounds until the model settled (dynamic models), else None.
     actor_ids
@@ -153,8 +253,8 @@ class Forecast:
     scale_min: np.ndarray
     scale_max: np.ndarray
     params: dict[str, Any] = field(default_factory=dict)
-    trace: dict[str, np.ndarray] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    trace: Mapping[str, np.ndarray] = field(default_factory=dict)
+    events: Sequence[Mapping[str, Any]] = field(default_factory=list)
     rounds: np.ndarray | None = None
     actor_ids: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
