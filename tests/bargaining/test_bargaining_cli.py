@@ -80,7 +80,7 @@ def test_simulate_trace_and_json() -> None:
     assert json.loads(j1.stdout)["protocol"] == "mediator"
     m = run_cli("simulate", "ukraine-2025", "--protocol", "majority", "--quota", "0.6", "--format", "json")
     assert m.returncode == 0, m.stderr
-    assert len(json.loads(m.stdout)["parties"]) == 13
+    assert len(json.loads(m.stdout)["parties"]) == 16
     bad = run_cli("simulate", "ukraine-2025", "--strategy", "stubborn")
     assert bad.returncode == 2 and "unknown strategy" in bad.stderr
 

@@ -1,10 +1,12 @@
 """The bundled scenario ``ukraine-2025`` (the Berlin talks of 14 December 2025).
 
 Checks that the file a user copies is complete and honest: it loads through the real
-loader, every stance names a known source and carries an uncertainty, every issue has
-labelled anchors, the agreed issue ids, actors and red lines are there, the actors'
-capabilities are the SIPRI figures of the project's reference table, and no sentence of
-the news report it cites was copied into the project.
+loader, every stance and red line names a known source dated no later than the
+snapshot, every stance carries an uncertainty, every issue has labelled anchors and a
+status quo (the no-deal outcome), the agreed issue ids, actors and red lines are there,
+the actors' capabilities are the SIPRI figures of the project's reference table (and
+the EU's issue-specific capability follows from them), and no sentence of the news
+report it cites was copied into the project.
 """
 
 from __future__ import annotations
@@ -23,7 +25,19 @@ from negotia.scenario.schema import Scenario
 from tests.conftest import reference
 
 ISSUES = ("nato", "guarantees", "territory", "army_limits", "sanctions", "eu_accession", "sequencing")
-ACTORS = ("UKR", "RUS", "USA", "DEU", "FRA", "GBR", "POL", "ITA", "EU", "JPN", "CAN", "TUR", "CHN")
+ACTORS = (
+    *("UKR", "RUS", "USA", "DEU", "FRA", "GBR", "POL", "ITA", "EU"),
+    *("HUN", "SVK", "BEL", "JPN", "CAN", "TUR", "CHN"),
+)
+#: Sources that are not news reports: SIPRI's database and the analysts' own estimates.
+NOT_REPORTS = {"sipri", "analyst"}
+
+#: SIPRI 2024 military expenditure (current US$ m) of the three EU members that are not in
+#: the project's reference table: SIPRI Military Expenditure Database 1949-2024, sheet
+#: "Current US$" (the release whose other rows capabilities.csv holds).
+SIPRI_NOT_IN_TABLE = {"HUN": 4734.7, "SVK": 2849.2, "BEL": 8561.5}
+#: EU members listed as actors of their own (the EU institutions speak for the others).
+EU_MEMBERS_LISTED = ("DEU", "FRA", "POL", "ITA", "HUN", "SVK", "BEL")
 
 #: Rows of ../shared/reference/guarantees/capabilities.csv for each actor id.
 CSV_NAME = {
@@ -96,21 +110,42 @@ def test_every_stance_cites_a_known_source_with_a_note_and_uncertainty(sc: Scena
     assert str(berlin.date) == "2025-12-14"
     for s in sc.stances:
         where = f"{s.actor}/{s.issue}"
-        assert s.source in {"berlin", "analyst"}, where
+        assert s.source in sc.sources and s.source != "sipri", where
         assert s.note and s.note.strip(), where
         assert s.uncertainty is not None and s.uncertainty.position > 0 and s.uncertainty.salience > 0, where
         assert 0 < s.salience <= 1, where  # written on 0-100, normalised on load
     for r in sc.red_lines:
-        assert r.source in sc.sources and r.note, f"{r.actor}/{r.issue}"
+        assert r.source in sc.sources and r.source != "sipri" and r.note, f"{r.actor}/{r.issue}"
+
+
+def test_no_source_is_later_than_the_snapshot(sc: Scenario) -> None:
+    # The scenario is a snapshot of 14 December 2025: a stance or red line resting on a
+    # report published later would leak the future into back-tests (issue 14).
+    cited = {s.source for s in sc.stances} | {r.source for r in sc.red_lines}
+    for key in cited:
+        src = sc.sources[key]
+        assert src.date is not None and src.date <= sc.date, key
+
+
+def test_every_news_report_is_citable(sc: Scenario) -> None:
+    # A reader must be able to find each report: title, publisher, date and address.
+    reports = {k: v for k, v in sc.sources.items() if k not in NOT_REPORTS}
+    assert len(reports) >= 15
+    for key, src in reports.items():
+        assert src.title and src.publisher and src.date, key
+        if key != "berlin":  # the reference copy of the Berlin report is in the project's data
+            assert src.url and src.url.startswith("https://"), key
+        assert src.note and src.note.strip(), key
 
 
 def test_analyst_estimates_are_less_certain_than_report_based_stances(sc: Scenario) -> None:
-    by_source: dict[str, list[float]] = {"berlin": [], "analyst": []}
+    report, analyst = [], []
     for s in sc.stances:
-        by_source[s.source].append(s.uncertainty.position)
-    assert by_source["berlin"] and by_source["analyst"]
-    assert np.mean(by_source["analyst"]) > np.mean(by_source["berlin"])
-    assert min(by_source["analyst"]) >= 8
+        (analyst if s.source == "analyst" else report).append(s.uncertainty.position)
+    assert report and analyst
+    assert np.mean(analyst) > np.mean(report)
+    assert min(analyst) >= 8
+    assert max(report) <= 10  # the file's rule of thumb: report-based sd 5-10
 
 
 def test_both_belligerents_state_a_position_on_every_issue(sc: Scenario) -> None:
@@ -142,6 +177,9 @@ def test_every_actor_accepts_its_own_position(sc: Scenario) -> None:
 
 
 def test_status_quo_of_the_time(sc: Scenario) -> None:
+    # Every issue has a no-deal outcome: what holds if the talks fail (issue 12).
+    for issue in sc.issues:
+        assert issue.status_quo is not None, issue.id
     # Guarantees in force on 14 Dec 2025: the 2024 bilateral agreements (anchor 40).
     assert sc.issue("guarantees").status_quo == 40
     # The front: the current line of contact, not recognised (anchor 40).
@@ -151,6 +189,14 @@ def test_status_quo_of_the_time(sc: Scenario) -> None:
     # The report is explicit that Ukraine is dropping a goal it held: the status quo sits
     # on the membership side of the scale.
     assert sc.issue("nato").status_quo < 50
+    # No ceasefire was in force: the fighting goes on while terms are discussed.
+    assert sc.issue("sequencing").status_quo == 75
+
+
+def _capability_rows() -> dict[str, dict[str, str]]:
+    path = reference("guarantees", "capabilities.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        return {row["actor"]: row for row in csv.DictReader(f)}
 
 
 def test_capabilities_match_sipri_2024() -> None:
@@ -159,11 +205,12 @@ def test_capabilities_match_sipri_2024() -> None:
     Expected figures: ``capabilities.csv`` of the project's reference data (SIPRI Military
     Expenditure Database 1949-2024, sheet "Current US$"; see its README, section 5). For
     the EU institutions the CSV's notes give the European Defence Fund line ($1.188bn).
+    Hungary, Slovakia and Belgium are not in that table: their figures are those of the
+    same SIPRI release (:data:`SIPRI_NOT_IN_TABLE`), also quoted in the source's note.
     """
-    path = reference("guarantees", "capabilities.csv")
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = {row["actor"]: row for row in csv.DictReader(f)}
+    rows = _capability_rows()
     sc = load_scenario("ukraine-2025")
+    sipri_note = sc.sources["sipri"].note or ""
     for actor in sc.actors:
         assert actor.capability_source == "sipri", actor.id
         if actor.id == "EU":
@@ -171,12 +218,49 @@ def test_capabilities_match_sipri_2024() -> None:
             found = re.search(r"European Defence Fund\)\s*=\s*\$([\d.]+)bn", notes)
             assert found, notes
             expected = round(float(found.group(1)), 1)
+        elif actor.id in SIPRI_NOT_IN_TABLE:
+            millions = SIPRI_NOT_IN_TABLE[actor.id]
+            assert f"{millions:,.1f} m" in sipri_note or f"{millions:,.1f}" in sipri_note, actor.id
+            expected = round(millions / 1e3, 1)
         else:
             row = rows[CSV_NAME[actor.id]]
             assert row["year"] == "2024"
             expected = round(float(row["milex_usd"]) / 1e9, 1)
         assert actor.capability == pytest.approx(expected, abs=1e-9), actor.id
     assert "SIPRI" in sc.sources["sipri"].title
+
+
+def test_eu_capability_on_sanctions_and_accession_is_the_unlisted_members_spending(sc: Scenario) -> None:
+    # Where leverage is not military the EU carries, on the issues the Union decides for
+    # all its members, the summed 2024 spending of the members not listed as actors:
+    # EU-27 (reference table) minus the seven listed members (reference table, and the
+    # SIPRI figures above for the three it lacks).
+    rows = _capability_rows()
+    eu27 = float(rows["EU27 (sum of member states)"]["milex_usd"]) / 1e9
+    listed = sum(
+        SIPRI_NOT_IN_TABLE[a] / 1e3
+        if a in SIPRI_NOT_IN_TABLE
+        else float(rows[CSV_NAME[a]]["milex_usd"]) / 1e9
+        for a in EU_MEMBERS_LISTED
+    )
+    expected = round(eu27 - listed, 1)
+    for issue in ("sanctions", "eu_accession"):
+        s = sc.stance("EU", issue)
+        assert s is not None and s.capability == pytest.approx(expected, abs=1e-9), issue
+        assert s.uncertainty.capability > 0, issue  # an estimate, and the file says so
+    # Elsewhere the EU keeps its own small defence line.
+    assert sc.stance("EU", "nato").capability is None
+
+
+def test_veto_players_on_eu_decisions(sc: Scenario) -> None:
+    # Hungary blocks Ukraine's accession clusters (Euractiv, June 2025): its red line
+    # keeps the outcome at or beyond the present deadlock (anchor 50); Slovakia supports
+    # accession (Fico, 11 Dec 2025); Belgium, home of Euroclear, keeps the assets frozen.
+    hun = next(r for r in sc.red_lines if (r.actor, r.issue) == ("HUN", "eu_accession"))
+    assert hun.min == 50 and not hun.accepts(25)
+    assert sc.stance("HUN", "eu_accession").position > 75
+    assert sc.stance("SVK", "eu_accession").position < 50
+    assert sc.stance("BEL", "sanctions").source == "dewever"
 
 
 def test_compromise_forecast_on_nato_lies_between_the_belligerents(sc: Scenario) -> None:
