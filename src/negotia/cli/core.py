@@ -412,5 +412,9 @@ def _lost_in(sc: Scenario, fmt: str) -> list[str]:
         "guarantees": bool(sc.guarantees),
         "status quo": any(i.status_quo is not None for i in sc.issues),
         "outcomes": any(i.outcome is not None for i in sc.issues),
+        "roles and decision rules": any(a.role or a.veto_on for a in sc.actors)
+        or sc.decision_rule is not None
+        or any(i.decision_rule is not None for i in sc.issues),
+        "ratification steps": bool(sc.ratifications),
     }
     return [what for what in CANNOT_HOLD[fmt] if checks.get(what)]

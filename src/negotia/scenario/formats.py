@@ -37,6 +37,8 @@ CANNOT_HOLD: dict[str, tuple[str, ...]] = {
         "source details",
         "guarantees",
         "outcomes",
+        "roles and decision rules",
+        "ratification steps",
     ),
     "dem": (
         "aliases",
@@ -47,6 +49,8 @@ CANNOT_HOLD: dict[str, tuple[str, ...]] = {
         "guarantees",
         "status quo",
         "outcomes",
+        "roles and decision rules",
+        "ratification steps",
     ),
     "deu": (
         "actors without stances",
@@ -59,6 +63,8 @@ CANNOT_HOLD: dict[str, tuple[str, ...]] = {
         "uncertainty",
         "notes",
         "guarantees",
+        "roles and decision rules",
+        "ratification steps",
     ),
 }
 

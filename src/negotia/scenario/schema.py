@@ -16,8 +16,6 @@ from datetime import date as Date
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
@@ -25,18 +23,12 @@ from pydantic import (
 )
 
 from negotia.guarantees.entries import GuaranteeEntry
+from negotia.scenario.fields import Strict as _Strict
+from negotia.scenario.fields import check_interval
+from negotia.scenario.fields import finite as _finite
+from negotia.scenario.roles import DecisionRule, Ratification, RoleName, effective_roles, role_problems
 
 Number = float
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-def _finite(v: float | None, what: str) -> float | None:
-    if v is not None and not math.isfinite(v):
-        raise ValueError(f"{what} must be a finite number, got {v}")
-    return v
 
 
 class Source(_Strict):
@@ -53,7 +45,10 @@ class Actor(_Strict):
     """A party to the negotiation.
 
     ``capability`` is the actor's default power resource (e.g. military expenditure in
-    US$ bn); a stance may override it per issue.
+    US$ bn); a stance may override it per issue.  ``role`` says whether its consent
+    counts (see :mod:`negotia.scenario.roles`; left out, it follows from
+    ``required_parties`` and ``group``); ``veto_on`` names the issues a ``veto`` player
+    can block (all when empty).
     """
 
     id: str = Field(min_length=1)
@@ -62,6 +57,8 @@ class Actor(_Strict):
     group: str | None = None
     capability: float | None = Field(default=None, ge=0)
     capability_source: str | None = None
+    role: RoleName | None = None
+    veto_on: list[str] = Field(default_factory=list)
     note: str | None = None
 
     @field_validator("capability")
@@ -96,6 +93,7 @@ class Issue(_Strict):
     ``status_quo`` is the reversion point if no agreement is reached.  ``outcome`` is the
     known decision, for back-testing; ``group`` ties issues of one proposal together and
     ``attributes`` holds the institutional setting (procedure, voting rule, ...).
+    ``decision_rule`` overrides the scenario's rule on this issue.
     """
 
     id: str = Field(min_length=1)
@@ -107,6 +105,7 @@ class Issue(_Strict):
     outcome: float | None = None
     group: str | None = None
     attributes: dict[str, Any] = Field(default_factory=dict)
+    decision_rule: DecisionRule | None = None
 
     @model_validator(mode="after")
     def _inside_scale(self) -> Issue:
@@ -165,23 +164,23 @@ class Stance(_Strict):
 
 
 class RedLine(_Strict):
-    """The interval of outcomes on one issue that an actor can accept."""
+    """The interval of outcomes on one issue that an actor can accept.
+
+    ``sd`` is the uncertainty of its bounds (a standard deviation on the issue scale),
+    for Monte Carlo runs; a plain forecast uses the bounds as stated.
+    """
 
     actor: str
     issue: str
     min: float | None = None
     max: float | None = None
+    sd: float | None = Field(default=None, ge=0)
     source: str | None = None
     note: str | None = None
 
     @model_validator(mode="after")
     def _interval(self) -> RedLine:
-        if self.min is None and self.max is None:
-            raise ValueError("a red line needs min, max or both")
-        _finite(self.min, "min")
-        _finite(self.max, "max")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        check_interval(self.min, self.max, self.sd, "a red line")
         return self
 
     def accepts(self, value: float) -> bool:
@@ -203,12 +202,14 @@ class Scenario(_Strict):
     description: str | None = None
     salience_scale: Literal[1, 100] = 1
     required_parties: list[str] = Field(default_factory=list)
+    decision_rule: DecisionRule | None = None
     loss: Literal["linear", "quadratic"] = "quadratic"
     sources: dict[str, Source] = Field(default_factory=dict)
     actors: list[Actor] = Field(default_factory=list)
     issues: list[Issue] = Field(default_factory=list)
     stances: list[Stance] = Field(default_factory=list)
     red_lines: list[RedLine] = Field(default_factory=list)
+    ratifications: list[Ratification] = Field(default_factory=list)
     guarantees: list[GuaranteeEntry] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
@@ -273,6 +274,22 @@ class Scenario(_Strict):
     @property
     def actor_ids(self) -> list[str]:
         return [a.id for a in self.actors]
+
+    # -- roles ---------------------------------------------------------------------
+    @property
+    def roles(self) -> dict[str, str]:
+        """Every actor's role (its own, or the default; see :mod:`negotia.scenario.roles`)."""
+        return effective_roles(self)
+
+    @property
+    def parties(self) -> list[str]:
+        """The actors whose consent every issue needs (role ``party``), in actor order."""
+        return [a for a, role in self.roles.items() if role == "party"]
+
+    @property
+    def mediators(self) -> list[str]:
+        """The actors with role ``mediator``, in actor order."""
+        return [a for a, role in self.roles.items() if role == "mediator"]
 
     @property
     def issue_ids(self) -> list[str]:
@@ -354,4 +371,4 @@ def reference_problems(sc: Scenario) -> list[tuple[str, str]]:
     for k, a in enumerate(sc.actors):
         if a.capability_source is not None and a.capability_source not in sc.sources:
             out.append((f"actors[{k}].capability_source", f"unknown source {a.capability_source!r}"))
-    return out
+    return out + role_problems(sc)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from negotia.errors import InputError, Problem
 from negotia.locations import LineOf, Loc, locate, path_str, pydantic_problems
+from negotia.scenario.roles import Ratification
 from negotia.scenario.schema import Actor, Issue, RedLine, Scenario, Source, Stance, reference_problems
 
 _LISTS: dict[str, type[BaseModel]] = {
@@ -23,6 +24,7 @@ _LISTS: dict[str, type[BaseModel]] = {
     "issues": Issue,
     "stances": Stance,
     "red_lines": RedLine,
+    "ratifications": Ratification,
 }
 
 __all__ = ["LineOf", "Loc", "locate", "path_str", "pydantic_problems", "scenario_from_data"]
