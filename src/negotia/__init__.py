@@ -10,13 +10,13 @@ The public API (see the README for a tour)::
 
 __version__ = "0.1.0"
 
-from negotia.api import compare_models, forecast
+from negotia.api import compare_models, forecast, load_scenario
 from negotia.bargaining import bargaining_space, simulate
 from negotia.ensemble import monte_carlo, sensitivity
 from negotia.errors import InputError, NegotiaError
 from negotia.guarantees import assess_guarantees, check_event, compare_arrangements
 from negotia.scenario.arrays import ScenarioArrays
-from negotia.scenario.formats import load_scenario, save_scenario
+from negotia.scenario.formats import save_scenario
 from negotia.scenario.schema import Scenario
 
 __all__ = [

@@ -9,9 +9,21 @@ import numpy as np
 
 from negotia.models import model_names, run_model
 from negotia.models.base import Forecast
+from negotia.scenario import formats
 from negotia.scenario.arrays import ScenarioArrays
-from negotia.scenario.formats import load_scenario
 from negotia.scenario.schema import Scenario
+
+
+def load_scenario(source: str | os.PathLike[str], format: str | None = None) -> Scenario:
+    """Load a scenario from a file, or a bundled scenario by name, with every check.
+
+    The file's own problems and those of its ``guarantees`` entries (checked against the
+    treaty catalogue) are reported together, each with its line and field.  Formats:
+    see :func:`negotia.scenario.formats.load_scenario`.
+    """
+    from negotia.guarantees.link import guarantee_problems
+
+    return formats.load_scenario(source, format, checks=(guarantee_problems,))
 
 
 def _as_scenario(scenario: Scenario | str | os.PathLike[str]) -> Scenario:

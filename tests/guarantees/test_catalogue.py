@@ -181,3 +181,27 @@ def test_every_instrument_round_trips_and_renders():
             cli._show_instrument(inst)
         out = cap.get()
         assert inst.name[:20] in out and inst.verification.value in out
+
+
+def test_arrangement_naming_a_bundled_instrument_loads_in_a_fresh_process(tmp_path):
+    """Regression (issue 11): in a fresh Python process, a file whose arrangement uses
+    ``nato-art5`` was rejected with "unknown instrument 'nato-art5'" until ``catalogue()``
+    had been called once (a module-level "loaded" flag).  Run in a new interpreter so
+    that nothing earlier in the test session has loaded the catalogue."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "treaties.yaml"
+    path.write_text("arrangements:\n  - {id: nato-only, name: NATO alone, instruments: [nato-art5]}\n")
+    code = (
+        "import sys\n"
+        "from negotia.guarantees.catalogue import load_guarantees_file\n"
+        "cat = load_guarantees_file(sys.argv[1])\n"
+        "print(cat.arrangements['nato-only'].instruments)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "['nato-art5']"
+    # The ids a file may name are an argument: with none known, the same file is refused.
+    with pytest.raises(InputError, match="unknown instrument 'nato-art5'"):
+        load_guarantees_file(path, known=())

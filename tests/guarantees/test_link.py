@@ -100,7 +100,10 @@ def test_bundled_scenario_links():
 
 
 def test_scenario_file_reports_bad_guarantee_entries(tmp_path):
-    from negotia.scenario.formats import load_scenario
+    """The facade checks the entries against the catalogue; the scenario layer, which
+    knows no application, keeps them as plain data."""
+    from negotia.api import load_scenario
+    from negotia.scenario import formats
 
     p = tmp_path / "sc.yaml"
     p.write_text(
@@ -113,6 +116,7 @@ def test_scenario_file_reports_bad_guarantee_entries(tmp_path):
         "  - {ref: nato-art6}\n"
         "  - {ref: budapest-1994, notices: {USA: soon}}\n"
     )
+    assert formats.load_scenario(p).guarantees[1] == {"ref": "nato-art6"}
     with pytest.raises(InputError) as e:
         load_scenario(p)
     text = str(e.value)

@@ -292,8 +292,8 @@ def register(app: typer.Typer) -> None:
 def _export(
     scenario: str, parties: list[str] | None, resolution: Resolution, dest: Path, issues: list[str] | None
 ) -> None:
+    from negotia.api import load_scenario
     from negotia.bargaining.utility import utility_model
-    from negotia.scenario.formats import load_scenario
 
     if genius.is_genius_file(scenario):
         model, _ = genius.load_model(scenario, parties)

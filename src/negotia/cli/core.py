@@ -13,6 +13,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
+from negotia.api import load_scenario
 from negotia.cli import traces
 from negotia.cli.common import (
     FORMAT_OPTION,
@@ -33,7 +34,6 @@ from negotia.scenario.formats import (
     FORMATS,
     bundled_names,
     format_for_output,
-    load_scenario,
     save_scenario,
 )
 from negotia.scenario.schema import Scenario

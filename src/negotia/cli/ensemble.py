@@ -244,7 +244,7 @@ def register(app: typer.Typer) -> None:
         issue the mean, median, sd, 5-95 % interval, a histogram and the probability
         that the outcome crosses each red line; for dynamic models the rounds to settle.
         """
-        from negotia.scenario.formats import load_scenario
+        from negotia.api import load_scenario
 
         params = _model_params(model, list(ctx.args))
         spec = _spec(position_sd, salience_sd, capability_noise, dropout)
@@ -304,7 +304,7 @@ def register(app: typer.Typer) -> None:
         and with its interactions (ST); Morris the mean absolute effect of moving an
         input across its range (μ*, in the issue's units) and its spread (σ).
         """
-        from negotia.scenario.formats import load_scenario
+        from negotia.api import load_scenario
 
         params = _model_params(model, list(ctx.args))
         spec = _spec(position_sd, salience_sd, 0.0, 0.0)

@@ -75,7 +75,7 @@ SCENARIO = typer.Option(None, "--scenario", "-s", help="Scenario file or bundled
 
 
 def _scenario(name: str) -> Any:
-    from negotia.scenario.formats import load_scenario
+    from negotia.api import load_scenario
 
     return load_scenario(name)
 

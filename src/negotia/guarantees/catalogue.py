@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -102,8 +102,25 @@ class Catalogue:
         )
 
 
-def catalogue_from_data(data: Any, source: str, line_of: LineOf | None = None) -> Catalogue:
-    """Validate instruments and arrangements, collecting every problem (with its line)."""
+def catalogue_from_data(
+    data: Any, source: str, line_of: LineOf | None = None, known: Iterable[str] = ()
+) -> Catalogue:
+    """Validate instruments and arrangements, collecting every problem (with its line).
+
+    Parameters
+    ----------
+    data
+        The parsed file: an instrument, a list of them, or a mapping with
+        ``instruments`` and ``arrangements``.
+    source
+        The file name, for messages.
+    line_of
+        Field path -> line, where the format knows it.
+    known
+        Ids of instruments defined elsewhere (e.g. the bundled catalogue) that the
+        file's arrangements may name besides its own instruments.
+    """
+    known = set(known)
     problems: list[Problem] = []
     if isinstance(data, list):
         data = {"instruments": data}
@@ -137,7 +154,7 @@ def catalogue_from_data(data: Any, source: str, line_of: LineOf | None = None) -
             store[obj.id] = obj
     for k, arr in enumerate(cat.arrangements.values()):
         for j, ref in enumerate(arr.instruments):
-            if ref not in cat.instruments and ref not in _bundled_ids():
+            if ref not in cat.instruments and ref not in known:
                 problems.append(
                     Problem(
                         locate(("arrangements", k, "instruments", j), line_of), f"unknown instrument {ref!r}"
@@ -159,13 +176,6 @@ def _shifted(line_of: LineOf | None, prefix: Loc) -> LineOf | None:
     return f
 
 
-def _bundled_ids() -> set[str]:
-    return set(catalogue().instruments) if _CATALOGUE_LOADED else set()
-
-
-_CATALOGUE_LOADED = False
-
-
 def _data_text(name: str) -> str:
     return (resources.files("negotia.guarantees") / "data" / name).read_text(encoding="utf-8")
 
@@ -173,13 +183,10 @@ def _data_text(name: str) -> str:
 @functools.cache
 def catalogue() -> Catalogue:
     """The bundled catalogue (instruments and arrangements)."""
-    global _CATALOGUE_LOADED
     from negotia.scenario.yamljson import parse_yaml
 
     data, lines = parse_yaml(_data_text("catalogue.yaml"), "negotia/guarantees/data/catalogue.yaml")
-    cat = catalogue_from_data(data, "negotia/guarantees/data/catalogue.yaml", lines.get)
-    _CATALOGUE_LOADED = True
-    return cat
+    return catalogue_from_data(data, "negotia/guarantees/data/catalogue.yaml", lines.get)
 
 
 def get_instrument(ident: str) -> Instrument:
@@ -187,11 +194,16 @@ def get_instrument(ident: str) -> Instrument:
     return catalogue().instrument(ident)
 
 
-def load_guarantees_file(path: str | Path) -> Catalogue:
-    """Load instruments (and arrangements) from a YAML or JSON file in negotia's schema."""
+def load_guarantees_file(path: str | Path, known: Iterable[str] | None = None) -> Catalogue:
+    """Load instruments (and arrangements) from a YAML or JSON file in negotia's schema.
+
+    An arrangement in the file may name the file's own instruments and those whose ids
+    are ``known`` (default: the bundled catalogue's).
+    """
     p = Path(path)
     data, line_of = _read(p)
-    return catalogue_from_data(data, str(p), line_of)
+    ids = catalogue().instruments if known is None else known
+    return catalogue_from_data(data, str(p), line_of, ids)
 
 
 def load_event_file(path: str | Path) -> Event:

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from negotia.errors import InputError, Problem
 from negotia.guarantees.catalogue import Catalogue, catalogue, pydantic_problems
 from negotia.guarantees.schema import Bindingness, Instrument
+from negotia.locations import Loc
 
 #: Words in an anchor label -> catalogue arrangement (checked in this order).
 _KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -132,16 +133,20 @@ def entry_instruments(
         return [], pydantic_problems(e, where)
 
 
-def check_guarantee_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """Pydantic after-validator for a scenario's ``guarantees`` entry (keeps the dict).
+def guarantee_problems(scenario: Any, cat: Catalogue | None = None) -> list[tuple[Loc, str]]:
+    """Problems of a scenario's ``guarantees`` entries as ``(field path, message)``.
 
-    Raises ``ValueError`` listing every problem with its field inside the entry, so the
-    scenario loader reports them as ``guarantees[k]: ref: unknown instrument ...``.
+    A :data:`negotia.scenario.validation.ScenarioCheck`: the facade passes it to the
+    scenario loader, which puts each problem at its line, e.g.
+    ``line 10, guarantees[1]: ref: unknown instrument 'nato-art6'``.
     """
-    _, problems = entry_instruments(entry, catalogue())
-    if problems:
-        raise ValueError("; ".join(str(p) for p in problems))
-    return entry
+    cat = cat or catalogue()
+    out: list[tuple[Loc, str]] = []
+    for k, entry in enumerate(getattr(scenario, "guarantees", [])):
+        _, problems = entry_instruments(entry, cat)
+        if problems:
+            out.append((("guarantees", k), "; ".join(str(p) for p in problems)))
+    return out
 
 
 @dataclass(frozen=True)

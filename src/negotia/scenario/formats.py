@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
 from negotia.errors import InputError, Problem, UnknownNameError
 from negotia.scenario import csvlong, dem, deu, yamljson
 from negotia.scenario.schema import Scenario
+from negotia.scenario.validation import ScenarioCheck, run_checks
 
 FORMATS = ("yaml", "json", "csv", "dem", "deu")
 
@@ -107,7 +109,12 @@ def detect_format(path: Path, text: str | None = None) -> str:
     )
 
 
-def load_scenario(source: str | os.PathLike[str], format: str | None = None) -> Scenario:
+def load_scenario(
+    source: str | os.PathLike[str],
+    format: str | None = None,
+    *,
+    checks: Sequence[ScenarioCheck] = (),
+) -> Scenario:
     """Load a scenario from a file, or a bundled scenario by name.
 
     Parameters
@@ -116,6 +123,9 @@ def load_scenario(source: str | os.PathLike[str], format: str | None = None) -> 
         A path, or the name of a bundled scenario (see :func:`bundled_names`).
     format
         One of ``yaml``, ``json``, ``csv``, ``dem``, ``deu``; detected when omitted.
+    checks
+        Checks of higher layers, reported with the file's own problems (the facade
+        :func:`negotia.api.load_scenario` passes the guarantees check).
 
     Raises
     ------
@@ -136,16 +146,19 @@ def load_scenario(source: str | os.PathLike[str], format: str | None = None) -> 
         raise InputError(str(path), Problem("", "the file is empty"))
     if format in ("yaml", "json") or (format is None and path.suffix.lower() in (".yaml", ".yml", ".json")):
         fmt = format or detect_format(path)
-        return yamljson.load_yaml(path) if fmt == "yaml" else yamljson.load_json(path)
+        load = yamljson.load_yaml if fmt == "yaml" else yamljson.load_json
+        return load(path, checks)
     text = yamljson.read_text(path)
     fmt = format or detect_format(path, text)
     if fmt == "dem":
-        return dem.parse_dem(text, str(path))
-    if fmt == "deu":
-        return deu.parse_deu(text, str(path))
-    if fmt == "csv":
-        return csvlong.parse_long_csv(text, str(path), default_issue=path.stem)
-    raise AssertionError(fmt)  # pragma: no cover - yaml/json handled above
+        sc = dem.parse_dem(text, str(path))
+    elif fmt == "deu":
+        sc = deu.parse_deu(text, str(path))
+    elif fmt == "csv":
+        sc = csvlong.parse_long_csv(text, str(path), default_issue=path.stem)
+    else:  # pragma: no cover - yaml/json handled above
+        raise AssertionError(fmt)
+    return run_checks(sc, checks, str(path))
 
 
 def load_table(source: str | os.PathLike[str]) -> Scenario:

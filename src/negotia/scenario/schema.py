@@ -22,7 +22,6 @@ from pydantic import (
     model_validator,
 )
 
-from negotia.guarantees.entries import GuaranteeEntry
 from negotia.scenario.fields import Strict as _Strict
 from negotia.scenario.fields import check_interval
 from negotia.scenario.fields import finite as _finite
@@ -210,7 +209,10 @@ class Scenario(_Strict):
     stances: list[Stance] = Field(default_factory=list)
     red_lines: list[RedLine] = Field(default_factory=list)
     ratifications: list[Ratification] = Field(default_factory=list)
-    guarantees: list[GuaranteeEntry] = Field(default_factory=list)
+    #: Security-guarantee entries as plain mappings; the scenario knows no application,
+    #: so :mod:`negotia.guarantees` checks them against its catalogue when asked (the
+    #: facade :func:`negotia.api.load_scenario` does so on load).
+    guarantees: list[dict[str, Any]] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="before")

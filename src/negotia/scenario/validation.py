@@ -9,7 +9,7 @@ outside the issue's scale, duplicates) are checked on the entries that did valid
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -27,7 +27,22 @@ _LISTS: dict[str, type[BaseModel]] = {
     "ratifications": Ratification,
 }
 
-__all__ = ["LineOf", "Loc", "locate", "path_str", "pydantic_problems", "scenario_from_data"]
+__all__ = [
+    "LineOf",
+    "Loc",
+    "ScenarioCheck",
+    "locate",
+    "path_str",
+    "pydantic_problems",
+    "run_checks",
+    "scenario_from_data",
+]
+
+#: A check that a higher layer adds to loading (e.g. the guarantees package checking
+#: ``Scenario.guarantees`` against its catalogue): the scenario in, ``(field path,
+#: message)`` pairs out.  The loader puts each at its line, beside the file's other
+#: problems.
+ScenarioCheck = Callable[[Scenario], list[tuple[Loc, str]]]
 
 
 def scenario_from_data(
@@ -35,6 +50,7 @@ def scenario_from_data(
     source: str,
     line_of: LineOf | None = None,
     extra_problems: list[Problem] | None = None,
+    checks: Sequence[ScenarioCheck] = (),
 ) -> Scenario:
     """Validate ``data`` into a Scenario or raise :class:`InputError` with every problem.
 
@@ -48,6 +64,8 @@ def scenario_from_data(
         Maps a field path to its line in the file, where the format knows it.
     extra_problems
         Problems the format parser already found (reported together).
+    checks
+        Further checks of the validated scenario (see :data:`ScenarioCheck`).
     """
     problems = list(extra_problems or [])
     if not isinstance(data, Mapping):
@@ -107,8 +125,22 @@ def scenario_from_data(
         if extra_problems and path in ("actors", "issues"):
             continue  # "no actors" only repeats that every row of the file was bad
         problems.append(Problem(locate(_parse_path(path), line_of), msg))
+    problems += _check_problems(sc, checks, line_of)
     if problems:
         raise InputError(source, sorted(problems, key=_line_key))
+    return sc
+
+
+def _check_problems(sc: Scenario, checks: Sequence[ScenarioCheck], line_of: LineOf | None) -> list[Problem]:
+    return [Problem(locate(loc, line_of), msg) for check in checks for loc, msg in check(sc)]
+
+
+def run_checks(sc: Scenario, checks: Sequence[ScenarioCheck], source: str) -> Scenario:
+    """``sc`` if every check passes, else :class:`InputError` with every problem (for
+    formats whose reader already built the scenario)."""
+    problems = _check_problems(sc, checks, None)
+    if problems:
+        raise InputError(source, problems)
     return sc
 
 

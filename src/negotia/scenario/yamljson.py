@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import yaml
 
 from negotia.errors import InputError, Problem
 from negotia.scenario.schema import Scenario
-from negotia.scenario.validation import Loc, scenario_from_data
+from negotia.scenario.validation import Loc, ScenarioCheck, scenario_from_data
 
 
 def _line_map(node: yaml.Node | None) -> dict[Loc, int]:
@@ -89,16 +89,16 @@ def read_data(path: Path, as_json: bool | None = None) -> tuple[Any, Callable[[L
     return data, lines.get
 
 
-def load_yaml(path: Path) -> Scenario:
-    """Load a scenario written in YAML."""
+def load_yaml(path: Path, checks: Sequence[ScenarioCheck] = ()) -> Scenario:
+    """Load a scenario written in YAML (``checks``: see :func:`scenario_from_data`)."""
     data, line_of = read_data(path, as_json=False)
-    return scenario_from_data(data, str(path), line_of)
+    return scenario_from_data(data, str(path), line_of, checks=checks)
 
 
-def load_json(path: Path) -> Scenario:
+def load_json(path: Path, checks: Sequence[ScenarioCheck] = ()) -> Scenario:
     """Load a scenario written in JSON (line numbers in errors where they can be found)."""
     data, line_of = read_data(path, as_json=True)
-    return scenario_from_data(data, str(path), line_of)
+    return scenario_from_data(data, str(path), line_of, checks=checks)
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
