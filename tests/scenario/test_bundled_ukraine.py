@@ -21,6 +21,7 @@ import pytest
 from negotia.models import run_model
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.formats import bundled_names, bundled_path, dump_scenario, load_scenario
+from negotia.scenario.roles import consents_on, effective_roles, rule_for
 from negotia.scenario.schema import Scenario
 from tests.conftest import reference
 
@@ -191,6 +192,54 @@ def test_status_quo_of_the_time(sc: Scenario) -> None:
     assert sc.issue("nato").status_quo < 50
     # No ceasefire was in force: the fighting goes on while terms are discussed.
     assert sc.issue("sequencing").status_quo == 75
+
+
+def test_roles(sc: Scenario) -> None:
+    # Who must consent (issue 12): the belligerents; the EU, Hungary and Slovakia on what
+    # the Union decides by unanimity; Belgium on the assets (held at Euroclear). The US
+    # brokers; the states Kyiv asks for guarantees back the deal; Turkey and China observe.
+    roles = effective_roles(sc)
+    assert {a for a, r in roles.items() if r == "party"} == {"UKR", "RUS"}
+    assert roles["USA"] == "mediator"
+    assert {a for a, r in roles.items() if r == "veto"} == {"EU", "HUN", "SVK", "BEL"}
+    assert {a for a, r in roles.items() if r == "guarantor"} == {
+        "DEU",
+        "FRA",
+        "GBR",
+        "POL",
+        "ITA",
+        "JPN",
+        "CAN",
+    }
+    assert {a for a, r in roles.items() if r == "observer"} == {"TUR", "CHN"}
+    veto_on = {a.id: a.veto_on for a in sc.actors}
+    for actor in ("EU", "HUN", "SVK"):
+        assert consents_on("veto", veto_on[actor], "eu_accession"), actor
+        assert consents_on("veto", veto_on[actor], "sanctions"), actor
+        assert not consents_on("veto", veto_on[actor], "territory"), actor
+    assert consents_on("veto", veto_on["BEL"], "sanctions")
+    assert not consents_on("veto", veto_on["BEL"], "eu_accession")
+    # One rule for the whole package: every party and veto player must accept.
+    assert all(rule_for(sc, i).rule == "unanimity" for i in sc.issue_ids)
+
+
+def test_a_referendum_ratifies_the_territorial_terms(sc: Scenario) -> None:
+    # Zelensky, 11 Dec 2025: Ukrainians decide any territorial concession (reuters-dec11);
+    # KIIS, Sep-Oct 2025: 71% reject handing over land Ukraine holds (kiis-oct), so the
+    # vote accepts no more than the current line (anchor 40).
+    (ref,) = sc.ratifications
+    assert (ref.actor, ref.kind, ref.source) == ("UKR", "referendum", "reuters-dec11")
+    assert ref.covers("territory") and not ref.covers("nato")
+    bound = ref.accepts["territory"]
+    assert bound.max == 40 and bound.sd and bound.sd > 0
+    assert str(sc.sources["kiis-oct"].date) <= str(sc.date)
+
+
+def test_red_lines_say_how_sure_they_are(sc: Scenario) -> None:
+    # sd 5 where the report states the limit, 10 where the threshold is ours.
+    for r in sc.red_lines:
+        assert r.sd in (5, 10), f"{r.actor}/{r.issue}"
+        assert (r.sd == 10) == ("threshold: analyst" in (r.note or "")), f"{r.actor}/{r.issue}"
 
 
 def _capability_rows() -> dict[str, dict[str, str]]:
