@@ -416,5 +416,6 @@ def _lost_in(sc: Scenario, fmt: str) -> list[str]:
         or sc.decision_rule is not None
         or any(i.decision_rule is not None for i in sc.issues),
         "ratification steps": bool(sc.ratifications),
+        "revisions": bool(sc.revisions),
     }
     return [what for what in CANNOT_HOLD[fmt] if checks.get(what)]

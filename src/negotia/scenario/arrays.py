@@ -135,7 +135,13 @@ class ScenarioArrays:
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> ScenarioArrays:
-        """Build the numeric view (batch size 1) of a validated scenario."""
+        """Build the numeric view (batch size 1) of a validated scenario.
+
+        A scenario that still carries revisions is viewed as of its own ``date``
+        (:meth:`Scenario.as_of`); pass ``scenario.as_of(day)`` for another day.
+        """
+        if scenario.revisions:
+            scenario = scenario.as_of()
         actors = [a.id for a in scenario.actors]
         issues = [i.id for i in scenario.issues]
         a_index = {a: k for k, a in enumerate(actors)}

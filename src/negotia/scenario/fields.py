@@ -21,6 +21,14 @@ def finite(v: float | None, what: str) -> float | None:
     return v
 
 
+class Uncertainty(Strict):
+    """Standard deviations of a stance's estimate, on the issue scale and salience 0-1."""
+
+    position: float = Field(default=0.0, ge=0)
+    salience: float = Field(default=0.0, ge=0)
+    capability: float = Field(default=0.0, ge=0)
+
+
 class Bounds(Strict):
     """An interval of acceptable outcomes on an issue's scale.
 

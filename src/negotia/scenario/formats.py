@@ -41,6 +41,7 @@ CANNOT_HOLD: dict[str, tuple[str, ...]] = {
         "outcomes",
         "roles and decision rules",
         "ratification steps",
+        "revisions",
     ),
     "dem": (
         "aliases",
@@ -53,6 +54,7 @@ CANNOT_HOLD: dict[str, tuple[str, ...]] = {
         "outcomes",
         "roles and decision rules",
         "ratification steps",
+        "revisions",
     ),
     "deu": (
         "actors without stances",
@@ -67,6 +69,7 @@ CANNOT_HOLD: dict[str, tuple[str, ...]] = {
         "guarantees",
         "roles and decision rules",
         "ratification steps",
+        "revisions",
     ),
 }
 
@@ -168,7 +171,12 @@ def load_table(source: str | os.PathLike[str]) -> Scenario:
 
 
 def dump_scenario(scenario: Scenario, format: str) -> str:
-    """The scenario as text in ``format``."""
+    """The scenario as text in ``format``.
+
+    A format that cannot hold revisions gets the snapshot as of the scenario's date.
+    """
+    if format not in ("yaml", "json") and scenario.revisions:
+        scenario = scenario.as_of()
     if format == "yaml":
         return yamljson.dump_yaml(scenario)
     if format == "json":

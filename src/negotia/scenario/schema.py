@@ -23,9 +23,11 @@ from pydantic import (
 )
 
 from negotia.scenario.fields import Strict as _Strict
-from negotia.scenario.fields import check_interval
+from negotia.scenario.fields import Uncertainty, check_interval
 from negotia.scenario.fields import finite as _finite
 from negotia.scenario.roles import DecisionRule, Ratification, RoleName, effective_roles, role_problems
+from negotia.scenario.snapshot import revision_problems, snapshot
+from negotia.scenario.timeline import Revision
 
 Number = float
 
@@ -136,14 +138,6 @@ class Issue(_Strict):
         return self.anchors[point]
 
 
-class Uncertainty(_Strict):
-    """Standard deviations of a stance's estimate, on the issue scale and salience 0-1."""
-
-    position: float = Field(default=0.0, ge=0)
-    salience: float = Field(default=0.0, ge=0)
-    capability: float = Field(default=0.0, ge=0)
-
-
 class Stance(_Strict):
     """An actor's stance on one issue."""
 
@@ -209,6 +203,7 @@ class Scenario(_Strict):
     stances: list[Stance] = Field(default_factory=list)
     red_lines: list[RedLine] = Field(default_factory=list)
     ratifications: list[Ratification] = Field(default_factory=list)
+    revisions: list[Revision] = Field(default_factory=list)
     #: Security-guarantee entries as plain mappings; the scenario knows no application,
     #: so :mod:`negotia.guarantees` checks them against its catalogue when asked (the
     #: facade :func:`negotia.api.load_scenario` does so on load).
@@ -222,16 +217,14 @@ class Scenario(_Strict):
         # field validation so the stored scenario is already normalised.
         if isinstance(data, dict) and data.get("salience_scale") == 100:
             data = dict(data)
-            stances = []
-            for s in data.get("stances") or []:
-                if isinstance(s, dict) and isinstance(s.get("salience"), int | float):
-                    s = dict(s)
-                    s["salience"] = s["salience"] / 100.0
-                    unc = s.get("uncertainty")
-                    if isinstance(unc, dict) and isinstance(unc.get("salience"), int | float):
-                        s["uncertainty"] = {**unc, "salience": unc["salience"] / 100.0}
-                stances.append(s)
-            data["stances"] = stances
+            data["stances"] = [_percent_salience(s) for s in data.get("stances") or []]
+            revisions = []
+            for r in data.get("revisions") or []:
+                if isinstance(r, dict) and r.get("item") == "stance" and isinstance(r.get("set"), dict):
+                    r = {**r, "set": _percent_salience(r["set"])}
+                revisions.append(r)
+            if revisions:
+                data["revisions"] = revisions
             data["salience_scale"] = 1
         return data
 
@@ -245,6 +238,27 @@ class Scenario(_Strict):
         if problems:
             raise ValueError("\n".join(f"{w}: {m}" for w, m in problems))
         return self
+
+    # -- time ----------------------------------------------------------------------
+    def as_of(
+        self,
+        day: Date | None = None,
+        *,
+        known_by: Date | None = None,
+        include_proposed: bool = False,
+    ) -> Scenario:
+        """The plain snapshot valid on ``day`` (default: the scenario's own ``date``).
+
+        Every accepted revision with ``valid_from`` on or before ``day`` is applied (see
+        :mod:`negotia.scenario.timeline`); a revision recorded after the fact counts
+        from its ``valid_from``.  ``known_by`` is a knowledge cut-off: revisions that
+        became known after it are left out, so ``as_of(d, known_by=d)`` is what was
+        known on day ``d``.  ``include_proposed`` also applies revisions awaiting
+        review.  The snapshot has no revisions and carries ``day`` as its ``date``; a
+        scenario without revisions is returned as it is (re-dated if ``day`` differs).
+        With neither ``day`` nor ``date``, every revision is applied.
+        """
+        return snapshot(self, day if day is not None else self.date, known_by, include_proposed)
 
     # -- lookups -------------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -373,4 +387,20 @@ def reference_problems(sc: Scenario) -> list[tuple[str, str]]:
     for k, a in enumerate(sc.actors):
         if a.capability_source is not None and a.capability_source not in sc.sources:
             out.append((f"actors[{k}].capability_source", f"unknown source {a.capability_source!r}"))
-    return out + role_problems(sc)
+    out += role_problems(sc)
+    if sc.revisions:
+        out += revision_problems(sc)
+    return out
+
+
+def _percent_salience(item: Any) -> Any:
+    """A stance (or a revision's changes) with its salience and salience sd on 0-1."""
+    if not isinstance(item, dict):
+        return item
+    item = dict(item)
+    if isinstance(item.get("salience"), int | float):
+        item["salience"] = item["salience"] / 100.0
+    unc = item.get("uncertainty")
+    if isinstance(unc, dict) and isinstance(unc.get("salience"), int | float):
+        item["uncertainty"] = {**unc, "salience": unc["salience"] / 100.0}
+    return item

@@ -9,22 +9,29 @@ outside the issue's scale, duplicates) are checked on the entries that did valid
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from negotia.errors import InputError, Problem
 from negotia.locations import LineOf, Loc, locate, path_str, pydantic_problems
 from negotia.scenario.roles import Ratification
 from negotia.scenario.schema import Actor, Issue, RedLine, Scenario, Source, Stance, reference_problems
+from negotia.scenario.timeline import ITEMS, Revision
 
-_LISTS: dict[str, type[BaseModel]] = {
-    "actors": Actor,
-    "issues": Issue,
-    "stances": Stance,
-    "red_lines": RedLine,
-    "ratifications": Ratification,
+_LISTS: dict[str, TypeAdapter[Any]] = {
+    "actors": TypeAdapter(Actor),
+    "issues": TypeAdapter(Issue),
+    "stances": TypeAdapter(Stance),
+    "red_lines": TypeAdapter(RedLine),
+    "ratifications": TypeAdapter(Ratification),
+    "revisions": TypeAdapter(Revision),
+}
+_REVISION_MESSAGES = {
+    "union_tag_invalid": f"unknown item; a revision changes one of: {', '.join(ITEMS)}",
+    "union_tag_not_found": f"a revision needs item (one of: {', '.join(ITEMS)})",
 }
 
 __all__ = [
@@ -79,6 +86,9 @@ def scenario_from_data(
         problems.append(Problem(locate(("salience_scale",), line_of), f"must be 1 or 100, got {scale!r}"))
         scale = 1
     clean: dict[str, Any] = {}
+    # Where each entry that validated sits in the file, so that cross-reference problems
+    # (found on the entries that validated) name the file's index and line.
+    file_index: dict[str, list[int]] = {}
     for field, model in _LISTS.items():
         items = data.get(field) or []
         if not isinstance(items, list):
@@ -88,10 +98,23 @@ def scenario_from_data(
         for k, item in enumerate(items):
             if field == "stances" and scale == 100 and isinstance(item, Mapping):
                 item = _rescale_salience(item, (field, k), line_of, problems)
+            if field == "revisions" and scale == 100 and isinstance(item, Mapping):
+                change = item.get("set")
+                if item.get("item") == "stance" and isinstance(change, Mapping):
+                    change = _rescale_salience(change, (field, k, "set"), line_of, problems)
+                    item = {**item, "set": change}
             try:
-                good.append(model.model_validate(item))
+                good.append(model.validate_python(item))
+                file_index.setdefault(field, []).append(k)
             except ValidationError as e:
-                problems.extend(pydantic_problems(e, (field, k), line_of))
+                if field == "revisions":
+                    problems.extend(
+                        pydantic_problems(
+                            e, (field, k), line_of, clean_loc=_revision_loc, messages=_REVISION_MESSAGES
+                        )
+                    )
+                else:
+                    problems.extend(pydantic_problems(e, (field, k), line_of))
         clean[field] = good
     sources = data.get("sources") or {}
     if isinstance(sources, list):
@@ -124,7 +147,10 @@ def scenario_from_data(
     for path, msg in reference_problems(sc):
         if extra_problems and path in ("actors", "issues"):
             continue  # "no actors" only repeats that every row of the file was bad
-        problems.append(Problem(locate(_parse_path(path), line_of), msg))
+        loc = _parse_path(path)
+        if len(loc) > 1 and loc[0] in file_index and isinstance(loc[1], int):
+            loc = (loc[0], file_index[str(loc[0])][loc[1]], *loc[2:])
+        problems.append(Problem(locate(loc, line_of), _renumber(msg, file_index)))
     problems += _check_problems(sc, checks, line_of)
     if problems:
         raise InputError(source, sorted(problems, key=_line_key))
@@ -142,6 +168,23 @@ def run_checks(sc: Scenario, checks: Sequence[ScenarioCheck], source: str) -> Sc
     if problems:
         raise InputError(source, problems)
     return sc
+
+
+def _renumber(msg: str, file_index: dict[str, list[int]]) -> str:
+    """A message's references to other entries ("first at stances[2]") in file indices."""
+
+    def sub(m: re.Match[str]) -> str:
+        where = file_index.get(m.group(1))
+        k = int(m.group(2))
+        return f"{m.group(1)}[{where[k] if where and k < len(where) else k}]"
+
+    return re.sub(r"\b(actors|issues|stances|red_lines|ratifications|revisions)\[(\d+)\]", sub, msg)
+
+
+def _revision_loc(raw: tuple[Any, ...]) -> Loc:
+    # A discriminated union puts the item kind first: ("stance", "set", "position").
+    loc = tuple(x for x in raw if x not in ("function-after", "function-before", "function-wrap"))
+    return loc[1:] if loc and loc[0] in ITEMS else loc
 
 
 def _line_key(p: Problem) -> int:
