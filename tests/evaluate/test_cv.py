@@ -20,11 +20,11 @@ from negotia.evaluate.cv import (
     CVResult,
     _weighted_median_rows,
     cross_validate,
-    grouped_folds,
     summarise,
     summarise_by,
 )
 from negotia.evaluate.features import design_from_table
+from negotia.evaluate.folds import grouped_folds
 from negotia.scenario.formats import load_scenario
 from tests.conftest import reference
 
@@ -252,7 +252,8 @@ def test_accuracy_report_lists_every_model_with_intervals() -> None:
     """The page generator covers the registry, the README baselines and the variants."""
     from pathlib import Path
 
-    from negotia.evaluate.accuracy_report import BASELINES, VARIANTS, build
+    from tools.accuracy_report import BASELINES, VARIANTS, build
+
     from negotia.models import model_names
 
     text = build(Path(reference("deu3", "deu3_dev.tsv")), folds=3, repeats=1, n_boot=100)

@@ -1,9 +1,9 @@
 """Honest out-of-sample evaluation: cross-validation grouped by proposal, repeated, with
 bootstrap confidence intervals by proposal.
 
-- :func:`grouped_folds` assigns whole proposals to folds, so the issues of one proposal
-  are never split between training and test data (they share actors, timing and deals,
-  and splitting them would leak).
+- :func:`~negotia.evaluate.folds.grouped_folds` assigns whole proposals to folds, so
+  the issues of one proposal are never split between training and test data (they
+  share actors, timing and deals, and splitting them would leak).
 - :func:`cross_validate` runs repeated grouped K-fold CV.  A model that learns from
   outcomes (``calibrated``) is refitted on the training folds of every split, with its
   penalty chosen by an inner grouped CV on those training folds only (nested CV); models
@@ -30,32 +30,13 @@ from typing import Any
 import numpy as np
 
 from negotia.errors import ParameterError
+from negotia.evaluate import fit_calibrated as fitting
+from negotia.evaluate.backtest import predict
+from negotia.evaluate.features import design_from_table
+from negotia.evaluate.folds import grouped_folds
+from negotia.models.calibrated import combine
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.schema import Scenario
-
-
-def grouped_folds(groups: np.ndarray, n_folds: int, rng: np.random.Generator) -> np.ndarray:
-    """Fold index ``(N,)`` of each item such that all items of a group share one fold.
-
-    Groups are shuffled by ``rng``, then placed largest first (stable, so the shuffle
-    breaks ties) into the fold that has the fewest items so far; this balances fold sizes
-    when proposals have different numbers of issues.
-    """
-    groups = np.asarray(groups)
-    names, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
-    if n_folds < 2:
-        raise ParameterError(f"cross-validation needs at least 2 folds, got {n_folds}")
-    if n_folds > len(names):
-        raise ParameterError(f"{n_folds} folds but only {len(names)} proposals (groups) in the data")
-    order = rng.permutation(len(names))
-    order = order[np.argsort(-counts[order], kind="stable")]
-    load = np.zeros(n_folds, dtype=int)
-    fold_of_group = np.empty(len(names), dtype=int)
-    for g in order:  # one step per proposal (about a hundred), not per actor
-        f = int(np.argmin(load))
-        fold_of_group[g] = f
-        load[f] += counts[g]
-    return fold_of_group[inverse]
 
 
 @dataclass
@@ -126,11 +107,6 @@ def cross_validate(
         :func:`~negotia.evaluate.fit_calibrated.fit_calibrated` (e.g. ``{"rule": "1se"}``);
         default ``{"calibrated": {}}``.
     """
-    from negotia.evaluate.backtest import predict
-    from negotia.evaluate.features import design_from_table
-    from negotia.evaluate.fit_calibrated import fit_calibrated
-    from negotia.models.calibrated import combine
-
     learners = {"calibrated": {}} if learners is None else learners
     design = design_from_table(table, source)
     arrays = ScenarioArrays.from_scenario(table)
@@ -158,7 +134,7 @@ def cross_validate(
                 continue
             for f in range(folds):
                 train, test = design.subset(fold != f), design.subset(fold == f)
-                fit = fit_calibrated(
+                fit = fitting.fit_calibrated(
                     train,
                     seed=int(inner_seeds[f]),
                     folds=inner_folds,

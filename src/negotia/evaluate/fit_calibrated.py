@@ -14,30 +14,23 @@ rows only (issues of one proposal are never split), from a grid relative to
 smallest penalty at which :math:`\beta = 0` is optimal.  An infinite penalty ("no
 correction", the compromise model itself) is always among the candidates.
 
-Run as a script::
-
-    python -m negotia.evaluate.fit_calibrated TABLE --out FILE [--seed 0]
-
-which writes the coefficients with their provenance (table name, SHA-256, issues,
-proposals, seed, folds, the search grid and its cross-validated MAE).
+The shipped coefficients are made by ``tools/fit_calibrated.py`` (a research script,
+not part of the installed package), which calls :func:`fit_calibrated` on a table and
+writes the coefficients with their provenance; the cross-validation
+(:mod:`negotia.evaluate.cv`) calls it inside every training fold.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
 
-import negotia
-from negotia.errors import NegotiaError, ParameterError
-from negotia.evaluate.cv import grouped_folds
-from negotia.evaluate.features import Design, design_from_table
+from negotia.errors import ParameterError
+from negotia.evaluate.features import Design
+from negotia.evaluate.folds import grouped_folds
 from negotia.models.calibrated import FEATURE_NAMES, CalibratedFit, combine
 
 #: Penalties tried, as fractions of lambda_max; ``inf`` is "no correction at all" (the
@@ -200,7 +193,6 @@ def fit_calibrated(
             }
             for name, _, lm, ps, path, se in cands
         },
-        "negotia_version": negotia.__version__,
     }
     return CalibratedFit(
         coefficients={n: float(b) for n, b in zip(FEATURE_NAMES, beta, strict=True)},
@@ -212,47 +204,3 @@ def fit_calibrated(
 def _finite(x: float) -> float | str:
     """JSON has no infinity: write it as the string "inf"."""
     return float(x) if np.isfinite(x) else "inf"
-
-
-def fit_table(path: str | Path, *, seed: int = 0, folds: int = 5, repeats: int = 2) -> CalibratedFit:
-    """Load a DEU-style table and fit on all its issues with an outcome."""
-    path = Path(path)
-    table = negotia.load_scenario(path)
-    design = design_from_table(table, str(path))
-    return fit_calibrated(
-        design,
-        seed=seed,
-        folds=folds,
-        repeats=repeats,
-        provenance={"table": path.name, "table_sha256": hashlib.sha256(path.read_bytes()).hexdigest()},
-    )
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m negotia.evaluate.fit_calibrated",
-        description="Fit the calibrated compromise model on a DEU-style table and write its coefficients.",
-    )
-    parser.add_argument("table", help="table of decisions with known outcomes (DEU-style)")
-    parser.add_argument("--out", required=True, help="where to write the coefficients (JSON)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=2)
-    args = parser.parse_args(argv)
-    try:
-        fit = fit_table(args.table, seed=args.seed, folds=args.folds, repeats=args.repeats)
-    except (NegotiaError, FileNotFoundError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    fit.save(args.out)
-    try:
-        print(f"wrote {args.out}: feature set {fit.provenance['feature_set']!r}, penalty {fit.penalty:.5g}")
-        for name, c in fit.coefficients.items():
-            print(f"  {name:32s} {c:+.4f}")
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        pass
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
