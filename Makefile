@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make run   -> .venv with negotia, then the forecast table for the bundled Ukraine 2025 scenario
-#   make test  -> .venv with the dev extras, ruff, then the test suite
+#   make test  -> .venv with the dev extras, ruff and the import contracts, then the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -28,12 +28,13 @@ run: $(STAMP_RUN)
 	$(BIN)/negotia forecast ukraine-2025
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/lint-imports
 
 format: $(STAMP_DEV)
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench tools
+	$(BIN)/ruff check --fix src tests bench tools
 
 test: lint
 	$(BIN)/python -m pytest -q -n 2
@@ -42,4 +43,4 @@ bench: $(STAMP_DEV)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis .import_linter_cache
