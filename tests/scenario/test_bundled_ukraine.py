@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -59,16 +60,32 @@ CSV_NAME = {
 DOC = Path(__file__).resolve().parents[2] / "docs" / "ukraine-2025.md"
 
 
+#: The day the 28-point draft was on the table, before Geneva.
+NOV21 = date(2025, 11, 21)
+
+
 @pytest.fixture(scope="module")
-def sc() -> Scenario:
+def raw() -> Scenario:
+    """The file as written: the plain entries and the dated revisions."""
     return load_scenario("ukraine-2025")
 
 
-def test_loads_by_name_and_by_path(sc: Scenario) -> None:
+@pytest.fixture(scope="module")
+def sc(raw: Scenario) -> Scenario:
+    """The snapshot every analysis runs on by default: as of the scenario's date."""
+    return raw.as_of()
+
+
+def _days(raw: Scenario) -> list[Scenario]:
+    """The file's plain state and its snapshots before, during and at the end of the talks."""
+    return [raw, raw.as_of(date(2025, 11, 1)), raw.as_of(NOV21), raw.as_of()]
+
+
+def test_loads_by_name_and_by_path(raw: Scenario, sc: Scenario) -> None:
     assert "ukraine-2025" in bundled_names()
     by_path = load_scenario(bundled_path("ukraine-2025"))
-    assert by_path == sc
-    assert str(sc.date) == "2025-12-14"
+    assert by_path == raw
+    assert str(raw.date) == str(sc.date) == "2025-12-14"
     assert sc.required_parties == ["UKR", "RUS"]
     assert sc.loss == "quadratic"
 
@@ -102,30 +119,68 @@ def test_anchor_meanings_the_other_modules_rely_on(sc: Scenario) -> None:
     assert "neutrality" in nato[100].lower() and "constitution" in nato[100].lower()
 
 
-def test_every_stance_cites_a_known_source_with_a_note_and_uncertainty(sc: Scenario) -> None:
-    assert {"berlin", "analyst", "sipri"} <= set(sc.sources)
-    assert sc.sources["analyst"].title == "negotia analyst estimate"
-    berlin = sc.sources["berlin"]
+def test_every_stance_cites_a_known_source_with_a_note_and_uncertainty(raw: Scenario) -> None:
+    assert {"berlin", "analyst", "sipri"} <= set(raw.sources)
+    assert raw.sources["analyst"].title == "negotia analyst estimate"
+    berlin = raw.sources["berlin"]
     assert berlin.title.startswith("Ukraine Drops NATO Ambition")
     assert berlin.publisher and "Raja Awais Ali" in berlin.publisher
     assert str(berlin.date) == "2025-12-14"
-    for s in sc.stances:
-        where = f"{s.actor}/{s.issue}"
-        assert s.source in sc.sources and s.source != "sipri", where
-        assert s.note and s.note.strip(), where
-        assert s.uncertainty is not None and s.uncertainty.position > 0 and s.uncertainty.salience > 0, where
-        assert 0 < s.salience <= 1, where  # written on 0-100, normalised on load
-    for r in sc.red_lines:
-        assert r.source in sc.sources and r.source != "sipri" and r.note, f"{r.actor}/{r.issue}"
+    # On every day of the timeline, not only in the file's plain entries.
+    for state in _days(raw):
+        for s in state.stances:
+            where = f"{state.date}: {s.actor}/{s.issue}"
+            assert s.source in raw.sources and s.source != "sipri", where
+            assert s.note and s.note.strip(), where
+            assert s.uncertainty is not None and s.uncertainty.position > 0, where
+            assert s.uncertainty.salience > 0, where
+            assert 0 < s.salience <= 1, where  # written on 0-100, normalised on load
+        for r in state.red_lines:
+            assert r.source in raw.sources and r.source != "sipri" and r.note, f"{r.actor}/{r.issue}"
 
 
-def test_no_source_is_later_than_the_snapshot(sc: Scenario) -> None:
-    # The scenario is a snapshot of 14 December 2025: a stance or red line resting on a
-    # report published later would leak the future into back-tests (issue 14).
-    cited = {s.source for s in sc.stances} | {r.source for r in sc.red_lines}
+def test_no_source_is_later_than_the_snapshot(raw: Scenario) -> None:
+    # The scenario is a snapshot of 14 December 2025: a stance, red line or revision
+    # resting on a report published later would leak the future into back-tests (issue 14).
+    cited = (
+        {s.source for s in raw.stances}
+        | {r.source for r in raw.red_lines}
+        | {v.source for v in raw.revisions}
+        | {x.source for x in raw.ratifications}
+    )
     for key in cited:
-        src = sc.sources[key]
-        assert src.date is not None and src.date <= sc.date, key
+        src = raw.sources[key]
+        assert src.date is not None and src.date <= raw.date, key
+    for v in raw.revisions:
+        assert v.valid_from <= raw.date and v.status == "accepted", v
+
+
+def test_as_of_an_earlier_day_gives_the_earlier_stances(raw: Scenario, sc: Scenario) -> None:
+    # 21 November: the 28-point draft (600,000 troops, a constitutional bar on NATO, land
+    # recognised as Russian de facto, EU membership allowed); 14 December: the texts
+    # after Geneva and the December package. Expected figures: the anchors the reports
+    # name (see the docs page's timeline).
+    nov21 = raw.as_of(NOV21)
+    assert nov21.date == NOV21
+    expected = {
+        ("USA", "army_limits"): (50, 25),
+        ("USA", "nato"): (95, 80),
+        ("USA", "territory"): (70, 60),
+        ("USA", "eu_accession"): (25, 5),
+        ("UKR", "nato"): (25, 70),
+    }
+    for (actor, issue), (then, now) in expected.items():
+        assert nov21.stance(actor, issue).position == then, (actor, issue)
+        assert sc.stance(actor, issue).position == now, (actor, issue)
+    assert nov21.stance("USA", "army_limits").source == "us-28pt"
+    assert sc.stance("USA", "army_limits").source == "ft-800k"
+    # Before the draft the US had stated no position on the army (none is recorded) ...
+    assert raw.as_of(date(2025, 11, 19)).stance("USA", "army_limits") is None
+    # ... and the reports of the draft were published on 21 November: what was known on
+    # the 20th does not include it.
+    assert raw.as_of(NOV21, known_by=date(2025, 11, 20)).stance("USA", "army_limits") is None
+    # Stances without revisions hold over the whole period.
+    assert nov21.stance("RUS", "territory") == sc.stance("RUS", "territory")
 
 
 def test_every_news_report_is_citable(sc: Scenario) -> None:
@@ -327,11 +382,28 @@ def test_compromise_forecast_on_nato_lies_between_the_belligerents(sc: Scenario)
     assert sc.issue("nato").nearest_anchor(nato) is not None
 
 
+def test_the_timeline_reaches_every_analysis(raw: Scenario, sc: Scenario) -> None:
+    # Analyses given the file (with revisions) must see the 14 December snapshot: the
+    # Monte Carlo sds of a stance a revision created or changed, and bargaining over a
+    # subset of issues whose revisions touch issues left out.
+    from negotia.bargaining.utility import restrict_issues
+    from negotia.ensemble.perturb import Perturbation
+
+    a, b = Perturbation.from_scenario(raw), Perturbation.from_scenario(sc)
+    for name in ("position_sd", "salience_sd", "capability_sd"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    k = (ACTORS.index("USA"), ISSUES.index("army_limits"))
+    assert a.position_sd[k] == pytest.approx(6 / 100)  # set by the revision of 25 November
+    two = restrict_issues(raw, ["nato", "guarantees"])
+    assert two.issue_ids == ["nato", "guarantees"]
+    assert two.stance("USA", "nato").position == 80
+
+
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
-def test_a_copy_written_by_negotia_loads_back_unchanged(sc: Scenario, tmp_path: Path, fmt: str) -> None:
+def test_a_copy_written_by_negotia_loads_back_unchanged(raw: Scenario, tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"copy.{fmt}"
-    path.write_text(dump_scenario(sc, fmt), encoding="utf-8")
-    assert load_scenario(path) == sc
+    path.write_text(dump_scenario(raw, fmt), encoding="utf-8")
+    assert load_scenario(path) == raw
 
 
 def test_docs_page_covers_every_issue_and_actor(sc: Scenario) -> None:

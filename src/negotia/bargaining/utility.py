@@ -254,6 +254,9 @@ def reservation_from_metadata(scenario: Scenario, parties: tuple[str, ...]) -> d
 
 def restrict_issues(scenario: Scenario, issues: list[str] | tuple[str, ...]) -> Scenario:
     """The scenario with only ``issues`` (their stances and red lines kept, in the given order)."""
+    # Revisions may touch the issues left out: restrict the snapshot they produce.
+    if scenario.revisions:
+        scenario = scenario.as_of()
     known = {i.id: i for i in scenario.issues}
     unknown = [i for i in issues if i not in known]
     if unknown:

@@ -105,6 +105,9 @@ class Perturbation:
         """
         spec = spec or PerturbationSpec()
         spec.check()
+        # The sds must come from the same snapshot as the arrays (revisions set them too).
+        if scenario.revisions:
+            scenario = scenario.as_of()
         base = ScenarioArrays.from_scenario(scenario)
         a_index = {a: k for k, a in enumerate(base.actor_ids)}
         i_index = {i: k for k, i in enumerate(base.issue_ids)}
