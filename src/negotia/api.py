@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date as Date
 from typing import Any
 
 import numpy as np
@@ -26,8 +27,29 @@ def load_scenario(source: str | os.PathLike[str], format: str | None = None) -> 
     return formats.load_scenario(source, format, checks=(guarantee_problems,))
 
 
-def _as_scenario(scenario: Scenario | str | os.PathLike[str]) -> Scenario:
-    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+def scenario_as_of(
+    scenario: Scenario | str | os.PathLike[str],
+    as_of: Date | None = None,
+    *,
+    known_by: Date | None = None,
+) -> Scenario:
+    """The plain snapshot of a scenario (object, file or bundled name) on a day.
+
+    ``as_of`` defaults to the scenario's own date; ``known_by`` leaves out revisions
+    recorded after it (see :meth:`negotia.scenario.schema.Scenario.as_of`).  Every
+    analysis in this module runs on such a snapshot, so domain code never sees
+    revisions it should not use.
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if as_of is None and known_by is None and not sc.revisions:
+        return sc
+    return sc.as_of(as_of, known_by=known_by)
+
+
+def _as_scenario(
+    scenario: Scenario | str | os.PathLike[str], as_of: Date | None = None, known_by: Date | None = None
+) -> Scenario:
+    return scenario_as_of(scenario, as_of, known_by=known_by)
 
 
 def forecast(
@@ -35,6 +57,8 @@ def forecast(
     model: str = "compromise",
     *,
     seed: int | None = None,
+    as_of: Date | None = None,
+    known_by: Date | None = None,
     **params: Any,
 ) -> Forecast:
     """Forecast the outcome of every issue of a scenario with one registered model.
@@ -47,10 +71,13 @@ def forecast(
         A registered model name (see :func:`negotia.models.model_names`).
     seed
         Seed for stochastic models (ignored by deterministic ones).
+    as_of, known_by
+        The day to analyse (default: the scenario's date) and the knowledge cut-off;
+        see :func:`scenario_as_of`.
     **params
         The model's parameters (see ``negotia models``).
     """
-    sc = _as_scenario(scenario)
+    sc = _as_scenario(scenario, as_of, known_by)
     rng = np.random.default_rng(seed)
     return run_model(model, ScenarioArrays.from_scenario(sc), rng=rng, **params)
 
@@ -60,9 +87,12 @@ def compare_models(
     models: list[str] | None = None,
     *,
     seed: int | None = None,
+    as_of: Date | None = None,
+    known_by: Date | None = None,
 ) -> dict[str, Forecast]:
-    """Forecasts of several models (all registered ones by default), keyed by name."""
-    sc = _as_scenario(scenario)
+    """Forecasts of several models (all registered ones by default), keyed by name,
+    on the snapshot as of a day (see :func:`scenario_as_of`)."""
+    sc = _as_scenario(scenario, as_of, known_by)
     arrays = ScenarioArrays.from_scenario(sc)
     names = models or model_names()
     return {m: run_model(m, arrays, rng=np.random.default_rng(seed)) for m in names}

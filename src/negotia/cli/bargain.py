@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date as Date
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.panel import Panel
@@ -13,8 +15,29 @@ from negotia.bargaining.negotiation import NegotiationRun
 from negotia.bargaining.report import BargainingResult, PackageReport, bargaining_space
 from negotia.bargaining.simulation import PROTOCOLS, RED_LINES, simulate
 from negotia.bargaining.space import OutcomeSpace, Resolution
-from negotia.cli.common import FORMAT_OPTION, OutputFormat, console, handle_errors, print_json
+from negotia.cli.common import (
+    AS_OF_OPTION,
+    FORMAT_OPTION,
+    KNOWN_BY_OPTION,
+    OutputFormat,
+    console,
+    handle_errors,
+    print_json,
+)
 from negotia.errors import ParameterError
+
+
+def _source(scenario: str, as_of: Date | None, known_by: Date | None) -> Any:
+    """The snapshot of a negotia scenario on the day asked, or a GENIUS file's path."""
+    from negotia.api import scenario_as_of
+
+    if genius.is_genius_file(scenario):
+        if as_of is not None or known_by is not None:
+            raise ParameterError(
+                "--as-of and --known-by need a negotia scenario; a GENIUS domain has no dates"
+            )
+        return scenario
+    return scenario_as_of(scenario, as_of, known_by=known_by)
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -219,15 +242,18 @@ def register(app: typer.Typer) -> None:
             "--export-genius",
             help="Also write the domain and profiles (GENIUS XML + GeniusWeb JSON) here.",
         ),
+        as_of: Date | None = AS_OF_OPTION,
+        known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
         """Packages the required parties could accept, the red lines that block a deal, the Nash package."""
         if format is OutputFormat.csv:
             raise ParameterError("bargain writes table or json")
+        source = _source(scenario, as_of, known_by)
         result = bargaining_space(
-            scenario, _split(parties), resolution=_resolution(resolution), top=top, issues=_split(issues)
+            source, _split(parties), resolution=_resolution(resolution), top=top, issues=_split(issues)
         )
         if export_genius is not None:
-            _export(scenario, _split(parties), _resolution(resolution), export_genius, _split(issues))
+            _export(source, _split(parties), _resolution(resolution), export_genius, _split(issues))
         if format is OutputFormat.json:
             print_json(result.to_dict())
             return
@@ -264,12 +290,14 @@ def register(app: typer.Typer) -> None:
         ),
         trace: bool = typer.Option(False, "--trace", help="Print every offer (JSON always has them all)."),
         format: OutputFormat = FORMAT_OPTION,
+        as_of: Date | None = AS_OF_OPTION,
+        known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
         """Agents negotiate: alternating offers, a (qualified) majority, or a mediator's single text."""
         if format is OutputFormat.csv:
             raise ParameterError("simulate writes table or json")
         run = simulate(
-            scenario,
+            _source(scenario, as_of, known_by),
             protocol=protocol,
             strategy=strategy,
             seed=seed,
@@ -290,15 +318,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _export(
-    scenario: str, parties: list[str] | None, resolution: Resolution, dest: Path, issues: list[str] | None
+    scenario: Any, parties: list[str] | None, resolution: Resolution, dest: Path, issues: list[str] | None
 ) -> None:
-    from negotia.api import load_scenario
     from negotia.bargaining.utility import utility_model
 
-    if genius.is_genius_file(scenario):
+    if isinstance(scenario, str):  # a GENIUS file (see _source)
         model, _ = genius.load_model(scenario, parties)
     else:
-        model = utility_model(load_scenario(scenario), parties, resolution, issues=issues)
+        model = utility_model(scenario, parties, resolution, issues=issues)
     domain, profiles = genius.profiles_from_model(model)
     genius.write_genius_domain(domain, dest / f"{domain.name}_domain.xml")
     genius.write_geniusweb_domain(domain, dest / f"{domain.name}_domain.json")

@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from datetime import date as Date
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -98,3 +99,50 @@ def fmt_num(x: float, digits: int = 2) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
     return f"{x:.{digits}f}"
+
+
+def parse_day(text: str) -> Date:
+    """A day typed by a user as YYYY-MM-DD; a message naming what is wrong otherwise.
+
+    ``date.fromisoformat`` alone would also take ``20251214`` and week dates; a user
+    who types those most likely meant something else, so only the plain form is taken.
+    """
+    import re
+
+    if isinstance(text, Date):  # typer passes a default through the parser too
+        return text
+    s = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        raise typer.BadParameter(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-12-14")
+    try:
+        return Date.fromisoformat(s)
+    except ValueError as e:
+        raise typer.BadParameter(f"{s} is not a day of the calendar ({e})") from None
+
+
+# The scenario's time options: one definition that every command taking a scenario uses.
+AS_OF_OPTION = typer.Option(
+    None,
+    "--as-of",
+    metavar="DATE",
+    parser=parse_day,
+    help="Analyse the scenario as it stood on DATE (YYYY-MM-DD; default: its own date).",
+)
+KNOWN_BY_OPTION = typer.Option(
+    None,
+    "--known-by",
+    metavar="DATE",
+    parser=parse_day,
+    help="Use only the revisions known (recorded) by DATE (default: every revision).",
+)
+
+
+def dated_title(name: str, day: Date | None, as_of: Date | None, known_by: Date | None) -> str:
+    """A scenario's name for a table title, saying which day (and knowledge) it shows.
+
+    Names often carry their date already ("Berlin (14 December 2025)"), so the day is
+    added only when it is not the name's own or the user asked for another one.
+    """
+    if as_of is None and known_by is None:
+        return name + (f" ({day})" if day and str(day.year) not in name else "")
+    return name + (f", as of {day}" if day else "") + (f", known by {known_by}" if known_by else "")

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import sys
+from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,15 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from negotia.api import load_scenario
+from negotia.api import load_scenario, scenario_as_of
 from negotia.cli import traces
 from negotia.cli.common import (
+    AS_OF_OPTION,
     FORMAT_OPTION,
+    KNOWN_BY_OPTION,
     OutputFormat,
     console,
+    dated_title,
     err_console,
     fmt_num,
     handle_errors,
@@ -118,13 +122,15 @@ def register(app: typer.Typer) -> None:
         format: OutputFormat = FORMAT_OPTION,
         seed: int = typer.Option(0, "--seed", help="Seed for stochastic models."),
         trace: bool = typer.Option(False, "--trace", help="Print per-round tables of dynamic models."),
+        as_of: Date | None = AS_OF_OPTION,
+        known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
         """Forecast every issue of SCENARIO with one or more models.
 
         Model parameters may follow as options (e.g. --rounds 10); each goes to the
         selected models that have it.
         """
-        sc = load_scenario(scenario)
+        sc = scenario_as_of(scenario, as_of, known_by=known_by)
         runs = model_runs(model or model_names(), parse_extra_params(list(ctx.args)))
         arrays = ScenarioArrays.from_scenario(sc)
         forecasts = {
@@ -137,6 +143,7 @@ def register(app: typer.Typer) -> None:
                 {
                     "scenario": sc.name,
                     "date": sc.date,
+                    "known_by": known_by,
                     "forecasts": rows,
                     "models": {label: fc.to_dict() for label, fc in forecasts.items()} if trace else None,
                 }
@@ -158,8 +165,7 @@ def register(app: typer.Typer) -> None:
                 )
             sys.stdout.write(out.getvalue())
             return
-        # Names often carry their date already ("Berlin (14 December 2025)").
-        title = sc.name + (f" ({sc.date})" if sc.date and str(sc.date.year) not in sc.name else "")
+        title = dated_title(sc.name, sc.date, as_of, known_by)
         t = Table(title=f"Forecasts: {title}", title_justify="left")
         t.add_column("issue", style="bold", max_width=28)
         t.add_column("model", no_wrap=True)
@@ -221,9 +227,16 @@ def register(app: typer.Typer) -> None:
         to: str = typer.Option(None, "--to", help=f"Output format: {', '.join(FORMATS)}."),
         from_: str = typer.Option(None, "--from", help="Input format (detected when omitted)."),
         force: bool = typer.Option(False, "--force", help="Write even if the output format drops data."),
+        as_of: Date | None = AS_OF_OPTION,
+        known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
-        """Convert a scenario between formats (nothing is written if the input is invalid)."""
+        """Convert a scenario between formats (nothing is written if the input is invalid).
+
+        With --as-of or --known-by, the snapshot of that day is written (without revisions).
+        """
         sc = load_scenario(source, format=from_)
+        if as_of is not None or known_by is not None:
+            sc = scenario_as_of(sc, as_of, known_by=known_by)
         fmt = format_for_output(dest, to)
         lost = _lost_in(sc, fmt)
         if lost and not force:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date as Date
 from enum import Enum
 from typing import Any
 
@@ -12,7 +13,15 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from negotia.cli.common import console, err_console, fmt_num, handle_errors, print_json
+from negotia.cli.common import (
+    AS_OF_OPTION,
+    KNOWN_BY_OPTION,
+    console,
+    err_console,
+    fmt_num,
+    handle_errors,
+    print_json,
+)
 from negotia.cli.core import EXTRA_ARGS, parse_extra_params
 from negotia.ensemble.montecarlo import MonteCarloResult, monte_carlo
 from negotia.ensemble.perturb import PerturbationSpec
@@ -236,6 +245,8 @@ def register(app: typer.Typer) -> None:
         format: TableOrJson = FORMAT,
         outcomes: bool = typer.Option(False, "--outcomes", help="JSON: include every draw's outcome."),
         quiet: bool = QUIET,
+        as_of: Date | None = AS_OF_OPTION,
+        known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
         """Forecast distribution of SCENARIO over N perturbed variants of its stances.
 
@@ -244,13 +255,13 @@ def register(app: typer.Typer) -> None:
         issue the mean, median, sd, 5-95 % interval, a histogram and the probability
         that the outcome crosses each red line; for dynamic models the rounds to settle.
         """
-        from negotia.api import load_scenario
+        from negotia.api import scenario_as_of
 
         params = _model_params(model, list(ctx.args))
         spec = _spec(position_sd, salience_sd, capability_noise, dropout)
         if n < 1:
             raise ParameterError(f"-n must be a positive number of draws, got {n}")
-        sc = load_scenario(scenario)
+        sc = scenario_as_of(scenario, as_of, known_by=known_by)
         with progress_bar(f"{model} × {n:,}", n, quiet) as (advance, _):
             result = monte_carlo(
                 sc,
@@ -297,6 +308,8 @@ def register(app: typer.Typer) -> None:
         salience_sd: float = SALIENCE_SD,
         format: TableOrJson = FORMAT,
         quiet: bool = QUIET,
+        as_of: Date | None = AS_OF_OPTION,
+        known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
         """Which actor's position or salience moves each issue's forecast most (SALib).
 
@@ -304,12 +317,12 @@ def register(app: typer.Typer) -> None:
         and with its interactions (ST); Morris the mean absolute effect of moving an
         input across its range (μ*, in the issue's units) and its spread (σ).
         """
-        from negotia.api import load_scenario
+        from negotia.api import scenario_as_of
 
         params = _model_params(model, list(ctx.args))
         spec = _spec(position_sd, salience_sd, 0.0, 0.0)
         kinds = tuple(x.strip() for x in inputs.split(",") if x.strip())
-        sc = load_scenario(scenario)
+        sc = scenario_as_of(scenario, as_of, known_by=known_by)
         with progress_bar(f"{method.value}: {model}", None, quiet) as (advance, set_total):
             result = sensitivity(
                 sc,

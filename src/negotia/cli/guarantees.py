@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import csv
 import sys
+from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from negotia.cli.common import FORMAT_OPTION, OutputFormat, console, fmt_num, handle_errors, print_json
+from negotia.cli.common import (
+    AS_OF_OPTION,
+    FORMAT_OPTION,
+    KNOWN_BY_OPTION,
+    OutputFormat,
+    console,
+    fmt_num,
+    handle_errors,
+    print_json,
+)
 from negotia.errors import InputError, Problem
 from negotia.guarantees.catalogue import (
     Catalogue,
+    LeftOut,
     catalogue,
     load_event_file,
     load_guarantees_file,
@@ -33,6 +44,7 @@ from negotia.guarantees.link import (
     anchor_arrangements,
     arrangement_for_value,
     scenario_instruments,
+    scenario_left_out,
     scenario_saliences,
 )
 from negotia.guarantees.schema import RESPONSE_STRENGTH, Event, Instrument
@@ -74,10 +86,28 @@ TREATIES = typer.Option(
 SCENARIO = typer.Option(None, "--scenario", "-s", help="Scenario file or bundled name (e.g. ukraine-2025).")
 
 
-def _scenario(name: str) -> Any:
-    from negotia.api import load_scenario
+def _scenario(name: str | None, as_of: Date | None, known_by: Date | None) -> Any:
+    """The scenario's snapshot on the day asked (None without --scenario)."""
+    from negotia.api import scenario_as_of
 
-    return load_scenario(name)
+    if name is None:
+        if known_by is not None:
+            raise InputError(
+                "--known-by", Problem("", "--known-by needs --scenario (whose revisions it filters)")
+            )
+        return None
+    return scenario_as_of(name, as_of, known_by=known_by)
+
+
+def _day(sc: Any, as_of: Date | None) -> Date | None:
+    """The catalogue's day: --as-of, else the scenario's own date (else every instrument)."""
+    return as_of if as_of is not None else getattr(sc, "date", None)
+
+
+def _print_left_out(day: Date | None, left: list[LeftOut], where: str = "") -> None:
+    if left:
+        what = "; ".join(f"{x.id} ({x.reason})" for x in left)
+        console.print(f"note: as of {day}, left out{where}: {what}.", highlight=False)
 
 
 def _event_data(
@@ -103,9 +133,9 @@ def _event_data(
     return validate_model(Event, data, source)
 
 
-def _catalogue(treaties: Path | None) -> Catalogue:
+def _catalogue(treaties: Path | None, day: Date | None = None) -> Catalogue:
     cat = catalogue()
-    return cat.merged(load_guarantees_file(treaties)) if treaties else cat
+    return (cat.merged(load_guarantees_file(treaties)) if treaties else cat).as_of(day)
 
 
 def _kv(items: list[str] | None, what: str) -> dict[str, str]:
@@ -220,9 +250,14 @@ def _pct(x: float | None) -> str:
 
 @app.command("list")
 @handle_errors
-def list_(format: OutputFormat = FORMAT_OPTION, treaties: Path | None = TREATIES) -> None:
-    """List the instruments and arrangements in the catalogue."""
-    cat = _catalogue(treaties)
+def list_(
+    format: OutputFormat = FORMAT_OPTION,
+    treaties: Path | None = TREATIES,
+    as_of: Date | None = AS_OF_OPTION,
+) -> None:
+    """List the instruments and arrangements in the catalogue (with --as-of: those
+    signed or reported by that day)."""
+    cat = _catalogue(treaties, as_of)
     rows = [
         {
             "id": i.id,
@@ -241,7 +276,8 @@ def list_(format: OutputFormat = FORMAT_OPTION, treaties: Path | None = TREATIES
         for a in cat.arrangements.values()
     ]
     if format is OutputFormat.json:
-        print_json({"instruments": rows, "arrangements": arrs})
+        left = [x.to_dict() for x in cat.left_out.values()]
+        print_json({"as_of": as_of, "instruments": rows, "arrangements": arrs, "left_out": left})
         return
     if format is OutputFormat.csv:
         _write_csv(rows)
@@ -262,6 +298,7 @@ def list_(format: OutputFormat = FORMAT_OPTION, treaties: Path | None = TREATIES
         extra = "".join(f" (+{', '.join(v)} join {k})" for k, v in a["join"].items())
         t2.add_row(a["id"], a["name"], ", ".join(a["instruments"]) + extra or "—")
     console.print(t2)
+    _print_left_out(as_of, list(cat.left_out.values()))
 
 
 @app.command()
@@ -408,6 +445,8 @@ def check(
     treaties: Path | None = TREATIES,
     scenario: str | None = SCENARIO,
     format: OutputFormat = FORMAT_OPTION,
+    as_of: Date | None = AS_OF_OPTION,
+    known_by: Date | None = KNOWN_BY_OPTION,
 ) -> None:
     """Which obligations EVENT triggers, why (or why not), and what each requires.
 
@@ -433,23 +472,34 @@ def check(
         co_attackers=co_attackers,
         conflict=conflict,
     )
-    cat = _catalogue(treaties)
-    if scenario is not None:
-        insts = scenario_instruments(_scenario(scenario), source=scenario, cat=cat)
+    sc = _scenario(scenario, as_of, known_by)
+    cat = _catalogue(treaties, _day(sc, as_of))
+    if sc is not None:
+        insts = scenario_instruments(sc, source=str(scenario), cat=cat)
+        left = scenario_left_out(sc, cat)
         if not insts:
-            raise InputError(scenario, Problem("guarantees", "the scenario carries no guarantees"))
-        hypo = assume_in_force
+            raise InputError(
+                str(scenario),
+                Problem("guarantees", f"the scenario carries no guarantees known by {cat.day}"),
+            )
     elif instruments == "all":
         insts = list(cat.instruments.values())
-        hypo = assume_in_force
+        left = list(cat.left_out.values())
     else:
-        _, insts = resolve_arrangement(instruments, cat)
-        hypo = assume_in_force
-    results = check_event(ev, insts, assume_in_force=hypo)
+        arr, insts = resolve_arrangement(instruments, cat)
+        left = cat.left_out_of(arr.id)
+    results = check_event(ev, insts, assume_in_force=assume_in_force)
     if not show_all:
         results = [r for r in results if r.beneficiary == ev.target]
     if format is OutputFormat.json:
-        print_json({"event": ev.model_dump(mode="json"), "results": [r.to_dict() for r in results]})
+        print_json(
+            {
+                "event": ev.model_dump(mode="json"),
+                "as_of": cat.day,
+                "results": [r.to_dict() for r in results],
+                "left_out": [x.to_dict() for x in left],
+            }
+        )
         return
     rows = [
         {
@@ -492,6 +542,7 @@ def check(
     console.print(t)
     counts = {s: sum(1 for r in results if r.status == s) for s in styles}
     console.print(", ".join(f"{n} {s}" for s, n in counts.items() if n), highlight=False)
+    _print_left_out(cat.day, left)
 
 
 # -- assess -----------------------------------------------------------------------------
@@ -534,13 +585,15 @@ def assess(
         None, "--value", help="With --scenario: a point on the guarantee issue; assess its nearest anchor."
     ),
     format: OutputFormat = FORMAT_OPTION,
+    as_of: Date | None = AS_OF_OPTION,
+    known_by: Date | None = KNOWN_BY_OPTION,
 ) -> None:
     """Credibility of each triggered obligation (factor by factor) and the simulated response.
 
     The default event is a renewed Russian attack on Ukraine across a ceasefire line.
     """
     anchor = None
-    sc = _scenario(scenario) if scenario is not None else None
+    sc = _scenario(scenario, as_of, known_by)
     if value is not None:
         if sc is None:
             raise InputError(
@@ -579,9 +632,8 @@ def assess(
         scenario_saliences(sc) if sc is not None else None,
         original_target,
     )
-    a = assess_guarantees(
-        arrangement, ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=_catalogue(treaties)
-    )
+    cat = _catalogue(treaties, _day(sc, as_of))
+    a = assess_guarantees(arrangement, ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=cat)
     report = model_report() if model else None
     if format is OutputFormat.json:
         out = a.to_dict()
@@ -613,6 +665,7 @@ def assess(
             highlight=False,
         )
     _print_assessment(a)
+    _print_left_out(a.as_of, a.left_out, f" of {a.arrangement.id}")
     if report:
         _print_model(report)
 
@@ -748,6 +801,8 @@ def compare(
     treaties: Path | None = TREATIES,
     scenario: str | None = SCENARIO,
     format: OutputFormat = FORMAT_OPTION,
+    as_of: Date | None = AS_OF_OPTION,
+    known_by: Date | None = KNOWN_BY_OPTION,
 ) -> None:
     """Put arrangements side by side against one attack (default: a renewed Russian attack on Ukraine).
 
@@ -755,7 +810,7 @@ def compare(
     anchors stand for, with each guarantor's salience on that issue as its salience for the
     beneficiary (unless --salience sets it).
     """
-    sc = _scenario(scenario) if scenario is not None else None
+    sc = _scenario(scenario, as_of, known_by)
     ev = _event_data(
         event_file,
         renewed_russian_attack().model_dump(mode="json"),
@@ -781,7 +836,7 @@ def compare(
         scenario_saliences(sc) if sc is not None else None,
         original_target,
     )
-    cat = _catalogue(treaties)
+    cat = _catalogue(treaties, _day(sc, as_of))
     chosen = list(arrangements or [])
     if not chosen and sc is not None:
         anchors = anchor_arrangements(sc)
@@ -838,6 +893,8 @@ def compare(
     )
     for line in comp.explanations:
         console.print(f"- {line}", highlight=False)
+    for ident, left in comp.left_out.items():
+        _print_left_out(comp.as_of, left, f" of {ident}")
 
 
 def register(root: typer.Typer) -> None:

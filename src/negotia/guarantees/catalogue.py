@@ -13,6 +13,7 @@ import difflib
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date as Date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -69,18 +70,95 @@ def _read(path: Path) -> tuple[Any, LineOf | None]:
     return read_data(path)
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """An instrument or arrangement that an analysis as of a day leaves out, and why."""
+
+    id: str
+    kind: str  # "instrument" or "arrangement"
+    known_from: Date | None
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        known = self.known_from.isoformat() if self.known_from else None
+        return {"id": self.id, "kind": self.kind, "known_from": known, "reason": self.reason}
+
+
 @dataclass
 class Catalogue:
-    """Instruments and arrangements by id."""
+    """Instruments and arrangements by id.
+
+    A catalogue *as of* a day (:meth:`as_of`) holds only what was signed or reported by
+    then: ``left_out`` says what it dropped and why, ``trimmed`` which instruments each
+    remaining arrangement lost, and looking up a dropped id names the reason.
+    """
 
     instruments: dict[str, Instrument] = field(default_factory=dict)
     arrangements: dict[str, Arrangement] = field(default_factory=dict)
+    day: Date | None = None
+    left_out: dict[str, LeftOut] = field(default_factory=dict)
+    trimmed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def as_of(self, day: Date | None) -> Catalogue:
+        """The catalogue an analysis of ``day`` may use (itself when ``day`` is None).
+
+        An instrument counts from the day it became known (:attr:`Instrument.known_from`:
+        reported, else signed); an undated one is kept, since nothing places it later.
+        An arrangement keeps its instruments known by ``day`` and is left out when none
+        of them is (an empty arrangement such as "no guarantee" stays).
+        """
+        if day is None:
+            return self
+        insts: dict[str, Instrument] = {}
+        left = {k: v for k, v in self.left_out.items() if v.kind == "instrument"}
+        for ident, inst in self.instruments.items():
+            known = inst.known_from
+            if known is not None and known > day:
+                how = "reported" if inst.reported is not None else "signed"
+                left[ident] = LeftOut(ident, "instrument", known, f"{how} {known}, after {day}")
+            else:
+                insts[ident] = inst
+        arrs: dict[str, Arrangement] = {}
+        trimmed = dict(self.trimmed)
+        for ident, arr in self.arrangements.items():
+            gone = tuple(i for i in arr.instruments if i in left)
+            if not gone:
+                arrs[ident] = arr
+                continue
+            kept = [i for i in arr.instruments if i not in left]
+            if not kept:
+                known = min(d for i in gone if (d := left[i].known_from) is not None)
+                left[ident] = LeftOut(
+                    ident, "arrangement", known, f"none of its instruments was known by {day}"
+                )
+                continue
+            trimmed[ident] = gone
+            arrs[ident] = arr.model_copy(
+                update={
+                    "instruments": kept,
+                    "join": {k: v for k, v in arr.join.items() if k in kept},
+                    "bindingness": {k: v for k, v in arr.bindingness.items() if k in kept},
+                }
+            )
+        return Catalogue(insts, arrs, day, left, trimmed)
+
+    def left_out_of(self, arrangement_id: str) -> list[LeftOut]:
+        """The instruments the arrangement ``arrangement_id`` lost to the day, with why."""
+        return [self.left_out[i] for i in self.trimmed.get(arrangement_id, ())]
+
+    def _dropped(self, key: str, what: str) -> None:
+        gone = self.left_out.get(key)
+        if gone is not None:
+            raise UnknownNameError(
+                f"{what} {key!r} is left out of an analysis as of {self.day}: {gone.reason}"
+            )
 
     def instrument(self, ident: str) -> Instrument:
         """The instrument ``ident`` (also accepts ``_`` for ``-``)."""
         key = ident.strip().lower().replace("_", "-")
         if key in self.instruments:
             return self.instruments[key]
+        self._dropped(key, "instrument")
         close = difflib.get_close_matches(key, list(self.instruments), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UnknownNameError(
@@ -91,14 +169,21 @@ class Catalogue:
         key = ident.strip().lower().replace("_", "-")
         if key in self.arrangements:
             return self.arrangements[key]
+        self._dropped(key, "arrangement")
         raise UnknownNameError(
             f"no arrangement {ident!r}; known: {', '.join(self.arrangements)} "
             "(or give instrument ids joined with '+')"
         )
 
     def merged(self, other: Catalogue) -> Catalogue:
+        """Both catalogues (``other`` wins on a shared id).  Merge undated catalogues,
+        then date the result, so that one day applies to all."""
         return Catalogue(
-            {**self.instruments, **other.instruments}, {**self.arrangements, **other.arrangements}
+            {**self.instruments, **other.instruments},
+            {**self.arrangements, **other.arrangements},
+            self.day or other.day,
+            {**self.left_out, **other.left_out},
+            {**self.trimmed, **other.trimmed},
         )
 
 
@@ -181,12 +266,18 @@ def _data_text(name: str) -> str:
 
 
 @functools.cache
-def catalogue() -> Catalogue:
-    """The bundled catalogue (instruments and arrangements)."""
+def _bundled() -> Catalogue:
     from negotia.scenario.yamljson import parse_yaml
 
     data, lines = parse_yaml(_data_text("catalogue.yaml"), "negotia/guarantees/data/catalogue.yaml")
     return catalogue_from_data(data, "negotia/guarantees/data/catalogue.yaml", lines.get)
+
+
+@functools.cache
+def catalogue(as_of: Date | None = None) -> Catalogue:
+    """The bundled catalogue (instruments and arrangements); with ``as_of``, only what
+    was signed or reported by that day (see :meth:`Catalogue.as_of`)."""
+    return _bundled().as_of(as_of)
 
 
 def get_instrument(ident: str) -> Instrument:

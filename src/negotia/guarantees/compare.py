@@ -16,7 +16,7 @@ from typing import Any
 
 from negotia.errors import InputError
 from negotia.guarantees.capabilities import Measure
-from negotia.guarantees.catalogue import Catalogue, catalogue, validate_model
+from negotia.guarantees.catalogue import Catalogue, LeftOut, catalogue, validate_model
 from negotia.guarantees.credibility import Credibility, CredibilitySettings, assess_triggered
 from negotia.guarantees.deterrence import Deterrence, simulate_response
 from negotia.guarantees.schema import Arrangement, Event, Instrument
@@ -107,6 +107,10 @@ class Assessment:
     credibility: list[Credibility]
     deterrence: Deterrence
     settings: CredibilitySettings
+    #: The day of the catalogue used (None: every instrument) and the instruments the
+    #: arrangement lost to it (signed or reported after that day).
+    as_of: Date | None = None
+    left_out: list[LeftOut] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +120,8 @@ class Assessment:
             "credibility": [c.to_dict() for c in self.credibility],
             "deterrence": self.deterrence.to_dict(),
             "settings": self.settings.model_dump(mode="json"),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "left_out": [x.to_dict() for x in self.left_out],
         }
 
 
@@ -166,6 +172,7 @@ def assess_guarantees(
     s = settings or CredibilitySettings()
     if measure is not None:
         s = s.model_copy(update={"measure": measure})
+    cat = cat or catalogue()
     arr, insts = resolve_arrangement(arrangement, cat)
     if arr.bindingness:
         s = s.model_copy(update={"bindingness": {**arr.bindingness, **s.bindingness}})
@@ -184,7 +191,7 @@ def assess_guarantees(
         defence_share=defence_share,
         assistance_share=assistance_share,
     )
-    return Assessment(arr, ev, triggers, creds, det, s)
+    return Assessment(arr, ev, triggers, creds, det, s, cat.day, cat.left_out_of(arr.id))
 
 
 @dataclass
@@ -196,11 +203,23 @@ class Comparison:
     ranking: list[str]
     explanations: list[str] = field(default_factory=list)
 
+    @property
+    def as_of(self) -> Date | None:
+        """The day of the catalogue the arrangements were taken from (None: undated)."""
+        return self.assessments[0].as_of if self.assessments else None
+
+    @property
+    def left_out(self) -> dict[str, list[LeftOut]]:
+        """Arrangement id -> the instruments it lost to the day (only those that lost some)."""
+        return {a.arrangement.id: a.left_out for a in self.assessments if a.left_out}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "event": self.event.model_dump(mode="json"),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "ranking": self.ranking,
             "arrangements": [summary(a) for a in self.assessments],
+            "left_out": {k: [x.to_dict() for x in v] for k, v in self.left_out.items()},
             "explanations": self.explanations,
         }
 

@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from negotia.errors import InputError, Problem
-from negotia.guarantees.catalogue import Catalogue, catalogue, pydantic_problems
+from negotia.guarantees.catalogue import Catalogue, LeftOut, catalogue, pydantic_problems
 from negotia.guarantees.schema import Bindingness, Instrument
 from negotia.locations import Loc
 
@@ -105,6 +105,8 @@ def entry_instruments(
     try:
         if "ref" in entry:
             r = InstrumentRef.model_validate(entry)
+            if r.ref.replace("_", "-") in cat.left_out:
+                return [], []  # not yet known on the catalogue's day: see scenario_left_out
             if r.ref.replace("_", "-") not in cat.instruments:
                 return [], [
                     Problem(at("ref"), f"unknown instrument {r.ref!r} (see `negotia guarantees list`)")
@@ -122,6 +124,8 @@ def entry_instruments(
             return [inst], []
         if "arrangement" in entry:
             a = ArrangementRef.model_validate(entry)
+            if a.arrangement.replace("_", "-") in cat.left_out:
+                return [], []
             if a.arrangement.replace("_", "-") not in cat.arrangements:
                 known = ", ".join(cat.arrangements)
                 return [], [
@@ -131,6 +135,22 @@ def entry_instruments(
         return [Instrument.model_validate(entry)], []
     except ValidationError as e:
         return [], pydantic_problems(e, where)
+
+
+def scenario_left_out(scenario: Any, cat: Catalogue) -> list[LeftOut]:
+    """What of a scenario's ``guarantees`` entries a catalogue as of a day leaves out:
+    instruments and arrangements not yet known, and instruments an arrangement lost."""
+    out: dict[str, LeftOut] = {}
+    for entry in getattr(scenario, "guarantees", []):
+        if not isinstance(entry, dict):
+            continue
+        for key in ("ref", "arrangement"):
+            ident = str(entry.get(key, "")).replace("_", "-")
+            if ident in cat.left_out:
+                out[ident] = cat.left_out[ident]
+        for x in cat.left_out_of(str(entry.get("arrangement", "")).replace("_", "-")):
+            out[x.id] = x
+    return list(out.values())
 
 
 def guarantee_problems(scenario: Any, cat: Catalogue | None = None) -> list[tuple[Loc, str]]:

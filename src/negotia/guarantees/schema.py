@@ -281,7 +281,10 @@ class Instrument(_Strict):
     """A treaty, memorandum, agreement, declaration or draft and its obligations.
 
     Dates: ``date_in_force`` (or ``date_signed`` when it entered into force on
-    signature) starts it; ``duration_years`` ends it unless renewed; ``exit_notice_months``
+    signature) starts it; ``reported`` is the day it became public when that is not the
+    day it was signed (a draft; a text published late), which decides whether an
+    analysis as of a day may use it (:meth:`negotia.guarantees.catalogue.Catalogue.as_of`);
+    ``duration_years`` ends it unless renewed; ``exit_notice_months``
     is the notice a party must give to leave, and ``notices`` records notices given
     (party -> date).  A draft has no date in force.
     """
@@ -292,6 +295,10 @@ class Instrument(_Strict):
     parties: list[str] = Field(min_length=1)
     date_signed: Date | None = None
     date_in_force: Date | None = None
+    reported: Date | None = Field(
+        default=None,
+        description="the day the text (or a draft of it) became public, if not the day it was signed",
+    )
     bindingness: Bindingness
     ratified: bool = False
     bindingness_note: str | None = None
@@ -338,6 +345,12 @@ class Instrument(_Strict):
     @property
     def label(self) -> str:
         return self.short or self.name
+
+    @property
+    def known_from(self) -> Date | None:
+        """The first day an analyst could know of it: ``reported``, else the day signed
+        (or in force).  None for an undated instrument."""
+        return self.reported or self.date_signed or self.date_in_force
 
     @property
     def starts(self) -> Date | None:
