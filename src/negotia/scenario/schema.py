@@ -143,17 +143,14 @@ class Stance(_Strict):
 
     actor: str
     issue: str
-    position: float
-    salience: float = Field(ge=0)
-    capability: float | None = Field(default=None, ge=0)
+    # Finite numbers checked by pydantic itself (no Python call per field): a scenario
+    # may hold a hundred thousand stances.
+    position: float = Field(allow_inf_nan=False)
+    salience: float = Field(ge=0, allow_inf_nan=False)
+    capability: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     uncertainty: Uncertainty | None = None
     source: str | None = None
     note: str | None = None
-
-    @field_validator("position", "salience", "capability")
-    @classmethod
-    def _finite_numbers(cls, v: float | None) -> float | None:
-        return _finite(v, "value")
 
 
 class RedLine(_Strict):
@@ -328,7 +325,9 @@ def reference_problems(sc: Scenario) -> list[tuple[str, str]]:
                 )
             else:
                 seen[item.id] = k
-    actors = {a.id for a in sc.actors}
+    # Look-ups by id in dictionaries, so that the check is linear in the scenario's size.
+    by_id = {a.id: a for a in sc.actors}
+    actors = by_id.keys()
     issues = {i.id: i for i in sc.issues}
     seen_pair: dict[tuple[str, str], int] = {}
     for k, s in enumerate(sc.stances):
@@ -365,15 +364,13 @@ def reference_problems(sc: Scenario) -> list[tuple[str, str]]:
             )
         else:
             seen_pair[(s.actor, s.issue)] = k
-        if s.capability is None and s.actor in actors:
-            a = next(a for a in sc.actors if a.id == s.actor)
-            if a.capability is None:
-                out.append(
-                    (
-                        f"{where}.capability",
-                        f"no capability for {s.actor!r}: give one on the actor or the stance",
-                    )
+        if s.capability is None and s.actor in actors and by_id[s.actor].capability is None:
+            out.append(
+                (
+                    f"{where}.capability",
+                    f"no capability for {s.actor!r}: give one on the actor or the stance",
                 )
+            )
     for k, r in enumerate(sc.red_lines):
         if r.actor not in actors:
             out.append((f"red_lines[{k}].actor", f"unknown actor {r.actor!r}"))
