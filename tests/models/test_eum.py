@@ -22,6 +22,7 @@ import negotia
 from negotia.errors import ParameterError
 from negotia.models import model_names, run_model
 from negotia.models.eum import (
+    _SAME,
     _basic_utilities,
     _expected_utility,
     _pro_votes_direct,
@@ -478,4 +479,73 @@ def test_a_run_that_settled_follows_its_fixed_point_inside_a_batch() -> None:
         np.testing.assert_allclose(
             together.trace["position"][:, k], alone.trace["position"][:, 0], atol=1e-12
         )
-    assert together.outcome[1, 0] == pytest.approx(0.46875)
+    # (Run B's own value is not pinned: it used to stop at 0.46875 only because a state 1e-12
+    # from the previous one counted as a fixed point; with near ties held as one position
+    # it cycles with period 2, which the tests above cover.)
+    assert any("period 2" in n for n in alone.notes)
+
+
+# -- near ties (issue 16): the result must not depend on the units of the scale -------------
+def _on(lo: float, span: float, pos: list[float], **params: object) -> float:
+    """The forecast (on the [0, 1] scale) for ``pos`` given on [0, 1] and written on [lo, lo + span]."""
+    from tests.models.test_contract import _scenario
+
+    arrays = ScenarioArrays.from_scenario(_scenario(lo, lo + span, pos, None))
+    return float((run_model("eum", arrays, **params).on_scale()[0, 0] - lo) / span)
+
+
+@pytest.mark.parametrize(
+    ("pos", "lo", "span", "params"),
+    [
+        # found by the contract suite: 0.5 on [0, 1] but 64.201 on [64, 65]
+        ([0.0, 0.0, 1e-11, 0.5], 64.0, 1.0, {}),
+        # a gap that rounds to 0 on [1000, 1000.5] (0.5 against 0.3 before the fix)
+        ([0.0, 0.0, 1e-17, 0.5], 1000.0, 0.5, {}),
+        ([0.0, 1e-14, 1.0, 0.3], -1000.0, 3.0, {}),
+        # T with Q = 1/2 where the target sits (to rounding) at the median (0.168 against 0)
+        ([0.25, 0.0, 0.25, 0.25000000000000006], 701.3306541340753, 304.0239655881349, {"q": 0.5}),
+        (
+            [0.10980270165845318, 0.38576118096263123, 0.16512327485664413, 0.10980270165845041],
+            87.7,
+            3.8,
+            {"q": 0.5},
+        ),
+    ],
+)
+def test_near_ties_do_not_depend_on_the_units_of_the_scale(
+    pos: list[float], lo: float, span: float, params: dict
+) -> None:
+    assert _on(lo, span, pos, **params) == pytest.approx(_on(0.0, 1.0, pos, **params), abs=1e-9)
+
+
+def test_positions_closer_than_the_resolution_act_as_one() -> None:
+    """An actor _SAME/10 away from another makes the moves it would make standing on it.
+
+    The forecasts differ only through what is continuous in the positions: the other
+    voters' votes, (|x_k - x_a|)^r, move by up to sqrt(1e-10) = 1e-5 of a vote with
+    r = 1/2, and the forecast here by about 1e-8.  Before the rule, with Q = 1/2 the
+    forecast was 0.345 with the gap and 0.519 without it."""
+    base = [0.0, 0.0, 0.5, 0.8]
+    near = [0.0, _SAME / 10, 0.5, 0.8]
+    for params in ({}, {"variant": "paper"}, {"q": 0.5}):
+        assert _on(0.0, 1.0, near, **params) == pytest.approx(_on(0.0, 1.0, base, **params), abs=1e-6)
+
+
+def test_expected_utility_of_a_near_tie_keeps_its_sign() -> None:
+    """Eq. 25 for a challenge over delta = 1e-11, by first-order expansion (Q = 1).
+
+    U_s - U_sq = 4 (1/2)^r [1 - (1 - delta)^r] = c r delta (1 + (1 - r) delta / 2 + ...) and
+    U_f - U_sq = -c r delta (1 + (r - 1) delta / 2 + ...) with c = 4 (1/2)^r, so
+    E = s [P (U_s - U_f) + U_f - U_sq] + (1 - s)(U_s - U_sq)
+      = c r delta (1 - 2 s + 2 s P) + O(delta^2).  With s = 1/2 only c r delta P is left,
+    about 1.7e-18 for P = 1e-7 and r = 0.7: far below the rounding of numbers near 1, the
+    size of U_s, U_f and U_sq themselves, so it is only right if they are never formed.
+    """
+    delta, r, s, p = np.array([[1e-11]]), 0.7, 0.5, 1e-7
+    c = 4.0 * 0.5**r
+    e = _expected_utility(np.array([[p]]), _basic_utilities(delta, np.array([[r]])), delta, s, 0.0, r, 1.0)
+    expected = c * r * 1e-11 * p + c * r * (r - 1) * 1e-22 * (-0.5)  # first and second order
+    assert e[0, 0] == pytest.approx(expected, rel=1e-6)
+    # and with s != 1/2 the first-order term dominates: c r delta (1 - 2s + 2sP)
+    e = _expected_utility(np.array([[p]]), _basic_utilities(delta, np.array([[r]])), delta, 0.3, 0.0, r, 1.0)
+    assert e[0, 0] == pytest.approx(c * r * 1e-11 * (1 - 0.6 + 0.6 * p), rel=1e-9)

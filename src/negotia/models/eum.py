@@ -35,7 +35,8 @@ with ``normalise="positions"``), capability :math:`c_i`, salience :math:`s_i`, w
    :math:`E(U_{ij}) = s_j[P_{ij}U_s + (1-P_{ij})U_f] + (1-s_j)U_s - Q\,U_{sq}
    - (1-Q)[T\,U_b + (1-T)\,U_w]`.  :math:`T`, the chance that things get better for
    :math:`i` without a challenge, is taken as 1 where :math:`|x_i-\mu| < |x_i-x_j|`
-   (the challenger is nearer the median than to the target), else 0 -- the rule adopted
+   (the challenger is nearer the median than to the target, by more than 1e-9 of the
+   scale: see "Near ties"), else 0 -- the rule adopted
    here, as in other open re-implementations; it was not checked against a reference.
    With the default :math:`Q = 1` the last term vanishes, and with it any role of
    :math:`T`.
@@ -84,6 +85,21 @@ that canonical order.  The replication instead keeps the first in input order; o
 reference cases the two rules agree.  The replication's median is the first
 Condorcet-winning position in Python set order, which is arbitrary in an exact tie; here
 such a tie is split at the midpoint.
+
+Near ties
+---------
+The result must not depend on the units of the issue scale (it is invariant to an affine
+change of scale).  Two rules keep it so where positions almost coincide:
+
+* Actors closer than 1e-9 of the issue scale hold one position: they make each other no
+  offers, neither can win against the other, and :math:`T = 0` where the target is that
+  close to the median -- all exactly as at equal positions.  A smaller gap is rounding
+  (the same positions stated in other units, a compromise series converging), and the
+  model is discontinuous at a gap of 0: a conflict offer from a partner 1e-17 away would
+  block every other offer.
+* Eq. (25) is evaluated with the utilities relative to :math:`U_{sq}` (which cancels
+  from it), so that an expected utility of the order of :math:`\delta` keeps its sign
+  instead of being the difference of numbers near 1.
 
 Oscillation
 -----------
@@ -163,6 +179,14 @@ MODEL_INFO = ModelInfo(
 
 KINDS = ("none", "conflict", "compromise", "capitulation")
 _TIE = 1e-12  # keys and positions within this are ties (all on the [0, 1] scale)
+#: Two actors closer than this (on the [0, 1] issue scale) hold one position: they make each
+#: other no offers and neither can win against the other, exactly as at equal positions.
+#: Why: a gap far below what a user can state is rounding (the same positions written on
+#: another scale, or a compromise series converging), and the model is discontinuous at a
+#: gap of 0 -- a conflict offer from a partner 1e-17 away blocks every other offer -- so
+#: the result would depend on the units of the scale.  1e-9 is far above the rounding of
+#: an affine change of scale and as fine as the golden reproductions are checked.
+_SAME = 1e-9
 _CHUNK_ELEMENTS = 1 << 16  # size of an (A, A, n) pair array per chunk of runs
 #: Up to this many actors on an issue the votes are summed directly, O(A^3) per run, which is
 #: then as fast as the sorted prefix sums, O(A^2 log A) (bench/README.md, eum section).
@@ -296,7 +320,11 @@ def _win_probability(
     pair: np.ndarray,
     variant: str,
 ) -> np.ndarray:
-    """``P[i, j, n]``: probability that ``i`` beats ``j`` (sec. 4; see the module notes)."""
+    """``P[i, j, n]``: probability that ``i`` beats ``j`` (sec. 4; see the module notes).
+
+    ``pair`` marks the pairs that can contest (distinct actors at distinct positions);
+    elsewhere ``P`` is 0, and their votes do not enter the scholz-code denominator.
+    """
     votes = _pro_votes(x, r, w, rho)
     votes = np.where(pair, votes, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -307,14 +335,36 @@ def _win_probability(
         else:
             both = votes + np.swapaxes(votes, 0, 1)
             p = np.where(both > 0, votes / both, 0.5)
-    return np.where(x[:, None, :] == x[None, :, :], 0.0, p)
+    return np.where(pair, p, 0.0)
+
+
+def _gain(y: np.ndarray, r: np.ndarray | float) -> np.ndarray:
+    """``1 - (1 + y)^r`` for ``y >= -1``, accurate to rounding also where ``y`` is tiny.
+
+    As ``-expm1(r log1p(y))``: the plain difference loses every digit once ``y`` is below
+    about 1e-16 / r, and with it the sign of the expected utility of a near tie.
+    """
+    y = np.maximum(y, -1.0)
+    with np.errstate(divide="ignore"):  # y = -1: log1p gives -inf and the gain is exactly 1
+        return -np.expm1(r * np.log1p(y))
 
 
 def _basic_utilities(delta: np.ndarray, r: np.ndarray | float) -> tuple[Any, Any, Any]:
-    """Eqs. (15), (16), (24): utilities of success, failure and the status quo."""
+    """Eqs. (15), (16), (24): the utilities of success and failure *relative to the status
+    quo*, ``(U_s - U_sq, U_f - U_sq)``, and ``4 (1/2)^r`` (their common factor).
+
+    Why relative: ``U_s``, ``U_f`` and ``U_sq`` are each about 1 when ``r != 1``, while
+    what decides an offer is their difference, which is of the order of ``delta``.  Taking
+    that difference after computing them (as eq. 25 is written) leaves only rounding
+    noise for a near tie (``delta`` ~ 1e-11: the sign of ``E`` then depended on the
+    units of the issue scale).  Written relative to ``U_sq``, which cancels from eq. (25),
+    every term keeps its precision: ``U_s - U_sq = 4 (1/2)^r [1 - (1 - delta)^r]`` and
+    ``U_f - U_sq = 4 (1/2)^r [1 - (1 + delta)^r]``.
+    """
     if isinstance(r, float) and r == 1.0:
-        return 2.0 * delta, -2.0 * delta, 0.0  # 2 - 4 (1/2 -+ delta/2)
-    return 2.0 - 4.0 * (0.5 - 0.5 * delta) ** r, 2.0 - 4.0 * (0.5 + 0.5 * delta) ** r, 2.0 - 4.0 * 0.5**r
+        return 2.0 * delta, -2.0 * delta, 2.0  # U_sq = 0 with r = 1
+    c = 4.0 * 0.5**r
+    return c * _gain(-delta, r), c * _gain(delta, r), c
 
 
 def _expected_utility(
@@ -330,16 +380,24 @@ def _expected_utility(
 
     ``basic`` = :func:`_basic_utilities` of ``delta`` (normalised distance
     challenger-target), ``mu_gap`` = normalised distance challenger-median, ``r`` = risk
-    exponent of the actor whose estimate this is.
+    exponent of the actor whose estimate this is.  With every utility written as
+    ``U = U_sq + g`` the weights of ``U_sq`` in eq. (25) add up to
+    ``s_j + (1 - s_j) - Q - (1 - Q) = 0``, so ``E = s_j [P g_s + (1 - P) g_f] + (1 - s_j) g_s
+    - (1 - Q) [T g_b + (1 - T) g_w]``, exactly eq. (25) and free of cancellation.
     """
-    u_s, u_f, u_sq = basic
-    eu = s_target * (p * (u_s - u_f) + u_f) + (1.0 - s_target) * u_s - q * u_sq
+    g_s, g_f, c = basic
+    eu = s_target * (p * (g_s - g_f) + g_f) + (1.0 - s_target) * g_s
     if q != 1.0:
-        z = 0.25 * (mu_gap + delta)
-        u_b = 2.0 - 4.0 * np.clip(0.5 - z, 0.0, None) ** r
-        u_w = 2.0 - 4.0 * (0.5 + z) ** r
-        t = mu_gap < delta
-        eu = eu - (1.0 - q) * np.where(t, u_b, u_w)
+        # U_b,w = 2 - 4 (1/2 -+ z)^r, so U_b,w - U_sq = 4 (1/2)^r [1 - (1 -+ 2z)^r]; the
+        # base of U_b is clipped at 0 (a distance beyond the scale cannot do better).
+        z2 = 0.5 * (mu_gap + delta)
+        g_b = c * _gain(-z2, r)
+        g_w = c * _gain(z2, r)
+        # T = 1 where the challenger is nearer the median than the target; a target at the
+        # median (within _SAME, as positions are compared) is not farther: T = 0, as at an
+        # exact tie, whatever the rounding of the two distances
+        t = mu_gap < delta - _SAME
+        eu = eu - (1.0 - q) * np.where(t, g_b, g_w)
     return eu
 
 
@@ -369,11 +427,13 @@ def _round(
     n_act, n_runs = x.shape
     eye = np.eye(n_act, dtype=bool)[:, :, None]
     pair = present[:, None, :] & present[None, :, :] & ~eye  # (A, A, n): distinct present actors
-    delta = np.where(pair, np.abs(x[:, None, :] - x[None, :, :]) / rho, 0.0)
+    gap = np.abs(x[:, None, :] - x[None, :, :])
+    apart = pair & (gap > _SAME)  # pairs at distinct positions (see _SAME)
+    delta = np.where(apart, gap / rho, 0.0)
     mu_gap = (np.abs(x - mu) / rho)[:, None, :]  # challenger on the first axis
 
     # --- security levels with r = 1 (sec. 5) -------------------------------------------
-    p1 = _win_probability(x, None, w, rho, pair, variant)
+    p1 = _win_probability(x, None, w, rho, apart, variant)
     e1 = _expected_utility(p1, _basic_utilities(delta, 1.0), delta, s[None, :, :], mu_gap, 1.0, q)
     exposure = np.where(pair, e1, 0.0).sum(axis=0)  # S_b = sum_a E(U_ab), (A, n)
     big = np.where(present, exposure, -np.inf).max(axis=0)
@@ -386,7 +446,7 @@ def _round(
     r = np.where(present, r, 1.0)
 
     # --- offers with the new r (sec. 6) -------------------------------------------------
-    p = _win_probability(x, r, w, rho, pair, variant)
+    p = _win_probability(x, r, w, rho, apart, variant)
     r_row = r[:, None, :]  # every estimate is the receiver's (first axis, i)
     basic = _basic_utilities(delta, r_row)  # delta is symmetric: shared by E_i and E_j
     e_i = _expected_utility(p, basic, delta, s[None, :, :], mu_gap, r_row, q)  # E^i(U_ij)
@@ -395,7 +455,7 @@ def _round(
 
     xi = x[:, None, :]
     xj = np.broadcast_to(x[None, :, :], (n_act, n_act, n_runs))
-    valid = pair & (xi != xj)
+    valid = apart
     conflict = valid & (e_j > e_i) & (e_i > 0)
     comp_zone = valid & (e_j > 0) & (e_i < 0)
     compromise = comp_zone & (e_j > np.abs(e_i))
