@@ -76,7 +76,7 @@ def test_runs_are_deterministic_for_a_seed_and_vary_with_it() -> None:
     b = simulate("ukraine-2025", seed=5, red_lines="relax", **kw)
     assert a.to_dict() == b.to_dict()
     runs = {simulate("ukraine-2025", seed=s, red_lines="relax", **kw).to_json() for s in range(4)}
-    assert len(runs) > 1
+    assert len(runs) == 4  # each of four seeds gives its own run
     m1 = simulate("ukraine-2025", protocol="mediator", seed=3, start="random")
     m2 = simulate("ukraine-2025", protocol="mediator", seed=3, start="random")
     assert m1.to_dict() == m2.to_dict()

@@ -54,7 +54,10 @@ def test_chunked_enumeration_equals_dense() -> None:
     m = utility_model(sc, resolution=6)
     options = m.allowed_options()
     parts = list(subgrid(m, options, chunk=7))
-    assert len(parts) > 1
+    # chunks of exactly 7 packages (the last one the rest), in order
+    sizes = [len(i) for i, _ in parts]
+    n_inside = int(np.prod([len(o) for o in options]))
+    assert n_inside > 7 and sizes == [7] * (n_inside // 7) + ([n_inside % 7] if n_inside % 7 else [])
     index = np.concatenate([i for i, _ in parts])
     U = np.concatenate([u for _, u in parts], axis=1)
     inside = np.flatnonzero(m.acceptable(np.arange(m.space.size)))

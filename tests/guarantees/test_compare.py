@@ -21,6 +21,8 @@ on assumed factor sizes and defence shares.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from negotia.errors import InputError, UnknownNameError
@@ -72,7 +74,9 @@ def test_ranking_puts_defence_arrangements_first(comp):
 
 def test_explanations_in_plain_words(comp):
     text = "\n".join(comp.explanations)
-    assert "Budapest-style assurances: nothing is owed" in text or "Budapest-style assurances:" in text
+    # Budapest: consultation only, so nothing responds (the module docstring's first point)
+    budapest = next(e for e in comp.explanations if e.startswith("Budapest-style assurances:"))
+    assert "no forces or aid are promised, so nothing responds" in budapest
     assert "non-aggression promise is breached" in text
     assert "could not outweigh the attacker" in text  # the 2024 agreements and Budapest
     assert "ranks above" in text
@@ -101,8 +105,20 @@ def test_event_options_are_validated():
         assess_guarantees("budapest", settings={"era": "bronze age"})
 
 
-def test_to_dict_is_json_ready(comp):
-    import json
-
-    json.dumps(comp.to_dict())
-    json.dumps(assess_guarantees("bilateral-2024", n_draws=100).to_dict())
+def test_to_dict_is_strict_json_and_says_what_the_objects_say(comp):
+    """Strict JSON (no NaN/inf), and read back it carries the same figures as the objects."""
+    back = json.loads(json.dumps(comp.to_dict(), allow_nan=False))
+    assert back["ranking"] == comp.ranking
+    assert back["explanations"] == comp.explanations
+    assert [row["id"] for row in back["arrangements"]] == [a.arrangement.id for a in comp.assessments]
+    for row, a in zip(back["arrangements"], comp.assessments, strict=True):
+        d = a.deterrence
+        assert row["p_outweighs"] == d.p_outweighs and row["max_response"] == d.max_response
+        assert row["expected_response"] == d.expected_response and row["p50"] == d.quantiles["p50"]
+        assert row["guarantors"] == len(d.guarantors)
+    one = assess_guarantees("bilateral-2024", n_draws=100)
+    back = json.loads(json.dumps(one.to_dict(), allow_nan=False))
+    assert back["arrangement"]["id"] == "bilateral-2024"
+    assert back["deterrence"]["p_outweighs"] == one.deterrence.p_outweighs
+    assert back["deterrence"]["max_response"] == one.deterrence.max_response
+    assert len(back["triggers"]) == len(one.triggers) and len(back["credibility"]) == len(one.credibility)

@@ -263,10 +263,15 @@ def test_round_trip(tmp_path: Path, fmt: str, sc: Scenario) -> None:
 
 
 def test_bundled_scenario_by_name() -> None:
-    from negotia.scenario.formats import bundled_names
+    from negotia.scenario.formats import bundled_names, bundled_path
 
     for name in bundled_names():
-        assert load_scenario(name).actors
+        by_name = load_scenario(name)
+        # the name is that file, loaded as a user's file would be
+        assert by_name == load_scenario(bundled_path(name))
+        # a bundled case is complete: every issue has stances and every actor takes a stance
+        assert {s.issue for s in by_name.stances} == {i.id for i in by_name.issues}
+        assert {s.actor for s in by_name.stances} == {a.id for a in by_name.actors}
 
 
 def test_unknown_bundled_name() -> None:
