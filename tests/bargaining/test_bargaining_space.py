@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from negotia.bargaining import space_from_scenario, utility_model
-from negotia.bargaining.zopa import subgrid
 from negotia.errors import ParameterError
 from negotia.scenario.formats import load_scenario
 from tests.bargaining.bargaining_helpers import make_scenario
+from tests.bargaining.zopa_enumeration import subgrid
 
 
 def test_ukraine_uses_its_anchors_as_options() -> None:

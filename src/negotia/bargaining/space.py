@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 DEFAULT_RESOLUTION = 5
 #: Packages evaluated at once when a space is processed in chunks.
 CHUNK = 1 << 20
+_INT64_MAX = (1 << 63) - 1
 
 
 @dataclass(frozen=True)
@@ -102,15 +103,33 @@ class OutcomeSpace:
 
     def decode(self, index: np.ndarray | int) -> np.ndarray:
         """Option indices ``(n, K)`` of package indices ``index`` (C order)."""
+        if self.size > _INT64_MAX:
+            return self._decode_big(index)
         idx = np.atleast_1d(np.asarray(index, dtype=np.int64))
         if idx.size and (idx.min() < 0 or idx.max() >= self.size):
             raise ParameterError(f"package index out of range 0..{self.size - 1}")
         return np.stack(np.unravel_index(idx, self.shape), axis=-1).astype(np.int64)
 
     def encode(self, options: np.ndarray) -> np.ndarray:
-        """Package indices of option indices ``(n, K)``."""
+        """Package indices of option indices ``(n, K)`` (Python ints beyond int64)."""
         opt = np.atleast_2d(np.asarray(options, dtype=np.int64))
+        if self.size > _INT64_MAX:
+            out = np.zeros(opt.shape[0], dtype=object)
+            for k, n in enumerate(self.shape):
+                out = out * n + opt[:, k].astype(object)
+            return out
         return np.ravel_multi_index(tuple(opt.T), self.shape).astype(np.int64)
+
+    def _decode_big(self, index: np.ndarray | int) -> np.ndarray:
+        # Spaces of more than 2**63 packages (e.g. 20 issues of 100 options): Python ints.
+        idx = [int(i) for i in np.atleast_1d(np.asarray(index, dtype=object))]
+        if idx and (min(idx) < 0 or max(idx) >= self.size):
+            raise ParameterError(f"package index out of range 0..{self.size - 1}")
+        out = np.zeros((len(idx), len(self.shape)), dtype=np.int64)
+        for i, v in enumerate(idx):
+            for k in range(len(self.shape) - 1, -1, -1):
+                v, out[i, k] = divmod(v, self.shape[k])
+        return out
 
     def values(self, index: np.ndarray | int) -> np.ndarray:
         """Option values ``(n, K)`` on each issue's own scale."""

@@ -5,7 +5,11 @@ accept: inside each party's red lines and worth at least its reservation value
 (Raiffa 1982, *The Art and Science of Negotiation*; Sebenius 1992, "Negotiation analysis",
 *Management Science* 38(1): 18-38).  Because
 red lines are per-issue intervals, the packages inside them form a sub-grid (the
-product of each issue's allowed options); only that sub-grid is evaluated.
+product of each issue's allowed options).  No package list is ever formed: the size,
+emptiness and the least move come from :mod:`negotia.bargaining.zone_count` (a count
+issue by issue, the convex relaxation and Pareto sets of partial sums), so the time
+grows polynomially with the number of issues wherever the zone's boundary stays small,
+and the size becomes a labelled estimate where an exact count would not fit.
 
 When the ZOPA is empty, :func:`zopa` says why:
 
@@ -21,17 +25,13 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from negotia.bargaining.space import CHUNK
 from negotia.bargaining.utility import RedLineBound, UtilityModel
-from negotia.errors import ParameterError
-
-#: Most packages the ZOPA search evaluates (in chunks).
-MAX_ENUMERATE = 50_000_000
+from negotia.bargaining.zone_count import ZoneSize, count, exists, least_cost_package
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,8 @@ class Zopa:
     relaxations: tuple[Relaxation, ...] = ()
     reservation_blocks: bool = False
     notes: tuple[str, ...] = field(default=())
+    #: Set when ``size`` is an estimate (too many packages to count exactly).
+    size_detail: ZoneSize | None = None
 
     @property
     def empty(self) -> bool:
@@ -111,6 +113,19 @@ class Zopa:
     def sentences(self) -> list[str]:
         """The diagnosis in plain words."""
         who = _join(self.parties)
+        if not self.empty and self.size_detail is not None:
+            d = self.size_detail
+            if d.hits == 0:
+                return [
+                    f"Some of the {self.n_packages} packages are acceptable to {who} "
+                    f"({self.n_within_red_lines} respect every red line), too few for "
+                    f"{d.samples:,} random samples to meet one: fewer than {d.high:.4g} (95 %)."
+                ]
+            return [
+                f"About {d.value:.4g} of {self.n_packages} packages are acceptable to {who} "
+                f"({self.n_within_red_lines} respect every red line); estimated from "
+                f"{d.samples:,} samples, 95 % interval {d.low:.4g} to {d.high:.4g}."
+            ]
         if not self.empty:
             return [
                 f"{self.size} of {self.n_packages} packages are acceptable to {who} "
@@ -152,6 +167,10 @@ class Zopa:
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        if self.size_detail is None:
+            del d["size_detail"]  # an exact count: the output stays as it was
+        else:
+            d["size_exact"] = False
         d["empty"] = self.empty
         d["conflicts"] = [{**asdict(c), "gap": c.gap, "sentence": c.sentence()} for c in self.conflicts]
         d["relaxations"] = [
@@ -175,24 +194,6 @@ def _join(names: tuple[str, ...] | list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def subgrid(
-    model: UtilityModel, options: list[np.ndarray], chunk: int = CHUNK
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """``(index, utilities)`` over the product of ``options`` (original package indices)."""
-    shape = tuple(len(o) for o in options)
-    total = int(np.prod(shape, dtype=object)) if shape else 0
-    if total == 0:
-        return
-    full = model.space.shape
-    strides = np.array(
-        [int(np.prod(full[k + 1 :], dtype=np.int64)) for k in range(len(full))], dtype=np.int64
-    )
-    for start in range(0, total, chunk):
-        local = np.unravel_index(np.arange(start, min(start + chunk, total), dtype=np.int64), shape)
-        opt = np.stack([np.asarray(options[k])[local[k]] for k in range(len(full))], axis=-1)
-        yield opt @ strides, model.utilities_of_options(opt)
-
-
 def conflicts(model: UtilityModel) -> tuple[Conflict, ...]:
     """Pairs of non-overlapping red lines on one issue (largest gap first per issue)."""
     out = []
@@ -205,57 +206,39 @@ def conflicts(model: UtilityModel) -> tuple[Conflict, ...]:
     return tuple(out)
 
 
-def _check_size(options: list[np.ndarray]) -> int:
-    within = int(np.prod([len(o) for o in options], dtype=object))
-    if within > MAX_ENUMERATE:
-        raise ParameterError(
-            f"{within:.3g} packages to check ({len(options)} issues): more than the "
-            f"{MAX_ENUMERATE:.0e} negotia enumerates; use a coarser --resolution or choose "
-            "issues (--issues a,b,c)"
-        )
-    return within
+def _tables(model: UtilityModel, options: list[np.ndarray]) -> list[np.ndarray]:
+    return [t[:, o] for t, o in zip(model.tables, options, strict=True)]
 
 
-def _count(model: UtilityModel, options: list[np.ndarray]) -> tuple[int, int]:
-    within = _check_size(options)
-    size = 0
-    for _, U in subgrid(model, options):
-        size += int(np.all((U - model.reservation[:, None]) >= -1e-12, axis=0).sum())
-    return within, size
+def _size(model: UtilityModel, options: list[np.ndarray], seed: int) -> tuple[ZoneSize, bool | None]:
+    """The zone's size and whether it is empty (None: undecided within the search budget)."""
+    tables = _tables(model, options)
+    size = count(tables, model.reservation, seed=seed)
+    nonempty = size.nonempty
+    if nonempty is None:
+        nonempty = exists(tables, model.reservation, seed=seed)[0]
+    if nonempty and size.value == 0:  # a package exists although no sample found one
+        size = replace(size, value=1, low=max(size.low, 1), lower=max(size.lower, 1))
+    return size, nonempty
 
 
-def _nearest(
-    model: UtilityModel, relaxed: tuple[RedLineBound, ...]
-) -> tuple[int, int, tuple[Move, ...]] | None:
-    """With ``relaxed`` removed: ZOPA size, and the acceptable package that needs the least move."""
-    keep = tuple(r for r in model.red_lines if r not in relaxed)
-    m = model.with_red_lines(keep)
-    options = m.allowed_options()
-    if any(len(o) == 0 for o in options):
-        return None
-    _check_size(options)
+def _costs(model: UtilityModel, options: list[np.ndarray], relaxed: tuple[RedLineBound, ...]) -> list:
+    """Per issue, how far each allowed option lies beyond the relaxed lines (on [0, 1])."""
+    costs = [np.zeros(len(o)) for o in options]
+    pos = {o.id: k for k, o in enumerate(model.space.issues)}
+    for r in relaxed:
+        k = pos[r.issue]
+        o = model.space.issues[k]
+        v = o.values[options[k]]
+        below = 0.0 if r.min is None else np.maximum(r.min - v, 0.0)
+        above = 0.0 if r.max is None else np.maximum(v - r.max, 0.0)
+        costs[k] = costs[k] + (below + above) / (o.scale_max - o.scale_min)
+    return costs
+
+
+def _moves(model: UtilityModel, relaxed: tuple[RedLineBound, ...], package: int) -> tuple[Move, ...]:
+    vals = model.space.values(package)[0]
     issue_pos = {o.id: k for k, o in enumerate(model.space.issues)}
-    best, best_cost, size = None, np.inf, 0
-    for index, U in subgrid(m, options):
-        ok = np.all((U - m.reservation[:, None]) >= -1e-12, axis=0)
-        if not ok.any():
-            continue
-        size += int(ok.sum())
-        idx = index[ok]
-        vals = model.space.values(idx)
-        cost = np.zeros(idx.size)
-        for r in relaxed:
-            o = model.space.issues[issue_pos[r.issue]]
-            v = vals[:, issue_pos[r.issue]]
-            below = 0.0 if r.min is None else np.maximum(r.min - v, 0.0)
-            above = 0.0 if r.max is None else np.maximum(v - r.max, 0.0)
-            cost = cost + (below + above) / (o.scale_max - o.scale_min)
-        j = int(np.argmin(cost))
-        if cost[j] < best_cost:
-            best_cost, best = float(cost[j]), int(idx[j])
-    if best is None:
-        return None
-    vals = model.space.values(best)[0]
     moves = []
     for r in relaxed:
         v = float(vals[issue_pos[r.issue]])
@@ -266,11 +249,69 @@ def _nearest(
         else:  # the line did not have to move for this package
             bound = "min" if r.min is not None else "max"
             moves.append(Move(r.party, r.issue, bound, float(r.min if r.min is not None else r.max), v))
-    return size, best, tuple(moves)
+    return tuple(moves)
 
 
-def zopa(model: UtilityModel, *, max_relaxed: int = 3, max_checks: int = 400) -> Zopa:
+def _nearest(
+    model: UtilityModel, relaxed: tuple[RedLineBound, ...], seed: int, notes: list[str]
+) -> tuple[int, int, tuple[Move, ...]] | None:
+    """With ``relaxed`` removed: ZOPA size, and the acceptable package that needs the least move
+    (the smallest package index among equal moves)."""
+    keep = tuple(r for r in model.red_lines if r not in relaxed)
+    options = model.with_red_lines(keep).allowed_options()
+    if any(len(o) == 0 for o in options):
+        return None
+    tables = _tables(model, options)
+    row, decided = least_cost_package(tables, model.reservation, _costs(model, options, relaxed), seed=seed)
+    if not decided:
+        answer, row = exists(tables, model.reservation, seed=seed)
+        if row is None:
+            if answer is None:
+                notes.append(
+                    f"could not decide within the search budget whether relaxing {_lines(relaxed)} helps"
+                )
+            return None
+        notes.append(
+            f"relaxing {_lines(relaxed)}: the package shown is acceptable but may not need the least move"
+        )
+    if row is None:
+        return None
+    best = int(model.space.encode(np.array([[o[j] for o, j in zip(options, row, strict=True)]]))[0])
+    size, _ = _size(model.with_red_lines(keep), options, seed)
+    return size.value, best, _moves(model, relaxed, best)
+
+
+def _lines(lines: tuple[RedLineBound, ...]) -> str:
+    return "; ".join(r.describe() for r in lines)
+
+
+def _relaxations(
+    model: UtilityModel, max_relaxed: int, max_checks: int, blocked: bool, seed: int, notes: list[str]
+) -> tuple[list[Relaxation], int]:
+    """Smallest sets of red lines whose removal opens the zone, by increasing size."""
+    found: list[Relaxation] = []
+    checks = 0
+    lines = model.red_lines
+    for n in range(1, min(max_relaxed, len(lines)) + 1):
+        for combo in itertools.combinations(lines, n):
+            checks += 1
+            if checks > max_checks:
+                break
+            # When reservation values block even without red lines, no relaxation helps.
+            res = None if blocked else _nearest(model, combo, seed, notes)
+            if res is not None:
+                found.append(Relaxation(combo, res[2], res[1], res[0]))
+        if found or checks > max_checks:
+            break
+    return found, checks
+
+
+def zopa(model: UtilityModel, *, max_relaxed: int = 3, max_checks: int = 400, seed: int = 0) -> Zopa:
     """The ZOPA of all of ``model``'s parties, diagnosed when empty.
+
+    Nothing enumerates the packages (see :mod:`negotia.bargaining.zone_count`): the size
+    is exact when the issue-by-issue count stays within its budget, else an estimate
+    with its interval (``size_detail``).
 
     Parameters
     ----------
@@ -281,45 +322,36 @@ def zopa(model: UtilityModel, *, max_relaxed: int = 3, max_checks: int = 400) ->
         Largest set of red lines tried in the relaxation search.
     max_checks
         Upper bound on the number of relaxed ZOPAs evaluated.
+    seed
+        Seed of the Monte Carlo estimate (used only when the count is not exact).
     """
-    _check_size([np.arange(o.size) for o in model.space.issues])
     options = model.allowed_options()
     per_issue = {o.id: len(opt) for o, opt in zip(model.space.issues, options, strict=True)}
-    within, size = _count(model, options)
+    size, nonempty = _size(model, options, seed)
+    notes: list[str] = []
+    if nonempty is None:
+        notes.append("whether any package is acceptable could not be decided within the search budget")
     base = dict(
         parties=model.parties,
         n_packages=model.space.size,
-        n_within_red_lines=within,
-        size=size,
+        n_within_red_lines=math.prod(len(o) for o in options),
+        size=size.value if nonempty else 0,
         options_within_red_lines=per_issue,
+        size_detail=None if size.exact else size,
     )
-    if size > 0:
-        return Zopa(**base)
-    found: list[Relaxation] = []
-    checks = 0
-    lines = model.red_lines
-    for n in range(1, min(max_relaxed, len(lines)) + 1):
-        for combo in itertools.combinations(lines, n):
-            checks += 1
-            if checks > max_checks:
-                break
-            res = _nearest(model, combo)
-            if res is not None:
-                found.append(Relaxation(combo, res[2], res[1], res[0]))
-        if found or checks > max_checks:
-            break
-    reservation_blocks = (
-        _count(model.without_red_lines(), [np.arange(o.size) for o in model.space.issues])[1] == 0
-    )
+    if nonempty:
+        return Zopa(**base, notes=tuple(notes))
+    everything = [np.arange(o.size) for o in model.space.issues]
+    blocked = exists(_tables(model, everything), model.reservation, seed=seed)[0] is False
+    found, checks = _relaxations(model, max_relaxed, max_checks, blocked, seed, notes)
     empty_issues = tuple(o.id for o, opt in zip(model.space.issues, options, strict=True) if len(opt) == 0)
-    notes = ()
     if checks > max_checks:
-        notes = (f"relaxation search stopped after {max_checks} checks",)
+        notes.append(f"relaxation search stopped after {max_checks} checks")
     return Zopa(
         **base,
         conflicts=conflicts(model),
         issues_without_option=empty_issues,
         relaxations=tuple(found),
-        reservation_blocks=reservation_blocks,
-        notes=notes,
+        reservation_blocks=blocked,
+        notes=tuple(notes),
     )

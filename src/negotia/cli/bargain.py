@@ -102,8 +102,11 @@ def _render_bargain(r: BargainingResult) -> None:
     )
     t.add_row("packages", str(r.n_packages))
     t.add_row("within every red line", str(r.zopa.n_within_red_lines))
+    detail = r.zopa.size_detail
     t.add_row(
-        "zone of possible agreement", str(r.zopa.size) + (" [red](empty)[/red]" if r.zopa.empty else "")
+        "zone of possible agreement",
+        (str(r.zopa.size) if detail is None else f"about {detail.value:.4g} (estimate)")
+        + (" [red](empty)[/red]" if r.zopa.empty else ""),
     )
     t.add_row(
         "Pareto frontier"
