@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
 
 import numpy as np
 
+from negotia.errors import ParameterError
 from negotia.models import model_names, run_model
 from negotia.models.base import Forecast
 from negotia.scenario import formats
 from negotia.scenario.arrays import ScenarioArrays
+from negotia.scenario.history import InputDiff, input_changes
 from negotia.scenario.schema import Scenario
 
 
@@ -96,3 +99,166 @@ def compare_models(
     arrays = ScenarioArrays.from_scenario(sc)
     names = models or model_names()
     return {m: run_model(m, arrays, rng=np.random.default_rng(seed)) for m in names}
+
+
+# -- change between two days ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastChange:
+    """One model's forecast of one issue on two days (on the issue's scale)."""
+
+    issue: str
+    model: str
+    old: float
+    new: float
+    old_anchor: str | None = None
+    new_anchor: str | None = None
+
+    @property
+    def delta(self) -> float:
+        return self.new - self.old
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "issue": self.issue,
+            "model": self.model,
+            "old": self.old,
+            "new": self.new,
+            "delta": self.delta,
+            "old_anchor": self.old_anchor,
+            "new_anchor": self.new_anchor,
+        }
+
+
+@dataclass(frozen=True)
+class SpaceState:
+    """The headline of the bargaining space on one day: the size of the zone of
+    agreement of the required parties and the Nash package."""
+
+    parties: tuple[str, ...]
+    n_packages: int
+    zopa_size: int
+    within_red_lines: int
+    ignored: tuple[str, ...]
+    nash: dict[str, float] | None
+    summary: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "parties": list(self.parties),
+            "n_packages": self.n_packages,
+            "zopa_size": self.zopa_size,
+            "within_red_lines": self.within_red_lines,
+            "ignored": list(self.ignored),
+            "nash": self.nash,
+            "summary": list(self.summary),
+        }
+
+
+@dataclass(frozen=True)
+class ScenarioDiff:
+    """What changed in a scenario from one day to another, and what it did to the results.
+
+    ``inputs``: the stances, red lines, status quo and actors that differ, and the
+    revisions (with sources) between the two days; ``forecasts``: every model's
+    forecast of every issue on both days; ``space_from``/``space_to``: the bargaining
+    space on both days.  ``agreement`` is reserved for the probability of agreement on
+    both days (None until the agreement analysis offers one for a scenario).
+    """
+
+    scenario: str
+    start: Date
+    end: Date
+    known_by: Date | None
+    inputs: InputDiff
+    forecasts: tuple[ForecastChange, ...]
+    space_from: SpaceState | None
+    space_to: SpaceState | None
+    agreement: Any | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "known_by": self.known_by.isoformat() if self.known_by else None,
+            "inputs": self.inputs.to_dict(),
+            "forecasts": [f.to_dict() for f in self.forecasts],
+            "space": {
+                "from": None if self.space_from is None else self.space_from.to_dict(),
+                "to": None if self.space_to is None else self.space_to.to_dict(),
+            },
+            "agreement": None if self.agreement is None else self.agreement.to_dict(),
+            "notes": list(self.notes),
+        }
+
+
+def _space(sc: Scenario, notes: list[str]) -> SpaceState | None:
+    """The bargaining space on the snapshot's day, or None (with the reason in
+    ``notes``) where there is none, e.g. before a second party has stated a stance."""
+    from negotia.bargaining import bargaining_space
+    from negotia.errors import NegotiaError
+
+    try:
+        r = bargaining_space(sc)
+    except NegotiaError as e:
+        notes.append(f"no bargaining space on {sc.date}: {e}")
+        return None
+    return SpaceState(
+        tuple(r.parties),
+        r.n_packages,
+        r.zopa.size,
+        r.zopa.n_within_red_lines,
+        tuple(r.ignored),
+        None if r.nash is None else dict(r.nash.values),
+        tuple(r.summary()),
+    )
+
+
+def diff(
+    scenario: Scenario | str | os.PathLike[str],
+    start: Date,
+    end: Date | None = None,
+    *,
+    models: list[str] | None = None,
+    known_by: Date | None = None,
+    seed: int = 0,
+) -> ScenarioDiff:
+    """How a scenario's inputs, every model's forecast and the bargaining space moved
+    from ``start`` to ``end`` (default: the scenario's own date).
+
+    Both days are analysed with the same knowledge cut-off ``known_by`` (default: every
+    revision) and the same ``seed`` (the seed rule: 0 unless asked otherwise), so what
+    moves is what the revisions between the two days changed.
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    end = end if end is not None else sc.date
+    if end is None:
+        raise ParameterError("the scenario has no date: give the day to compare with (--to)")
+    a, b = sc.as_of(start, known_by=known_by), sc.as_of(end, known_by=known_by)
+    names = models or model_names()
+    fa = compare_models(a, names, seed=seed)
+    fb = compare_models(b, names, seed=seed)
+    rows = []
+    for issue in sc.issues:
+        ia, ib = a.issue(issue.id), b.issue(issue.id)
+        for m in names:
+            old = float(fa[m].on_scale()[0, fa[m].issue_ids.index(issue.id)])
+            new = float(fb[m].on_scale()[0, fb[m].issue_ids.index(issue.id)])
+            rows.append(ForecastChange(issue.id, m, old, new, ia.nearest_anchor(old), ib.nearest_anchor(new)))
+    notes: list[str] = []
+    space_a, space_b = _space(a, notes), _space(b, notes)
+    notes.append("the probability of agreement is not part of the diff yet")
+    return ScenarioDiff(
+        sc.name,
+        start,
+        end,
+        known_by,
+        input_changes(sc, start, end, known_by=known_by),
+        tuple(rows),
+        space_a,
+        space_b,
+        notes=tuple(notes),
+    )

@@ -25,6 +25,8 @@ D = date.fromisoformat
 NO_AS_OF = {
     "validate": "checks the whole timeline, every day of it, already",
     "evaluate": "takes a table of decisions with known outcomes, not a dated scenario",
+    "history": "lists the revisions of every day",
+    "diff": "takes its two days as --from and --to",
 }
 
 
