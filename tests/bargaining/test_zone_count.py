@@ -205,3 +205,34 @@ def test_wide_scenario_zone_is_exact_or_labelled(parties: int) -> None:
     z = zopa(m)
     assert not z.empty  # reservation 0: every package
     assert z.size == m.space.size and z.size_detail is None
+
+
+def test_frontier_above_the_reservation_values_is_the_filtered_frontier() -> None:
+    # Building the frontier above a floor keeps exactly the frontier packages that
+    # reach it (checked against the whole frontier, filtered afterwards).
+    from negotia.bargaining.pareto import grid_frontier
+
+    for seed in range(20):
+        m = random_model(seed, resolution=6)
+        tables, options = list(m.tables), m.allowed_options()
+        full_opts, full_U = grid_frontier(tables, options)
+        ok = np.all(full_U - m.reservation[:, None] >= -1e-12, axis=0)
+        opts, U = grid_frontier(tables, options, floor=m.reservation)
+        keep = np.all(U - m.reservation[:, None] >= -1e-12, axis=0)
+        assert sorted(map(tuple, opts[keep].tolist())) == sorted(map(tuple, full_opts[ok].tolist()))
+
+
+def test_frontier_too_large_is_said_not_hung() -> None:
+    import sys
+    from pathlib import Path
+
+    from negotia.bargaining import report
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from bargaining_bench import synthetic
+
+    m = utility_model(synthetic(3, 20), resolution=100)
+    r = report.analyse(m)
+    assert r.nash is None and r.pareto_size == 0
+    assert any("too many to search" in n and "--issues" in n for n in r.notes)
+    assert r.zopa.size == 100**20  # the zone itself is still answered (reservation 0)

@@ -232,8 +232,20 @@ def pareto_mask_bruteforce(U: np.ndarray) -> np.ndarray:
     return ~(ge & gt).any(axis=0)
 
 
+class FrontierTooLargeError(Exception):
+    """The frontier of a product space outgrew the budget given to :func:`grid_frontier`."""
+
+    def __init__(self, size: int, merged: int, issues: int) -> None:
+        self.size, self.merged, self.issues = size, merged, issues
+        super().__init__(f"more than {size} candidate packages to compare after {merged} of {issues} issues")
+
+
 def grid_frontier(
-    tables: list[np.ndarray], options: list[np.ndarray] | None = None
+    tables: list[np.ndarray],
+    options: list[np.ndarray] | None = None,
+    *,
+    floor: np.ndarray | None = None,
+    budget: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pareto frontier of a product space with additive utilities.
 
@@ -243,6 +255,14 @@ def grid_frontier(
         Per issue ``(P, n_k)`` contributions of each option to each party's utility.
     options
         Per issue, the option indices allowed (e.g. inside red lines); all by default.
+    floor
+        ``(P,)``: keep only frontier packages worth at least ``floor`` to every party
+        (e.g. the reservation values).  Partial packages that cannot reach it whatever
+        the remaining issues give are dropped as the frontier is built; this loses no
+        such frontier package, since anything dominating it reaches the floor too.
+    budget
+        Raise :class:`FrontierTooLargeError` before comparing more than this many
+        candidate (partial) packages in one step.
 
     Returns
     -------
@@ -264,17 +284,24 @@ def grid_frontier(
         per_issue.append((k, opt[m], T[:, m]))
     per_issue.sort(key=lambda e: e[1].size)
     P = tables[0].shape[0]
+    best = np.array([T.max(axis=1) for _, _, T in per_issue]).reshape(K, P)
+    rest = np.concatenate([np.cumsum(best[::-1], axis=0)[::-1][1:], np.zeros((1, P))])  # after issue i
     U = np.zeros((P, 1))
     chosen = np.zeros((1, 0), dtype=np.int64)
     order = []
-    for k, opt, T in per_issue:
+    for i, (k, opt, T) in enumerate(per_issue):
         order.append(k)
         c, m = U.shape[1], T.shape[1]
+        if budget is not None and c * m > budget:
+            raise FrontierTooLargeError(budget, i, K)
         U = (U[:, :, None] + T[:, None, :]).reshape(P, c * m)
         chosen = np.concatenate(
             [np.repeat(chosen, m, axis=0), np.tile(opt, c)[:, None]],
             axis=1,
         )
+        if floor is not None:
+            reach = np.all(U + rest[i][:, None] - np.asarray(floor)[:, None] >= -1e-10, axis=0)
+            U, chosen = U[:, reach], chosen[reach]
         keep = pareto_mask(U)
         U, chosen = U[:, keep], chosen[keep]
     opts = np.empty_like(chosen)

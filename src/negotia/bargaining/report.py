@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from negotia.bargaining.pareto import grid_frontier
+from negotia.bargaining.pareto import FrontierTooLargeError, grid_frontier
 from negotia.bargaining.solutions import (
     Solution,
     individually_rational,
@@ -46,6 +46,9 @@ from negotia.bargaining.zopa import Zopa, _join, zopa
 
 #: Smallest per-issue utility difference counted as a concession or a gain.
 CONCESSION_TOL = 0.002
+#: Most candidate packages one step of the frontier search compares (then no packages
+#: are shown, with a note saying why).
+FRONTIER_BUDGET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,29 @@ def package_report(model: UtilityModel, index: int, rank: int = 0) -> PackageRep
     )
 
 
+def _frontier(
+    model: UtilityModel, search: UtilityModel, ignored: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Indices and utilities of the individually rational frontier packages of ``search``.
+
+    The frontier is built above the reservation values (the same packages as filtering
+    the whole frontier, with far fewer partial packages); when none reaches them, the
+    reservation values are ignored (set to 0) and the whole frontier is used.
+    """
+    tables, options = list(search.tables), search.allowed_options()
+    reservation = search.reservation
+    opts, U = grid_frontier(tables, options, floor=reservation, budget=FRONTIER_BUDGET)
+    ir = individually_rational(U, reservation)
+    if not ir.any():
+        opts, U = grid_frontier(tables, options, budget=FRONTIER_BUDGET)
+        if len(opts):
+            ignored = (*ignored, "reservation values")
+            reservation = np.zeros_like(reservation)
+        ir = np.ones(len(opts), dtype=bool)
+    idx = model.space.encode(opts) if len(opts) else np.zeros(0, dtype=np.int64)
+    return idx[ir], U[:, ir], reservation, ignored
+
+
 def analyse(model: UtilityModel, *, top: int = 5, name: str = "") -> BargainingResult:
     """The bargaining space of ``model``'s parties (see :func:`bargaining_space`)."""
     z = zopa(model)
@@ -256,15 +282,16 @@ def analyse(model: UtilityModel, *, top: int = 5, name: str = "") -> BargainingR
         else:
             ignored = ("red lines",)
             search = model.without_red_lines()
-    opts, U = grid_frontier(list(search.tables), search.allowed_options())
-    idx = model.space.encode(opts) if len(opts) else np.zeros(0, dtype=np.int64)
-    reservation = search.reservation
-    ir = individually_rational(U, reservation)
-    if not ir.any() and len(idx):
-        ignored = (*ignored, "reservation values")
-        reservation = np.zeros_like(reservation)
-        ir = np.ones(len(idx), dtype=bool)
-    idx, U = idx[ir], U[:, ir]
+    notes = list(model.notes)
+    try:
+        idx, U, reservation, ignored = _frontier(model, search, ignored)
+    except FrontierTooLargeError as e:
+        notes.append(
+            f"no packages shown: after {e.merged} of {e.issues} issues the Pareto frontier "
+            f"needs more than {e.size:,} candidate packages compared, too many to search; "
+            "choose issues (--issues) or a coarser --resolution to see packages"
+        )
+        idx, U, reservation = np.zeros(0, dtype=np.int64), np.zeros((model.n_parties, 0)), search.reservation
     order = np.argsort(idx, kind="stable")
     idx, U = idx[order], U[:, order]
     sols: list[Solution | None] = [
@@ -301,7 +328,7 @@ def analyse(model: UtilityModel, *, top: int = 5, name: str = "") -> BargainingR
         reservation={p: float(r) for p, r in zip(model.parties, model.reservation, strict=True)},
         reference=reference,
         frontier=tuple(int(i) for i in idx),
-        notes=model.notes,
+        notes=tuple(notes),
     )
 
 
