@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date as Date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from negotia.errors import ParameterError
+from negotia.errors import ParameterError, UnknownNameError
 from negotia.models import model_names, run_model
 from negotia.models.base import Forecast
 from negotia.scenario import formats
@@ -17,17 +18,113 @@ from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.history import InputDiff, input_changes
 from negotia.scenario.schema import Scenario
 
+if TYPE_CHECKING:
+    from negotia.store.database import StoredInfo
+
+
+#: Prefix naming a scenario stored in the database, whatever files or bundled scenarios
+#: share its name (``db:berlin``).
+STORED_PREFIX = "db:"
+
 
 def load_scenario(source: str | os.PathLike[str], format: str | None = None) -> Scenario:
-    """Load a scenario from a file, or a bundled scenario by name, with every check.
+    """Load a scenario from a file, a bundled scenario or the database, with every check.
 
-    The file's own problems and those of its ``guarantees`` entries (checked against the
-    treaty catalogue) are reported together, each with its line and field.  Formats:
-    see :func:`negotia.scenario.formats.load_scenario`.
+    A name is looked up in this order: an existing file; a bundled scenario; a scenario
+    stored in the database (``NEGOTIA_DB``, see :mod:`negotia.store`).  ``db:NAME``
+    always means the stored scenario.  The file's own problems and those of its
+    ``guarantees`` entries (checked against the treaty catalogue) are reported together,
+    each with its line and field.  Formats: see :func:`negotia.scenario.formats.load_scenario`.
     """
     from negotia.guarantees.link import guarantee_problems
 
+    if isinstance(source, str) and source.startswith(STORED_PREFIX):
+        return load_stored(source[len(STORED_PREFIX) :])
+    if isinstance(source, str) and format is None and _may_be_stored(source):
+        from negotia.store.database import Store
+
+        with Store() as store:
+            if store.has(source):
+                return load_stored(source)
+            raise UnknownNameError(
+                f"no bundled scenario {source!r} (bundled: {', '.join(formats.bundled_names())}), "
+                f"no such file, and no scenario of that name stored in {store.shown_url} "
+                "(see `negotia db list`)"
+            )
     return formats.load_scenario(source, format, checks=(guarantee_problems,))
+
+
+def _may_be_stored(source: str) -> bool:
+    from negotia.store.config import NAME_PATTERN
+
+    return (
+        NAME_PATTERN.fullmatch(source) is not None
+        and not Path(source).exists()
+        and source not in formats.bundled_names()
+    )
+
+
+def load_stored(name: str, url: str | None = None) -> Scenario:
+    """The scenario stored as ``name`` (with its revisions), checked like a file."""
+    from negotia.guarantees.link import guarantee_problems
+    from negotia.scenario.validation import run_checks
+    from negotia.store.database import Store
+
+    with Store(url) as store:
+        sc = store.load(name)
+    return run_checks(sc, (guarantee_problems,), f"{STORED_PREFIX}{name}")
+
+
+def stored_name(source: str | os.PathLike[str]) -> str | None:
+    """The stored scenario ``source`` names, if it names one (see :func:`load_scenario`)."""
+    if not isinstance(source, str):
+        return None
+    if source.startswith(STORED_PREFIX):
+        return source[len(STORED_PREFIX) :]
+    return source if _may_be_stored(source) else None
+
+
+def import_scenario(
+    source: str | os.PathLike[str], name: str | None = None, *, replace: bool = False, url: str | None = None
+) -> StoredInfo:
+    """Load a scenario (file, bundled or stored name) and store it as ``name`` (default:
+    the file's name without its ending), in one transaction."""
+    from negotia.store.database import Store
+
+    sc = load_scenario(source)
+    with Store(url) as store:
+        return store.import_scenario(sc, name or Path(source).stem, replace=replace)
+
+
+def record_run(
+    sc: Scenario,
+    source: str | os.PathLike[str],
+    *,
+    command: str,
+    models: list[str],
+    parameters: dict[str, Any],
+    seed: int | None,
+    outputs: str,
+    url: str | None = None,
+) -> int:
+    """Keep a run's output in the database with its model, parameters, the hash of its
+    input and this negotia's version, so it can be shown again exactly; its id."""
+    from importlib.metadata import version
+
+    from negotia.store.database import Store
+
+    with Store(url) as store:
+        return store.record_run(
+            sc,
+            scenario=stored_name(source) or str(source),
+            command=command,
+            models=models,
+            parameters=parameters,
+            seed=seed,
+            outputs=outputs,
+            code_version=version("negotia"),
+            as_of=sc.date,
+        )
 
 
 def scenario_as_of(

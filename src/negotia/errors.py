@@ -65,3 +65,13 @@ class ParameterError(NegotiaError):
 
 class BackendError(NegotiaError):
     """An execution backend (process pool, Dask scheduler) is unusable."""
+
+
+class StoreError(NegotiaError):
+    """The database cannot do what was asked: no database yet, an unknown stored
+    scenario, a name already taken, a schema older than this negotia."""
+
+
+class StaleEditError(StoreError):
+    """An edit based on a row that another writer changed in the meantime (optimistic
+    locking): nothing was written; read the item again and redo the edit."""

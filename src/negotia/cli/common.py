@@ -60,8 +60,12 @@ def print_json(data: Any) -> None:
     NaN and infinities (a missing value, an open red line) are written as null, since
     JSON has no such numbers and strict parsers reject them.
     """
-    text = json.dumps(_finite_only(data), indent=2, default=_json_default, allow_nan=False)
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(json_text(data) + "\n")
+
+
+def json_text(data: Any) -> str:
+    """``data`` as the strict JSON text :func:`print_json` writes."""
+    return json.dumps(_finite_only(data), indent=2, default=_json_default, allow_nan=False)
 
 
 def _finite_only(x: Any) -> Any:

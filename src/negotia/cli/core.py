@@ -26,6 +26,7 @@ from negotia.cli.common import (
     err_console,
     fmt_num,
     handle_errors,
+    json_text,
     print_json,
 )
 from negotia.errors import InputError, ParameterError, Problem
@@ -124,6 +125,9 @@ def register(app: typer.Typer) -> None:
         trace: bool = typer.Option(False, "--trace", help="Print per-round tables of dynamic models."),
         as_of: Date | None = AS_OF_OPTION,
         known_by: Date | None = KNOWN_BY_OPTION,
+        record: bool = typer.Option(
+            False, "--record", help="Keep this run in the database (see `negotia db runs`)."
+        ),
     ) -> None:
         """Forecast every issue of SCENARIO with one or more models.
 
@@ -138,6 +142,8 @@ def register(app: typer.Typer) -> None:
             for label, name, params in runs
         }
         rows = forecast_rows(sc, forecasts)
+        if record:
+            _record(sc, scenario, runs, seed, rows, forecasts, known_by)
         if format is OutputFormat.json:
             print_json(
                 {
@@ -381,6 +387,38 @@ def register(app: typer.Typer) -> None:
             sc = load_scenario(name)
             t.add_row(name, sc.name, str(sc.date or ""), str(len(sc.actors)), str(len(sc.issues)))
         console.print(t)
+
+
+def _record(
+    sc: Scenario,
+    source: str,
+    runs: list[tuple[str, str, dict[str, Any]]],
+    seed: int,
+    rows: list[dict[str, Any]],
+    forecasts: dict[str, Forecast],
+    known_by: Date | None,
+) -> None:
+    """Keep the run's full JSON output in the database; its id goes to stderr so that
+    stdout stays the forecast itself."""
+    from negotia.api import record_run
+
+    payload = {
+        "scenario": sc.name,
+        "date": sc.date,
+        "known_by": known_by,
+        "forecasts": rows,
+        "models": {label: fc.to_dict() for label, fc in forecasts.items()},
+    }
+    run_id = record_run(
+        sc,
+        source,
+        command="forecast",
+        models=[label for label, _, _ in runs],
+        parameters={label: params for label, _, params in runs},
+        seed=seed,
+        outputs=json_text(payload),
+    )
+    err_console.print(f"recorded as run {run_id} (show it again: negotia db runs --show {run_id})")
 
 
 def _in_sample(table: str, specs: list[str]) -> list[str]:
