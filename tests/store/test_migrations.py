@@ -9,6 +9,7 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
+from negotia.api import load_scenario
 from negotia.errors import StoreError
 from negotia.store import migrate
 from negotia.store.config import sqlite_path
@@ -57,11 +58,15 @@ def test_the_fixture_is_schema_0001() -> None:
     assert migrate.known() == ("0001", "0002")
 
 
-def test_an_old_database_is_refused_until_upgraded(db_url: str, small) -> None:
+def test_an_old_database_is_refused_until_upgraded(db_url: str, small, monkeypatch) -> None:
     _schema_0001_database(db_url)
+    monkeypatch.setenv("NEGOTIA_DB", db_url)
     with Store(db_url) as store:
         with pytest.raises(StoreError, match=r"older negotia.*negotia db init"):
             store.load("small")
+        # A name given to any command says the same, not "no such scenario".
+        with pytest.raises(StoreError, match=r"older negotia.*negotia db init"):
+            load_scenario("small")
         assert store.init() == ("0001", "0002")
         assert store.revision() == "0002"
         assert store.load("small") == small
