@@ -162,3 +162,20 @@ def test_the_facade_applies_the_day() -> None:
     assert via_api.outcome.tolist() != negotia.forecast(sc, "compromise").outcome.tolist()
     # known_by alone keeps the scenario's own day.
     assert scenario_as_of(sc, known_by=D("2025-11-30")).date == sc.date
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("montecarlo", "ukraine-2025", "-n", "50", "--quiet"),
+        ("simulate", "ukraine-2025", "--steps", "10"),
+        ("bargain", "ukraine-2025", "--top", "1"),
+    ],
+)
+def test_results_say_which_day_they_are_for(args: tuple[str, ...]) -> None:
+    r = run_cli(*args, "-f", "json", "--as-of", "2025-11-21", "--known-by", "2025-12-01")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["as_of"], out["known_by"]) == ("2025-11-21", "2025-12-01")
+    table = run_cli(*args, "--as-of", "2025-11-21")
+    assert "as of 2025-11-21." in table.stdout

@@ -22,7 +22,9 @@ from negotia.cli.common import (
     OutputFormat,
     console,
     handle_errors,
+    print_day,
     print_json,
+    with_day,
 )
 from negotia.errors import ParameterError
 
@@ -38,6 +40,11 @@ def _source(scenario: str, as_of: Date | None, known_by: Date | None) -> Any:
             )
         return scenario
     return scenario_as_of(scenario, as_of, known_by=known_by)
+
+
+def _day(source: Any) -> Date | None:
+    """The day of a scenario snapshot (None for a GENIUS file)."""
+    return getattr(source, "date", None)
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -258,9 +265,10 @@ def register(app: typer.Typer) -> None:
         if export_genius is not None:
             _export(source, _split(parties), _resolution(resolution), export_genius, _split(issues))
         if format is OutputFormat.json:
-            print_json(result.to_dict())
+            print_json(with_day(result.to_dict(), _day(source), known_by))
             return
         _render_bargain(result)
+        print_day(_day(source), as_of, known_by)
         if export_genius is not None:
             console.print(f"wrote the GENIUS domain and profiles to {export_genius}")
 
@@ -299,8 +307,9 @@ def register(app: typer.Typer) -> None:
         """Agents negotiate: alternating offers, a (qualified) majority, or a mediator's single text."""
         if format is OutputFormat.csv:
             raise ParameterError("simulate writes table or json")
+        source = _source(scenario, as_of, known_by)
         run = simulate(
-            _source(scenario, as_of, known_by),
+            source,
             protocol=protocol,
             strategy=strategy,
             seed=seed,
@@ -315,9 +324,10 @@ def register(app: typer.Typer) -> None:
             issues=_split(issues),
         )
         if format is OutputFormat.json:
-            print_json(run.to_dict())  # always with the full offer history
+            print_json(with_day(run.to_dict(), _day(source), known_by))  # with every offer
             return
         _render_run(run, trace, run.space)
+        print_day(_day(source), as_of, known_by)
 
 
 def _export(

@@ -150,3 +150,15 @@ def dated_title(name: str, day: Date | None, as_of: Date | None, known_by: Date 
     if as_of is None and known_by is None:
         return name + (f" ({day})" if day and str(day.year) not in name else "")
     return name + (f", as of {day}" if day else "") + (f", known by {known_by}" if known_by else "")
+
+
+def with_day(data: dict[str, Any], day: Date | None, known_by: Date | None) -> dict[str, Any]:
+    """A result's JSON with the day it was computed for and the knowledge cut-off."""
+    return {**data, "as_of": day, "known_by": known_by}
+
+
+def print_day(day: Date | None, as_of: Date | None, known_by: Date | None) -> None:
+    """Under a table: the day analysed, when the user chose one (the default is the
+    scenario's own date, which its name already gives)."""
+    if as_of is not None or known_by is not None:
+        console.print(f"as of {day}" + (f", known by {known_by}" if known_by else "") + ".", highlight=False)

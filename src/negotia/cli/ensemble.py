@@ -20,7 +20,9 @@ from negotia.cli.common import (
     err_console,
     fmt_num,
     handle_errors,
+    print_day,
     print_json,
+    with_day,
 )
 from negotia.cli.core import EXTRA_ARGS, parse_extra_params
 from negotia.ensemble.montecarlo import MonteCarloResult, monte_carlo
@@ -274,9 +276,10 @@ def register(app: typer.Typer) -> None:
                 progress=advance,
             )
         if format is TableOrJson.json:
-            print_json(result.to_dict(outcomes=outcomes))
+            print_json(with_day(result.to_dict(outcomes=outcomes), sc.date, known_by))
             return
         render_montecarlo(result)
+        print_day(sc.date, as_of, known_by)
 
     @app.command("sensitivity", context_settings=EXTRA_ARGS)
     @handle_errors
@@ -340,9 +343,10 @@ def register(app: typer.Typer) -> None:
                 on_plan=set_total,
             )
         if format is TableOrJson.json:
-            print_json(result.to_dict())
+            print_json(with_day(result.to_dict(), sc.date, known_by))
             return
         render_sensitivity(result, {i.id: i.label for i in sc.issues}, top)
+        print_day(sc.date, as_of, known_by)
 
 
 __all__ = ["register", "sparkline"]

@@ -1,4 +1,5 @@
 """``negotia guarantees``: the catalogue, trigger checks, credibility and comparisons."""
+# Over 600 lines: one command group (list, show, check, assess, compare) sharing ~25 option definitions.
 
 from __future__ import annotations
 
