@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_DEV  := $(VENV)/.installed-dev
 
-.PHONY: run test lint format bench clean install install-dev
+.PHONY: run test lint format bench mutation clean install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,5 +42,12 @@ test: lint
 bench: $(STAMP_DEV)
 	$(BIN)/python bench/run_all.py
 
+# Mutation testing of the core modules (tools/mutation.py), one module at a time; CPU-heavy.
+#   make mutation MODULES=models/compromise.py CHILDREN=2
+MODULES  ?=
+CHILDREN ?= 1
+mutation: $(STAMP_DEV)
+	$(BIN)/python tools/mutation.py $(MODULES) --max-children $(CHILDREN)
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis .import_linter_cache .mutation mutants

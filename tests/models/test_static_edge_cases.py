@@ -1,0 +1,178 @@
+"""The documented fall-backs and options of the static models, each by an analytic case.
+
+Mutation testing (``make mutation``) found these branches unexercised: every weight of an
+issue zero (the present actors then count equally, as the module docstrings say), the
+``weights`` options other than the default, an issue nobody takes part in (the status
+quo, or NaN without one), batches mixing such issues with ordinary ones, and the median's
+tolerance at exactly half the weight.  Every expected value below is worked by hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from negotia.models import run_model
+from negotia.models.compromise import weighted_mean
+from negotia.models.median import weighted_median
+from negotia.scenario.arrays import ScenarioArrays
+
+
+def issues(
+    position: list[list[float]],
+    capability: list[list[float]],
+    salience: list[list[float]] | None = None,
+    present: list[list[bool]] | None = None,
+    sq: list[float] | None = None,
+) -> ScenarioArrays:
+    """One batch element; ``position[a][i]`` etc. for actor ``a`` on issue ``i``."""
+    p = np.asarray(position, dtype=float)
+    n_act, n_iss = p.shape
+    shape = (1, n_act, n_iss)
+    return ScenarioArrays(
+        actor_ids=tuple(f"A{k}" for k in range(n_act)),
+        issue_ids=tuple(f"I{k}" for k in range(n_iss)),
+        position=p.reshape(shape),
+        salience=np.ones(shape) if salience is None else np.asarray(salience, float).reshape(shape),
+        capability=np.asarray(capability, float).reshape(shape),
+        present=np.ones(shape, bool) if present is None else np.asarray(present, bool).reshape(shape),
+        scale_min=np.zeros(n_iss),
+        scale_max=np.ones(n_iss),
+        status_quo=np.full(n_iss, np.nan) if sq is None else np.asarray(sq, float),
+    )
+
+
+# Two issues: on I0 every capability is 0 (A2 absent), on I1 they are 3 and 1 (A2 absent).
+ZERO_AND_NORMAL = issues(
+    position=[[0.2, 0.0], [0.6, 1.0], [1.0, 0.5]],
+    capability=[[0.0, 3.0], [0.0, 1.0], [0.0, 7.0]],
+    present=[[True, True], [True, True], [False, False]],
+)
+
+
+@pytest.mark.parametrize("weights", ["capability_salience", "capability", "salience", "equal"])
+def test_compromise_per_weighting(weights: str) -> None:
+    """Actors at 0 and 1 with capability (3, 1) and salience (0.5, 1).
+
+    capability x salience: weights 1.5, 1 -> 1/2.5 = 0.4; capability: 1/4 = 0.25;
+    salience: 1/1.5 = 2/3; equal: 1/2.
+    """
+    arrays = issues([[0.0], [1.0]], capability=[[3.0], [1.0]], salience=[[0.5], [1.0]])
+    want = {"capability_salience": 0.4, "capability": 0.25, "salience": 2 / 3, "equal": 0.5}[weights]
+    assert run_model("compromise", arrays, weights=weights).outcome[0, 0] == pytest.approx(want, abs=1e-12)
+
+
+def test_compromise_with_every_weight_zero_counts_present_actors_equally() -> None:
+    """I0: the present actors at 0.2 and 0.6 count equally -> 0.4 (the absent one at 1.0
+    is left out); I1, in the same batch, keeps its weighted mean (3 x 0 + 1 x 1)/4 = 0.25."""
+    fc = run_model("compromise", ZERO_AND_NORMAL)
+    np.testing.assert_allclose(fc.outcome[0], [0.4, 0.25], rtol=0, atol=1e-12)
+    # the same through the weighted mean itself, with all actors present
+    every = weighted_mean(np.array([[[0.2], [0.6], [1.0]]]), np.zeros((1, 3, 1)), np.ones((1, 3, 1), bool))
+    assert every[0, 0] == pytest.approx(0.6, abs=1e-12)
+
+
+def test_compromise_with_every_weight_zero_and_all_present() -> None:
+    """The einsum path (no presence factor): capabilities 0, 0 on [0.2, 0.6] -> 0.4."""
+    fc = run_model("compromise", issues([[0.2], [0.6]], capability=[[0.0], [0.0]]))
+    assert fc.outcome[0, 0] == pytest.approx(0.4, abs=1e-12)
+
+
+@pytest.mark.parametrize("model", ["compromise", "median", "nash"])
+def test_issue_nobody_takes_part_in(model: str) -> None:
+    """No actor on I0: the status quo 0.3 if the issue has one, NaN if not; I1 is untouched."""
+    absent = dict(
+        position=[[0.2, 0.0], [0.6, 1.0]],
+        capability=[[1.0, 1.0], [1.0, 1.0]],
+        present=[[False, True], [False, True]],
+    )
+    with_sq = run_model(model, issues(**absent, sq=[0.3, 0.9])).outcome[0]
+    assert with_sq[0] == pytest.approx(0.3)
+    without = run_model(model, issues(**absent)).outcome[0]
+    assert np.isnan(without[0])
+    assert np.isfinite(without[1]) and 0.0 <= without[1] <= 1.0
+
+
+def test_median_with_every_weight_zero_counts_present_actors_equally() -> None:
+    """I0: present actors at 0.2 and 0.6, equal weights: the midpoint 0.4; I1: weights 3, 1
+    at 0 and 1 put 3/4 of the weight at 0 -> 0."""
+    fc = run_model("median", ZERO_AND_NORMAL)
+    np.testing.assert_allclose(fc.outcome[0], [0.4, 0.0], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("weights", "want"),
+    [("capability_salience", 1.0), ("capability", 0.0), ("salience", 1.0), ("equal", 0.5)],
+)
+def test_median_per_weighting(weights: str, want: float) -> None:
+    """Actors at 0 and 1 with capability (3, 1) and salience (0.25, 1).
+
+    c x s = (0.75, 1): more than half at 1 -> 1; capability (3, 1): 3/4 at 0 -> 0;
+    salience (0.25, 1) -> 1; equal: exactly half each, a tie split at the midpoint -> 0.5.
+    """
+    arrays = issues([[0.0], [1.0]], capability=[[3.0], [1.0]], salience=[[0.25], [1.0]])
+    assert run_model("median", arrays, weights=weights).outcome[0, 0] == pytest.approx(want, abs=1e-12)
+
+
+def test_median_exact_half_is_a_tie_despite_rounding() -> None:
+    """Weights 0.3, 0.1, 0.2 at 0.2, 0.6, 0.9: the first actor holds exactly half of 0.6, so
+    the median is the midpoint of 0.2 and 0.6, 0.4.  In floats the cumulative 0.3 is below
+    half of the rounded total (0.30000000000000004): only the documented relative tolerance
+    of 1e-12 keeps this a tie (without it the answer would be 0.6)."""
+    p = np.array([[[0.2], [0.6], [0.9]]])
+    w = np.array([[[0.3], [0.1], [0.2]]])
+    assert weighted_median(p, w, np.ones_like(p, dtype=bool))[0, 0] == pytest.approx(0.4, abs=1e-12)
+
+
+def test_median_never_lands_on_an_actor_without_weight() -> None:
+    """A zero-weight actor between two equal halves is skipped: weights 1, 0, 1 at 0.1, 0.3,
+    0.9 give the midpoint of 0.1 and 0.9 (0.5), not anything involving 0.3."""
+    p = np.array([[[0.1], [0.3], [0.9]]])
+    w = np.array([[[1.0], [0.0], [1.0]]])
+    assert weighted_median(p, w, np.ones_like(p, dtype=bool))[0, 0] == pytest.approx(0.5, abs=1e-12)
+
+
+def test_nash_with_every_weight_zero_counts_present_actors_equally() -> None:
+    """Linear loss, worst disagreement, actors at 0 and 1 with capability 0 (and an absent
+    one at 0.3 with capability 5): equal weights give w2/(w1 + w2) = 1/2."""
+    arrays = issues(
+        [[0.0], [1.0], [0.3]], capability=[[0.0], [0.0], [5.0]], present=[[True], [True], [False]]
+    )
+    fc = run_model("nash", arrays, loss="linear", disagreement="worst")
+    assert fc.outcome[0, 0] == pytest.approx(0.5, abs=1e-9)
+
+
+def test_nash_weights_option() -> None:
+    """Linear loss, worst disagreement, actors at 0 and 1: x = w2/(w1 + w2) for each scheme,
+    with capability (1, 3) and salience (1, 0.5): c x s -> 1.5/2.5 = 0.6, capability 3/4,
+    salience 0.5/1.5 = 1/3, equal 1/2."""
+    arrays = issues([[0.0], [1.0]], capability=[[1.0], [3.0]], salience=[[1.0], [0.5]])
+    for weights, want in (
+        ("capability_salience", 0.6),
+        ("capability", 0.75),
+        ("salience", 1 / 3),
+        ("equal", 0.5),
+    ):
+        fc = run_model("nash", arrays, weights=weights, loss="linear", disagreement="worst")
+        assert fc.outcome[0, 0] == pytest.approx(want, abs=1e-9), weights
+
+
+def test_nash_worst_disagreement_ignores_the_status_quo() -> None:
+    """Actors at 0.1 and 0.9 on both sides of a status quo 0.4: with the status quo as the
+    disagreement point the solution is 0.4 (documented); with the worst outcome (0.9 and 0.9
+    away) and linear loss, gains 0.9 - |x - 0.1| and 0.9 - |x - 0.9| on [0.1, 0.9] are
+    1 - x and x: the product peaks at 1/2."""
+    arrays = issues([[0.1], [0.9]], capability=[[1.0], [1.0]], sq=[0.4])
+    assert run_model("nash", arrays, loss="linear").outcome[0, 0] == pytest.approx(0.4)
+    worst = run_model("nash", arrays, loss="linear", disagreement="worst").outcome[0, 0]
+    assert worst == pytest.approx(0.5, abs=1e-9)
+
+
+def test_nash_iterations_set_the_precision() -> None:
+    """Bisection on [0, 1] for the answer 1/4 (weights 3 and 1): after n halvings the
+    midpoint of the bracket is within 2^-(n+1) of it, and with 10 iterations not exact."""
+    arrays = issues([[0.0], [1.0]], capability=[[3.0], [1.0]])
+    coarse = run_model("nash", arrays, loss="linear", disagreement="worst", iterations=10).outcome[0, 0]
+    fine = run_model("nash", arrays, loss="linear", disagreement="worst", iterations=60).outcome[0, 0]
+    assert fine == pytest.approx(0.25, abs=1e-15)
+    assert 0.0 < abs(coarse - 0.25) <= 2.0**-11
