@@ -37,10 +37,12 @@ MODULES: dict[str, tuple[str, ...]] = {
     "models/nash.py": STATIC,
     "bargaining/zopa.py": (
         "tests/bargaining/test_bargaining_zopa.py",
+        "tests/bargaining/test_zopa_diagnosis.py",
         "tests/bargaining/test_bargaining_space.py",
     ),
     "bargaining/pareto.py": (
         "tests/bargaining/test_bargaining_pareto.py",
+        "tests/bargaining/test_pareto_paths.py",
         "tests/bargaining/test_bargaining_solutions.py",
     ),
     "scenario/validation.py": (

@@ -82,7 +82,7 @@ def scenario_from_data(
         raise InputError(source, problems)
     data = dict(data)
     scale = data.get("salience_scale", 1)
-    if scale not in (1, 100):
+    if isinstance(scale, bool) or scale not in (1, 100):  # True == 1 in Python, not in a file
         problems.append(Problem(locate(("salience_scale",), line_of), f"must be 1 or 100, got {scale!r}"))
         scale = 1
     clean: dict[str, Any] = {}
