@@ -176,3 +176,92 @@ def test_nash_iterations_set_the_precision() -> None:
     fine = run_model("nash", arrays, loss="linear", disagreement="worst", iterations=60).outcome[0, 0]
     assert fine == pytest.approx(0.25, abs=1e-15)
     assert 0.0 < abs(coarse - 0.25) <= 2.0**-11
+
+
+STATIC = ("compromise", "median", "nash")
+
+
+@pytest.mark.parametrize("model", STATIC)
+def test_forecast_carries_its_labels(model: str) -> None:
+    """What the CLI and JSON print comes from these fields: the model's name, the issues
+    and actors in input order, the scale and the parameters as resolved."""
+    arrays = ZERO_AND_NORMAL
+    fc = run_model(model, arrays, weights="salience")
+    assert fc.model == model
+    assert fc.issue_ids == ("I0", "I1") and fc.actor_ids == ("A0", "A1", "A2")
+    np.testing.assert_array_equal(fc.scale_min, [0.0, 0.0])
+    np.testing.assert_array_equal(fc.scale_max, [1.0, 1.0])
+    assert fc.params["weights"] == "salience"
+    assert fc.to_dict()["model"] == model
+
+
+@pytest.mark.parametrize("model", STATIC)
+def test_batch_elements_and_issues_are_solved_on_their_own(model: str) -> None:
+    """A (2 elements, 3 actors, 2 issues) batch with absent actors equals every (element,
+    issue) solved alone with only its present actors -- sums and sorts run over the actor
+    axis only."""
+    rng = np.random.default_rng(5)
+    pos, cap, sal = rng.random((2, 3, 2)), rng.uniform(0.5, 3, (2, 3, 2)), rng.uniform(0.1, 1, (2, 3, 2))
+    present = np.array(
+        [[[True, True], [True, False], [False, True]], [[True, True], [True, True], [True, False]]]
+    )
+    arrays = ScenarioArrays(
+        actor_ids=("A0", "A1", "A2"),
+        issue_ids=("I0", "I1"),
+        position=pos,
+        salience=sal,
+        capability=cap,
+        present=present,
+        scale_min=np.zeros(2),
+        scale_max=np.ones(2),
+        status_quo=np.array([0.3, np.nan]),
+    )
+    together = run_model(model, arrays).outcome
+    for b in range(2):
+        for i in range(2):
+            on = present[b, :, i]
+            alone = issues(
+                pos[b, on, i : i + 1].tolist(),
+                capability=cap[b, on, i : i + 1].tolist(),
+                salience=sal[b, on, i : i + 1].tolist(),
+                sq=[arrays.status_quo[i]],
+            )
+            assert together[b, i] == pytest.approx(run_model(model, alone).outcome[0, 0], abs=1e-9), (b, i)
+
+
+@pytest.mark.parametrize(("model", "want"), [("compromise", 2 / 3), ("median", 1.0), ("nash", 2 / 3)])
+def test_weights_that_sum_below_one_are_used_as_they_are(model: str, want: float) -> None:
+    """Actors at 0 and 1 with c x s = 0.25 and 0.5 (sum 0.75 < 1): no fall-back to equal
+    weights.  Compromise (0.5 x 1)/0.75 = 2/3; median: 1 holds 2/3 of the weight; Nash
+    (linear, worst): w2/(w1 + w2) = 2/3."""
+    arrays = issues([[0.0], [1.0]], capability=[[1.0], [1.0]], salience=[[0.25], [0.5]])
+    params = {"loss": "linear", "disagreement": "worst"} if model == "nash" else {}
+    assert run_model(model, arrays, **params).outcome[0, 0] == pytest.approx(want, abs=1e-9)
+
+
+def test_median_is_unchanged_by_scaling_the_weights() -> None:
+    """The median depends on shares of the weight only: weights 1e-7 each at 0.1, 0.5, 0.9
+    give 0.5 like weights 1 (the tie tolerance is relative to the total weight)."""
+    p = np.array([[[0.1], [0.5], [0.9]]])
+    for scale in (1e-7, 1.0, 1e7):
+        w = np.full_like(p, scale)
+        assert weighted_median(p, w, np.ones_like(p, dtype=bool))[0, 0] == pytest.approx(0.5), scale
+
+
+@pytest.mark.parametrize("model", STATIC)
+def test_equal_weights_with_nobody_present(model: str) -> None:
+    absent = issues([[0.2], [0.6]], capability=[[1.0], [1.0]], present=[[False], [False]], sq=[0.7])
+    assert run_model(model, absent, weights="equal").outcome[0, 0] == pytest.approx(0.7)
+
+
+def test_nash_absent_actor_sets_no_bound() -> None:
+    """Status quo 0.5, actors at 0.6 and 1.0 (linear loss): the solution is 0.6 (see
+    test_nash_status_quo_on_one_side, shifted).  An absent actor at 0.0, whose gain interval
+    (-0.5, 0.5) would leave only the status quo, must not count."""
+    base = issues([[0.6], [1.0]], capability=[[1.0], [1.0]], sq=[0.5])
+    with_ghost = issues(
+        [[0.6], [1.0], [0.0]], capability=[[1.0], [1.0], [1.0]], present=[[True], [True], [False]], sq=[0.5]
+    )
+    want = run_model("nash", base, loss="linear").outcome[0, 0]
+    assert want > 0.55
+    assert run_model("nash", with_ghost, loss="linear").outcome[0, 0] == pytest.approx(want, abs=1e-9)
