@@ -38,7 +38,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "bargaining/zopa.py": (
         "tests/bargaining/test_bargaining_zopa.py",
         "tests/bargaining/test_zopa_diagnosis.py",
-        "tests/bargaining/test_bargaining_space.py",
+        "tests/bargaining/test_zone_count.py",
     ),
     "bargaining/pareto.py": (
         "tests/bargaining/test_bargaining_pareto.py",
