@@ -152,6 +152,10 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+#: Most grid options one issue may have (each is a labelled option).
+MAX_RESOLUTION = 100_000
+
+
 def grid_options(
     issue_id: str,
     name: str,
@@ -167,6 +171,12 @@ def grid_options(
     """
     if resolution < 2:
         raise ParameterError(f"issue {issue_id!r}: resolution must be at least 2, got {resolution}")
+    if resolution > MAX_RESOLUTION:
+        # NumPy would fail deep inside linspace (or fill the memory) on a typo like 10**20
+        raise ParameterError(
+            f"issue {issue_id!r}: resolution {resolution} is more than the {MAX_RESOLUTION:,} "
+            "options per issue negotia builds"
+        )
     values = np.linspace(lo, hi, int(resolution))
     labels = []
     for v in values:

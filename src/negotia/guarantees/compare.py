@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
 
-from negotia.errors import InputError
+from negotia.errors import InputError, ParameterError
 from negotia.guarantees.capabilities import Measure
 from negotia.guarantees.catalogue import Catalogue, LeftOut, catalogue, validate_model
 from negotia.guarantees.credibility import Credibility, CredibilitySettings, assess_triggered
@@ -72,6 +72,11 @@ def resolve_arrangement(
             arr = cat.arrangements[key]
         else:
             ids = [s for s in key.split("+") if s]
+            if not ids:  # "" or "+": pydantic would refuse the empty id with a traceback
+                raise ParameterError(
+                    f"no arrangement or instrument in {spec!r}: give an arrangement id "
+                    "(negotia guarantees list) or instrument ids joined by '+'"
+                )
             insts = [cat.instrument(i) for i in ids]
             arr = Arrangement(
                 id=key, name=" + ".join(i.label for i in insts), instruments=[i.id for i in insts]
