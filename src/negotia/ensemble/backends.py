@@ -166,9 +166,13 @@ class DaskBackend(Backend):
         self.address = address
         self._cluster = None
         if address is not None:
+            # The client waits without limit for a peer that accepts the connection but
+            # never answers like a scheduler (an HTTP server, say), and reads a stranger's
+            # bytes as frame lengths ("Unable to allocate 3.07 EiB"); so ask first.
+            probe_scheduler(address, timeout)
             try:
                 self._client = Client(address, timeout=f"{timeout}s", set_as_default=False)
-            except (OSError, TimeoutError, ValueError, TypeError) as e:
+            except (OSError, TimeoutError, ValueError, TypeError, MemoryError) as e:
                 raise BackendError(
                     f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s: {e}"
                 ) from None
@@ -231,6 +235,53 @@ class DaskBackend(Backend):
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def probe_scheduler(address: str, timeout: float) -> None:
+    """Return if a Dask scheduler answers at ``address`` within ``timeout`` seconds;
+    :class:`BackendError` saying what is there otherwise (nothing, or something else).
+
+    Asks the peer for its identity over Dask's own protocol, in a thread of its own
+    (so it works where an event loop already runs, as in a notebook).
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    async def ask() -> Any:
+        from distributed.comm import connect
+
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    if not isinstance(timeout, int | float) or not timeout > 0:
+        raise ParameterError(f"the timeout must be a positive number of seconds, got {timeout!r}")
+    pool = ThreadPoolExecutor(1, thread_name_prefix="negotia-dask-probe")
+    try:
+        reply = pool.submit(asyncio.run, asyncio.wait_for(ask(), timeout)).result(timeout + 5)
+    except (TimeoutError, FutureTimeout):
+        raise BackendError(
+            f"no Dask scheduler answered at {address!r} within {timeout:g} s "
+            "(is the address right, and is it a scheduler's, not a dashboard's?)"
+        ) from None
+    except (OSError, ValueError, TypeError) as e:
+        raise BackendError(
+            f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s: {e}"
+        ) from None
+    except Exception as e:  # a peer that does not speak Dask's protocol
+        raise BackendError(
+            f"{address!r} is not a Dask scheduler (its answer could not be read: {type(e).__name__})"
+        ) from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    kind = reply.get("type") if isinstance(reply, dict) else None
+    if kind != "Scheduler":
+        what = f"a Dask {kind.lower()}" if isinstance(kind, str) else "something else"
+        raise BackendError(f"{address!r} is not a Dask scheduler but {what}; give the scheduler's address")
 
 
 def _check_workers(workers: int | None) -> int:
