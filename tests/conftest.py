@@ -68,12 +68,13 @@ def reference(*parts: str) -> Path:
 
 
 def run_cli(
-    *args: str, input: str | None = None, cwd: Path | None = None
+    *args: str, input: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``negotia ARGS`` through the installed entry point, as a user would."""
+    """Run ``negotia ARGS`` through the installed entry point, as a user would (``env`` adds
+    to the environment, e.g. ``{"COLUMNS": "80"}``)."""
     exe = Path(sys.executable).with_name("negotia")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "negotia"]
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", **(env or {})}
     return subprocess.run(
         [*cmd, *args], capture_output=True, text=True, input=input, cwd=cwd or ROOT, env=env, timeout=600
     )

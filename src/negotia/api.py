@@ -19,6 +19,7 @@ from negotia.scenario.history import InputDiff, input_changes
 from negotia.scenario.schema import Scenario
 
 if TYPE_CHECKING:
+    from negotia.evaluate.intervals import ForecastInterval, IntervalCalibration
     from negotia.store.database import StoredInfo
 
 
@@ -359,3 +360,25 @@ def diff(
         space_b,
         notes=tuple(notes),
     )
+
+
+def forecast_intervals(
+    scenario: Scenario | str | os.PathLike[str],
+    forecasts: dict[str, Forecast],
+    calibration: IntervalCalibration | None = None,
+) -> dict[str, ForecastInterval]:
+    """Each forecast's interval for model error, calibrated on real outcomes (DEU III).
+
+    The interval is split-conformal, per voting rule: an issue's group is its ``counvte``
+    attribute when it has one, else its decision rule (unanimity or qualified majority).
+    See :mod:`negotia.evaluate.intervals` for the method and docs/intervals.md for how well
+    it covers.  Labels the calibration does not know get no interval.
+    """
+    from negotia.evaluate.intervals import RULE_GROUPS, model_error_intervals
+    from negotia.scenario.roles import rule_for
+
+    sc = _as_scenario(scenario)
+    groups = [
+        str(i.attributes.get("counvte") or "") or RULE_GROUPS.get(rule_for(sc, i.id).rule) for i in sc.issues
+    ]
+    return model_error_intervals(ScenarioArrays.from_scenario(sc), forecasts, groups, calibration)

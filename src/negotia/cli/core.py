@@ -8,13 +8,13 @@ import io
 import sys
 from datetime import date as Date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import typer
 from rich.table import Table
 
-from negotia.api import load_scenario, scenario_as_of
+from negotia.api import forecast_intervals, load_scenario, scenario_as_of
 from negotia.cli import traces
 from negotia.cli.common import (
     AS_OF_OPTION,
@@ -42,6 +42,9 @@ from negotia.scenario.formats import (
     save_scenario,
 )
 from negotia.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from negotia.evaluate.intervals import ForecastInterval
 
 EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 
@@ -92,18 +95,32 @@ def red_line_crossings(scenario: Scenario, issue_id: str, value: float) -> list[
     return [r.actor for r in scenario.red_lines if r.issue == issue_id and not r.accepts(value)]
 
 
-def forecast_rows(scenario: Scenario, forecasts: dict[str, Forecast]) -> list[dict[str, Any]]:
-    """One row per issue and model: value, nearest anchor, red lines crossed."""
+def forecast_rows(
+    scenario: Scenario,
+    forecasts: dict[str, Forecast],
+    intervals: dict[str, ForecastInterval] | None = None,
+) -> list[dict[str, Any]]:
+    """One row per issue and model: value, its interval, nearest anchor, red lines crossed."""
     rows = []
+    intervals = intervals or {}
     for issue in scenario.issues:
         for label, fc in forecasts.items():
             k = fc.issue_ids.index(issue.id)
             value = float(fc.on_scale()[0, k])
+            iv = intervals.get(label)
             rows.append(
                 {
                     "issue": issue.id,
                     "model": label,
                     "forecast": value,
+                    "interval": None
+                    if iv is None
+                    else {
+                        "low": float(iv.low[k]),
+                        "high": float(iv.high[k]),
+                        "level": iv.level,
+                        "carries": iv.carries,
+                    },
                     "anchor": issue.nearest_anchor(value),
                     "crosses_red_lines_of": red_line_crossings(scenario, issue.id, value),
                 }
@@ -141,7 +158,7 @@ def register(app: typer.Typer) -> None:
             label: run_model(name, arrays, rng=np.random.default_rng(seed), **params)
             for label, name, params in runs
         }
-        rows = forecast_rows(sc, forecasts)
+        rows = forecast_rows(sc, forecasts, forecast_intervals(sc, forecasts))
         if record:
             _record(sc, scenario, runs, seed, rows, forecasts, known_by)
         if format is OutputFormat.json:
@@ -158,13 +175,26 @@ def register(app: typer.Typer) -> None:
         if format is OutputFormat.csv:
             out = io.StringIO()
             w = csv.writer(out, lineterminator="\n")
-            w.writerow(["issue", "model", "forecast", "anchor", "crosses_red_lines_of"])
+            w.writerow(
+                [
+                    "issue",
+                    "model",
+                    "forecast",
+                    "interval_low",
+                    "interval_high",
+                    "anchor",
+                    "crosses_red_lines_of",
+                ]
+            )
             for r in rows:
+                iv = r["interval"]
                 w.writerow(
                     [
                         r["issue"],
                         r["model"],
                         repr(r["forecast"]),
+                        "" if iv is None else repr(iv["low"]),
+                        "" if iv is None else repr(iv["high"]),
                         r["anchor"] or "",
                         ";".join(r["crosses_red_lines_of"]),
                     ]
@@ -176,6 +206,7 @@ def register(app: typer.Typer) -> None:
         t.add_column("issue", style="bold", max_width=28)
         t.add_column("model", no_wrap=True)
         t.add_column("forecast", justify="right", no_wrap=True)
+        t.add_column("interval¹", justify="right", no_wrap=True)
         t.add_column("nearest anchor", ratio=1)
         t.add_column("red lines crossed", style="red", no_wrap=True)
         by_issue: dict[str, list[dict[str, Any]]] = {}
@@ -188,11 +219,21 @@ def register(app: typer.Typer) -> None:
                     f"{issue.label}\n{scale}" if k == 0 else "",
                     r["model"],
                     f"{r['forecast']:.1f}" + (" [red]⚠[/red]" if r["crosses_red_lines_of"] else ""),
+                    "—"
+                    if r["interval"] is None
+                    else f"{r['interval']['low']:.0f}–{r['interval']['high']:.0f}",
                     r["anchor"] or "—",
                     ", ".join(r["crosses_red_lines_of"]) or "—",
                     end_section=k == len(by_issue[issue.id]) - 1,
                 )
         console.print(t)
+        level = next((r["interval"]["level"] for r in rows if r["interval"]), None)
+        if level is not None:
+            console.print(
+                f"[dim]¹ {level:.0%} interval for model error, calibrated on the outcomes of EU "
+                "decisions (DEU III; docs/intervals.md): how far such forecasts have missed, not "
+                "uncertainty about the positions (negotia montecarlo).[/dim]"
+            )
         if any(r["crosses_red_lines_of"] for r in rows):
             console.print("[dim]⚠ the forecast lies outside the red line of the actors named.[/dim]")
         for fc in forecasts.values():
@@ -285,6 +326,10 @@ def register(app: typer.Typer) -> None:
         repeats: int = typer.Option(5, "--repeats", help="CV repeats (with --cv)."),
         bootstrap: int = typer.Option(2000, "--bootstrap", help="Bootstrap resamples of proposals (--cv)."),
         level: float = typer.Option(0.9, "--level", help="Coverage of the intervals (with --cv)."),
+        intervals: bool = typer.Option(
+            False, "--intervals", help="Measure the forecast intervals' coverage and width (grouped CV)."
+        ),
+        coverage: float = typer.Option(0.8, "--coverage", help="Nominal coverage of --intervals."),
     ) -> None:
         """Score models against known outcomes: MAE, RMSE, median AE and n, overall and by group.
 
@@ -293,6 +338,21 @@ def register(app: typer.Typer) -> None:
         """
         t = load_scenario(table)
         specs = model or model_names()
+        if intervals:
+            from negotia.cli.intervals_report import intervals_report
+
+            intervals_report(
+                t,
+                specs,
+                source=str(table),
+                coverage=coverage,
+                folds=folds,
+                repeats=repeats,
+                seed=seed,
+                by=tuple(by) if by else ("proc", "counvte"),
+                format=format,
+            )
+            return
         if cv is not None:
             from negotia.cli.cv_report import cv_report
 
