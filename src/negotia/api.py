@@ -8,8 +8,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from negotia import seeding
 from negotia.errors import ParameterError, UnknownNameError
 from negotia.models import model_names, run_model
 from negotia.models.base import Forecast
@@ -157,7 +156,7 @@ def forecast(
     scenario: Scenario | str | os.PathLike[str],
     model: str = "compromise",
     *,
-    seed: int | None = None,
+    seed: int = 0,
     as_of: Date | None = None,
     known_by: Date | None = None,
     **params: Any,
@@ -171,7 +170,8 @@ def forecast(
     model
         A registered model name (see :func:`negotia.models.model_names`).
     seed
-        Seed for stochastic models (ignored by deterministic ones).
+        Seed for stochastic models (ignored by deterministic ones); the default 0 follows
+        the library's seed rule (:mod:`negotia.seeding`).
     as_of, known_by
         The day to analyse (default: the scenario's date) and the knowledge cut-off;
         see :func:`scenario_as_of`.
@@ -179,15 +179,14 @@ def forecast(
         The model's parameters (see ``negotia models``).
     """
     sc = _as_scenario(scenario, as_of, known_by)
-    rng = np.random.default_rng(seed)
-    return run_model(model, ScenarioArrays.from_scenario(sc), rng=rng, **params)
+    return run_model(model, ScenarioArrays.from_scenario(sc), rng=seeding.rng(seed), **params)
 
 
 def compare_models(
     scenario: Scenario | str | os.PathLike[str],
     models: list[str] | None = None,
     *,
-    seed: int | None = None,
+    seed: int = 0,
     as_of: Date | None = None,
     known_by: Date | None = None,
 ) -> dict[str, Forecast]:
@@ -196,7 +195,7 @@ def compare_models(
     sc = _as_scenario(scenario, as_of, known_by)
     arrays = ScenarioArrays.from_scenario(sc)
     names = models or model_names()
-    return {m: run_model(m, arrays, rng=np.random.default_rng(seed)) for m in names}
+    return {m: run_model(m, arrays, rng=seeding.rng(seed)) for m in names}
 
 
 # -- change between two days ----------------------------------------------------------------

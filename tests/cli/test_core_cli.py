@@ -65,7 +65,10 @@ def test_forecast_bundled_table_json_csv() -> None:
         expected = [r.actor for r in sc.red_lines if r.issue == issue_id and not r.accepts(row["forecast"])]
         assert row["crosses_red_lines_of"] == expected
     r = run_cli("forecast", "ukraine-2025", "-m", "median", "--format", "csv")
-    assert r.stdout.splitlines()[0] == "issue,model,forecast,interval_low,interval_high,anchor,crosses_red_lines_of"
+    assert (
+        r.stdout.splitlines()[0]
+        == "issue,model,forecast,interval_low,interval_high,anchor,crosses_red_lines_of"
+    )
 
 
 def test_forecast_model_options() -> None:

@@ -10,10 +10,10 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
+from negotia import seeding
 from negotia.api import forecast_intervals, load_scenario, scenario_as_of
 from negotia.cli import traces
 from negotia.cli.common import (
@@ -155,8 +155,7 @@ def register(app: typer.Typer) -> None:
         runs = model_runs(model or model_names(), parse_extra_params(list(ctx.args)))
         arrays = ScenarioArrays.from_scenario(sc)
         forecasts = {
-            label: run_model(name, arrays, rng=np.random.default_rng(seed), **params)
-            for label, name, params in runs
+            label: run_model(name, arrays, rng=seeding.rng(seed), **params) for label, name, params in runs
         }
         rows = forecast_rows(sc, forecasts, forecast_intervals(sc, forecasts))
         if record:

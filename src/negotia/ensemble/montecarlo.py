@@ -34,12 +34,12 @@ from negotia.ensemble.perturb import (
     PerturbationSpec,
     check_n,
     model_rng,
-    seed_sequence,
 )
 from negotia.models import get_model, parse_model_spec, run_model
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.formats import load_scenario
 from negotia.scenario.schema import Scenario
+from negotia.seeding import seed_sequence
 
 #: Number of histogram bins over each issue's scale.
 BINS = 20
@@ -396,7 +396,7 @@ def monte_carlo(
     model: str = "compromise",
     n: int = 10_000,
     *,
-    seed: int | None = None,
+    seed: int = 0,
     params: dict[str, Any] | None = None,
     perturbation: PerturbationSpec | None = None,
     backend: str | Backend = "serial",
@@ -418,7 +418,8 @@ def monte_carlo(
     n
         Number of variants (a positive integer).
     seed
-        Seed of the run (None: fresh entropy, reported in the result's ``seed``).
+        Seed of the run (default 0, the seed rule of :mod:`negotia.seeding`; reported in the
+        result's ``seed``).
     params
         Model parameters (override those written in ``model``).
     perturbation

@@ -33,6 +33,7 @@ from scipy.special import ndtr, ndtri
 from negotia.errors import InputError, ParameterError, Problem
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.schema import Scenario
+from negotia.seeding import seed_sequence
 
 #: Variants per random stream.  Fixed (never derived from the worker count), so that
 #: the draws do not depend on how a run is split.
@@ -209,15 +210,6 @@ def truncated_normal(mean: np.ndarray, sd: np.ndarray, lo: float, hi: float, u: 
     x += mean
     np.clip(x, lo, hi, out=x)
     return x
-
-
-def seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
-    """A SeedSequence for ``seed`` (fresh OS entropy when None; its ``entropy`` is recorded)."""
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if seed is not None and (not isinstance(seed, int | np.integer) or seed < 0):
-        raise ParameterError(f"seed must be a non-negative integer, got {seed!r}")
-    return np.random.SeedSequence(None if seed is None else int(seed))
 
 
 def model_rng(seed: np.random.SeedSequence, block: int) -> np.random.Generator:

@@ -41,10 +41,11 @@ from negotia.ensemble.montecarlo import (
     run_blocks,
     run_planned,
 )
-from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec, seed_sequence
+from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec
 from negotia.errors import ParameterError
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.schema import Scenario
+from negotia.seeding import seed_sequence
 
 METHODS = ("sobol", "morris")
 GROUPINGS = ("none", "actor", "issue")
@@ -226,7 +227,7 @@ def sensitivity(
     group_by: str = "none",
     dist: str = "normal",
     inputs: tuple[str, ...] = INPUTS,
-    seed: int | None = None,
+    seed: int = 0,
     params: dict[str, Any] | None = None,
     perturbation: PerturbationSpec | None = None,
     num_levels: int = 4,

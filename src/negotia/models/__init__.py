@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from negotia import seeding
 from negotia.errors import UnknownNameError
 from negotia.models import calibrated, compromise, eum, exchange, median, nash
 from negotia.models.base import Forecast, ModelInfo, Param
@@ -44,13 +45,14 @@ def run_model(
     arrays: ScenarioArrays,
     *,
     rng: np.random.Generator | None = None,
-    seed: int | None = None,
+    seed: int = 0,
     **params: Any,
 ) -> Forecast:
-    """Run a registered model on a batch.  ``seed`` builds ``rng`` when none is given."""
+    """Run a registered model on a batch.  ``seed`` builds ``rng`` when none is given
+    (the seed rule of :mod:`negotia.seeding`: default 0)."""
     module = get_model(name)
-    if rng is None and seed is not None:
-        rng = np.random.default_rng(seed)
+    if rng is None:
+        rng = seeding.rng(seed)
     return module.forecast(arrays, rng=rng, **params)
 
 
