@@ -274,6 +274,9 @@ class ScenarioDiff:
     space_to: SpaceState | None
     agreement: Any | None = None
     notes: tuple[str, ...] = field(default=())
+    #: Instruments of the treaty catalogue signed or reported between the two days
+    #: (they enter analyses of the later day, not of the earlier one).
+    treaties: tuple[Any, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -288,6 +291,7 @@ class ScenarioDiff:
                 "to": None if self.space_to is None else self.space_to.to_dict(),
             },
             "agreement": None if self.agreement is None else self.agreement.to_dict(),
+            "treaties": [t.to_dict() for t in self.treaties],
             "notes": list(self.notes),
         }
 
@@ -358,6 +362,7 @@ def diff(
         space_a,
         space_b,
         notes=tuple(notes),
+        treaties=_treaties_between(start, end),
     )
 
 
@@ -381,3 +386,11 @@ def forecast_intervals(
         str(i.attributes.get("counvte") or "") or RULE_GROUPS.get(rule_for(sc, i.id).rule) for i in sc.issues
     ]
     return model_error_intervals(ScenarioArrays.from_scenario(sc), forecasts, groups, calibration)
+
+
+def _treaties_between(start: Date, end: Date) -> tuple[Any, ...]:
+    """Catalogue instruments known by the later day but not by the earlier one."""
+    from negotia.guarantees.catalogue import catalogue
+
+    early, late = catalogue(min(start, end)), catalogue(max(start, end))
+    return tuple(x for k, x in early.left_out.items() if x.kind == "instrument" and k not in late.left_out)

@@ -100,3 +100,11 @@ def test_diff_table_fits_80_columns_and_bad_dates_exit_2() -> None:
     assert bad.returncode == 2 and "2025-11-31 is not a day of the calendar" in " ".join(bad.stderr.split())
     missing = run_cli("diff", "ukraine-2025")
     assert missing.returncode == 2 and "--from" in missing.stderr
+
+
+def test_diff_names_the_treaties_that_came_between_the_days() -> None:
+    # The catalogue dates both texts of the Paris meeting on 6 January 2026.
+    d = diff("ukraine-2025", D("2025-12-14"), D("2026-01-10"), models=["median"])
+    assert {t.id for t in d.treaties} == {"paris-declaration-2026", "mnf-intent-2026"}
+    assert diff("ukraine-2025", D("2025-11-21"), D("2025-12-14"), models=["median"]).treaties == ()
+    assert {t["id"] for t in d.to_dict()["treaties"]} == {"paris-declaration-2026", "mnf-intent-2026"}

@@ -171,6 +171,9 @@ def _render_diff(d: Any, known_by: Date | None) -> None:
     console.print(f)
     if d.space_from is not None and d.space_to is not None:
         _render_space(d.start, d.end, d.space_from, d.space_to)
+    if d.treaties:
+        what = "; ".join(f"{t.id} ({t.reason.split(',')[0]})" for t in d.treaties)
+        console.print(f"Treaty catalogue: between the two days came {what}.", highlight=False)
     for n in d.notes:
         console.print(f"[dim]note: {n}[/dim]", highlight=False)
 
