@@ -18,6 +18,7 @@ from negotia.scenario.history import InputDiff, input_changes
 from negotia.scenario.schema import Scenario
 
 if TYPE_CHECKING:
+    from negotia.agreement.analysis import AgreementAnalysis
     from negotia.evaluate.intervals import ForecastInterval, IntervalCalibration
     from negotia.store.database import StoredInfo
 
@@ -394,3 +395,30 @@ def _treaties_between(start: Date, end: Date) -> tuple[Any, ...]:
 
     early, late = catalogue(min(start, end)), catalogue(max(start, end))
     return tuple(x for k, x in early.left_out.items() if x.kind == "instrument" and k not in late.left_out)
+
+
+def agreement(
+    scenario: Scenario | str | os.PathLike[str],
+    n: int = 1000,
+    *,
+    seed: int = 0,
+    all_or_nothing: bool = False,
+    models: list[str] | tuple[str, ...] = ("compromise",),
+    as_of: Date | None = None,
+) -> AgreementAnalysis:
+    """Deal or no deal: the agreement analysis of a scenario over ``n`` Monte Carlo variants.
+
+    Returns an :class:`~negotia.agreement.analysis.AgreementAnalysis`: the probability
+    that a zone of agreement exists for the package, each issue alone and the largest
+    partial package, what blocks it (counted), that probability combined with the prior
+    from history, and each model's forecast as a mixture of settlement and status quo.
+
+    ``as_of`` (a ``datetime.date``) analyses the snapshot known on that day
+    (``Scenario.as_of(day, known_by=day)``).
+    """
+    from negotia.agreement.analysis import analyse_agreement
+
+    sc = _as_scenario(scenario)
+    if as_of is not None:
+        sc = sc.as_of(as_of, known_by=as_of)
+    return analyse_agreement(sc, n, seed=seed, all_or_nothing=all_or_nothing, models=tuple(models))

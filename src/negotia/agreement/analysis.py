@@ -1,0 +1,380 @@
+"""Deal or no deal: the agreement analysis of a scenario under its uncertainty.
+
+For ``n`` Monte Carlo variants (positions and saliences drawn as in
+:mod:`negotia.ensemble.perturb`; each red line's and ratification interval's bounds moved
+by a normal draw with the ``sd`` the scenario gives it), the consent rows of
+:mod:`negotia.bargaining.consent` -- parties, veto players on the issues they name,
+ratification steps; never mediators, guarantors or observers -- are checked with the
+exact kernel of :mod:`negotia.bargaining.feasible`:
+
+* the **package**: a zone of agreement for all issues at once;
+* **each issue alone** (the others at the status quo), in closed form;
+* **partial packages**: the largest set of issues that could be settled on its own
+  (:mod:`negotia.agreement.settle`); an issue's probability is how often it belongs to it.
+
+Each failure is explained: the red lines (of a party, a veto player or a ratification
+step) that do not overlap, or the rows whose reservation values jointly exclude every
+package, counted over the variants.  The probability that a zone exists is then combined
+with the prior from history (:func:`negotia.agreement.combine.combine_evidence`); both
+numbers are reported.  With ``all_or_nothing`` ("nothing is agreed until everything is
+agreed") every issue takes the package's probability.
+
+Seed rule: variant ``j`` depends only on ``seed`` and ``j``.  The perturbation of stances
+uses the streams of :mod:`negotia.ensemble.perturb` (block ``k``: spawn key ``(k, 0)``);
+the red-line bounds of block ``k`` use spawn key ``(k, 2)``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from negotia.agreement.combine import CombinedAgreement, combine_evidence
+from negotia.agreement.nodeal import IssueOutcome, outcomes_without_deal
+from negotia.agreement.prior import AgreementPrior, prior_for_scenario
+from negotia.agreement.settle import settled_sets
+from negotia.bargaining.consent import Consent, consent_of, consent_rows, interval_arrays
+from negotia.bargaining.feasible import Rows, issue_zones, settle
+from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec, check_n, seed_sequence
+
+if TYPE_CHECKING:
+    from negotia.scenario.schema import Scenario
+
+#: Spawn-key purpose of the red-line draws (0 = stances, 1 = a stochastic model's rng).
+_RED_LINES = 2
+#: Level of the Monte Carlo interval of a probability (Jeffreys interval).
+LEVEL = 0.9
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason a zone was empty, and in how many variants.
+
+    ``kind`` is ``red_line`` (an interval that does not overlap another's) or
+    ``reservation`` (the row's reservation value, jointly with the others named);
+    ``role`` is ``party``, ``veto`` or ``ratification``; ``issue`` is None for a
+    reservation.  ``share`` is of the variants in which the zone was empty.
+    """
+
+    kind: str
+    who: str
+    role: str
+    issue: str | None
+    count: int
+    share: float
+
+    def sentence(self) -> str:
+        if self.kind == "red_line":
+            if self.role == "ratification":
+                return f"{self.who} on {self.issue}"
+            return f"{'veto of ' if self.role == 'veto' else ''}{self.who}: red line on {self.issue}"
+        if self.role == "veto":
+            return f"veto of {self.who}: no better than no deal"
+        return f"{self.who}: reservation value"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "who": self.who,
+            "role": self.role,
+            "issue": self.issue,
+            "count": self.count,
+            "share": self.share,
+            "sentence": self.sentence(),
+        }
+
+
+@dataclass(frozen=True)
+class ZoneProbability:
+    """The probability that a zone of agreement exists, and the combined P(agreement)."""
+
+    p_zone: float
+    low: float
+    high: float
+    failures: int
+    blockers: tuple[Blocker, ...]
+    combined: CombinedAgreement
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "p_zone": self.p_zone,
+            "p_zone_interval": [self.low, self.high],
+            "failures": self.failures,
+            "blockers": [b.to_dict() for b in self.blockers],
+            "p_agreement": self.combined.probability,
+            "p_agreement_interval": [self.combined.low, self.combined.high],
+        }
+
+
+@dataclass(frozen=True)
+class IssueAgreement:
+    """One issue: alone, in the largest partial package, and what P the forecast uses."""
+
+    issue: str
+    name: str
+    status_quo: float | None
+    alone: ZoneProbability
+    zone_low: float | None
+    zone_high: float | None
+    p_partial: float
+    partial: CombinedAgreement
+    p_zone: float
+    p_agreement: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "issue": self.issue,
+            "name": self.name,
+            "status_quo": self.status_quo,
+            "alone": self.alone.to_dict(),
+            "zone_alone_median": [self.zone_low, self.zone_high],
+            "p_partial": self.p_partial,
+            "p_partial_agreement": self.partial.probability,
+            "p_zone": self.p_zone,
+            "p_agreement": self.p_agreement,
+        }
+
+
+@dataclass(frozen=True)
+class AgreementAnalysis:
+    """The agreement analysis of a scenario (see the module docstring).
+
+    ``issues[k].p_agreement`` is the probability the forecast mixture uses: the largest
+    partial package's (combined with the prior), or the package's with ``all_or_nothing``.
+    """
+
+    scenario: str
+    n: int
+    seed: int
+    all_or_nothing: bool
+    consent: tuple[tuple[str, str], ...]
+    package: ZoneProbability
+    issues: tuple[IssueAgreement, ...]
+    partial_sets: tuple[tuple[tuple[str, ...], float], ...]
+    prior: AgreementPrior
+    outcomes: tuple[IssueOutcome, ...]
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def issue(self, issue_id: str) -> IssueAgreement:
+        for i in self.issues:
+            if i.issue == issue_id:
+                return i
+        raise KeyError(issue_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "variants": self.n,
+            "seed": self.seed,
+            "all_or_nothing": self.all_or_nothing,
+            "consent": [{"who": w, "role": r} for w, r in self.consent],
+            "prior": self.prior.to_dict(),
+            "assumptions": {
+                "sensitivity": self.package.combined.sensitivity,
+                "specificity": self.package.combined.specificity,
+            },
+            "package": self.package.to_dict(),
+            "issues": [i.to_dict() for i in self.issues],
+            "partial_packages": [{"issues": list(s), "share": w} for s, w in self.partial_sets],
+            "outcomes": [o.to_dict() for o in self.outcomes],
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+        }
+
+
+def jeffreys(successes: int, n: int, level: float = LEVEL) -> tuple[float, float]:
+    """The Jeffreys interval of a binomial proportion (Monte Carlo error of a share)."""
+    from scipy.stats import beta
+
+    tail = (1.0 - level) / 2.0
+    lo = 0.0 if successes == 0 else float(beta.ppf(tail, successes + 0.5, n - successes + 0.5))
+    hi = 1.0 if successes == n else float(beta.ppf(1.0 - tail, successes + 0.5, n - successes + 0.5))
+    return lo, hi
+
+
+def draw_bounds(consent: Consent, n: int, seed: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
+    """Intervals of every row for ``n`` variants, each bound moved by N(0, its sd)."""
+    m = len(consent.bounds)
+    sd = np.array([b.sd for b in consent.bounds])
+    shifts = np.zeros((n, m, 2))
+    if m and np.any(sd > 0):
+        blocks = []
+        for k in range((n + BLOCK - 1) // BLOCK):
+            ss = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, k, _RED_LINES))
+            blocks.append(np.random.Generator(np.random.PCG64(ss)).standard_normal((BLOCK, m, 2)))
+        shifts = np.concatenate(blocks)[:n] * sd[None, :, None]
+    return interval_arrays(consent, n, shifts)
+
+
+def _blockers(counter: Counter, failures: int) -> tuple[Blocker, ...]:
+    out = [
+        Blocker(kind, who, role, issue, int(c), c / failures if failures else 0.0)
+        for (kind, who, role, issue), c in counter.items()
+    ]
+    return tuple(sorted(out, key=lambda b: (-b.count, b.kind, b.who, b.issue or "")))
+
+
+def _red_key(consent: Consent, row: int, issue: str) -> tuple[str, str, str, str | None]:
+    label = consent.labels[row]
+    who = label.split(":", 1)[1] if consent.kinds[row] == "ratification" else label
+    return ("red_line", who, consent.kinds[row], issue)
+
+
+def _res_key(consent: Consent, row: int) -> tuple[str, str, str, str | None]:
+    return ("reservation", consent.labels[row], consent.kinds[row], None)
+
+
+def package_blockers(consent: Consent, rows: Rows, feasible: Any) -> Counter:
+    """Counted reasons of the failed variants of :func:`settle` on the whole package."""
+    counter: Counter = Counter()
+    issues = consent.issue_ids
+    box = feasible.box
+    for b in np.flatnonzero(~feasible.feasible):
+        empty = np.flatnonzero(feasible.red_lines[b])
+        if empty.size:
+            for k in empty:
+                for row in {int(box.low_row[b, k]), int(box.high_row[b, k])} - {-1}:
+                    counter[_red_key(consent, row, issues[k])] += 1
+        else:
+            for row in np.flatnonzero(feasible.blocking[b]):
+                counter[_res_key(consent, int(row))] += 1
+    return counter
+
+
+def _issue_blockers(consent: Consent, zones: Any, k: int) -> Counter:
+    counter: Counter = Counter()
+    issue = consent.issue_ids[k]
+    for b in np.flatnonzero(~zones.exists[:, k]):
+        for row, red in (
+            (int(zones.low_row[b, k]), bool(zones.low_is_red_line[b, k])),
+            (int(zones.high_row[b, k]), bool(zones.high_is_red_line[b, k])),
+        ):
+            if row < 0:
+                continue
+            counter[_red_key(consent, row, issue) if red else _res_key(consent, row)] += 1
+    return counter
+
+
+def _zone(successes: int, n: int, counter: Counter, prior: AgreementPrior) -> ZoneProbability:
+    p = successes / n
+    lo, hi = jeffreys(successes, n)
+    return ZoneProbability(
+        p_zone=p,
+        low=lo,
+        high=hi,
+        failures=n - successes,
+        blockers=_blockers(counter, n - successes),
+        combined=combine_evidence(prior, p, p_zone_interval=(lo, hi)),
+    )
+
+
+def analyse_agreement(
+    scenario: Scenario,
+    n: int = 1000,
+    *,
+    seed: int = 0,
+    all_or_nothing: bool = False,
+    models: tuple[str, ...] | list[str] = ("compromise",),
+    spec: PerturbationSpec | None = None,
+    prior_model: str | None = None,
+) -> AgreementAnalysis:
+    """The agreement analysis of ``scenario`` over ``n`` Monte Carlo variants.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (revisions are applied as of its date).
+    n
+        Number of variants.
+    seed
+        Seed of the run (see the module docstring).
+    all_or_nothing
+        Nothing is agreed until everything is agreed: every issue takes the package's P.
+    models
+        Registered models whose forecasts become the settlement (conditional) forecasts.
+    spec
+        Perturbation defaults for stances without an ``uncertainty``.
+    prior_model
+        The prior's model (default: the one ``metadata.prior`` names).
+    """
+    n = check_n(n)
+    if scenario.revisions:
+        scenario = scenario.as_of()
+    ss = seed_sequence(seed)
+    consent = consent_of(scenario)
+    arrays = Perturbation.from_scenario(scenario, spec).draw(ss, 0, n)
+    lo, hi = draw_bounds(consent, n, ss)
+    rows = consent_rows(consent, arrays, lo, hi)
+    prior = prior_for_scenario(scenario, prior_model)
+    notes: list[str] = []
+    whole = settle(rows)
+    package = _zone(int(whole.feasible.sum()), n, package_blockers(consent, rows, whole), prior)
+    zones = issue_zones(rows)
+    partial = settled_sets(rows)
+    if partial.greedy:
+        notes.append(f"largest partial package found greedily (not exactly) in {partial.greedy} variants")
+    if whole.fallback + partial.fallback:
+        notes.append(
+            f"{whole.fallback + partial.fallback} problems lay on the edge of a zone and were "
+            "decided by a SciPy solve at tolerance 1e-9"
+        )
+    issues = _issue_results(scenario, consent, zones, partial.inclusion, package, prior, all_or_nothing)
+    ids = consent.issue_ids
+    sets = sorted(((tuple(ids[k] for k in s), w / n) for s, w in partial.sets.items()), key=lambda t: -t[1])
+    p_by_issue = {i.issue: i.p_agreement for i in issues}
+    outcomes, warnings = outcomes_without_deal(scenario, arrays, p_by_issue, tuple(models), ss)
+    return AgreementAnalysis(
+        scenario=scenario.name,
+        n=n,
+        seed=int(seed),
+        all_or_nothing=all_or_nothing,
+        consent=tuple(zip(consent.labels, consent.kinds, strict=True)),
+        package=package,
+        issues=tuple(issues),
+        partial_sets=tuple(sets[:10]),
+        prior=prior,
+        outcomes=outcomes,
+        warnings=tuple(warnings),
+        notes=tuple(notes),
+    )
+
+
+def _issue_results(
+    scenario: Scenario,
+    consent: Consent,
+    zones: Any,
+    inclusion: np.ndarray,
+    package: ZoneProbability,
+    prior: AgreementPrior,
+    all_or_nothing: bool,
+) -> list[IssueAgreement]:
+    """Per issue: the zone alone (with its median bounds), the partial inclusion, the P used."""
+    n = inclusion.shape[0]
+    out = []
+    for k, issue in enumerate(scenario.issues):
+        ok = int(zones.exists[:, k].sum())
+        alone = _zone(ok, n, _issue_blockers(consent, zones, k), prior)
+        p_part = float(inclusion[:, k].mean())
+        part = combine_evidence(prior, p_part)
+        lo_s, span = issue.scale.min, issue.scale.max - issue.scale.min
+        zl = zones.lo[:, k][zones.exists[:, k]]
+        zh = zones.hi[:, k][zones.exists[:, k]]
+        out.append(
+            IssueAgreement(
+                issue=issue.id,
+                name=issue.label,
+                status_quo=issue.status_quo,
+                alone=alone,
+                zone_low=float(lo_s + span * np.median(zl)) if ok else None,
+                zone_high=float(lo_s + span * np.median(zh)) if ok else None,
+                p_partial=p_part,
+                partial=part,
+                p_zone=package.p_zone if all_or_nothing else p_part,
+                p_agreement=package.combined.probability if all_or_nothing else part.probability,
+            )
+        )
+    return out
