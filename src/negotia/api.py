@@ -405,6 +405,7 @@ def agreement(
     all_or_nothing: bool = False,
     models: list[str] | tuple[str, ...] = ("compromise",),
     as_of: Date | None = None,
+    known_by: Date | None = None,
 ) -> AgreementAnalysis:
     """Deal or no deal: the agreement analysis of a scenario over ``n`` Monte Carlo variants.
 
@@ -412,13 +413,9 @@ def agreement(
     that a zone of agreement exists for the package, each issue alone and the largest
     partial package, what blocks it (counted), that probability combined with the prior
     from history, and each model's forecast as a mixture of settlement and status quo.
-
-    ``as_of`` (a ``datetime.date``) analyses the snapshot known on that day
-    (``Scenario.as_of(day, known_by=day)``).
+    ``as_of`` and ``known_by``: see :func:`scenario_as_of`.
     """
     from negotia.agreement.analysis import analyse_agreement
 
-    sc = _as_scenario(scenario)
-    if as_of is not None:
-        sc = sc.as_of(as_of, known_by=as_of)
+    sc = _as_scenario(scenario, as_of, known_by)
     return analyse_agreement(sc, n, seed=seed, all_or_nothing=all_or_nothing, models=tuple(models))

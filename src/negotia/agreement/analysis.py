@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -147,6 +148,7 @@ class AgreementAnalysis:
     """
 
     scenario: str
+    date: Date | None
     n: int
     seed: int
     all_or_nothing: bool
@@ -168,6 +170,7 @@ class AgreementAnalysis:
     def to_dict(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario,
+            "date": None if self.date is None else self.date.isoformat(),
             "variants": self.n,
             "seed": self.seed,
             "all_or_nothing": self.all_or_nothing,
@@ -329,6 +332,7 @@ def analyse_agreement(
     outcomes, warnings = outcomes_without_deal(scenario, arrays, p_by_issue, tuple(models), ss)
     return AgreementAnalysis(
         scenario=scenario.name,
+        date=scenario.date,
         n=n,
         seed=int(seed),
         all_or_nothing=all_or_nothing,

@@ -5,13 +5,26 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from datetime import date
+from datetime import date as Date
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from negotia.cli.common import FORMAT_OPTION, OutputFormat, console, handle_errors, print_json
+from negotia.cli.common import (
+    AS_OF_OPTION,
+    FORMAT_OPTION,
+    KNOWN_BY_OPTION,
+    OutputFormat,
+    console,
+    dated_title,
+    handle_errors,
+    print_json,
+)
 from negotia.errors import ParameterError
+
+if TYPE_CHECKING:
+    from negotia.agreement.analysis import AgreementAnalysis
 
 CSV_COLUMNS = (
     "issue",
@@ -38,17 +51,17 @@ def _num(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}"
 
 
-def _csv(result: object) -> str:
+def _csv(result: AgreementAnalysis) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    by_issue = {i.issue: i for i in result.issues}  # type: ignore[attr-defined]
-    for o in result.outcomes:  # type: ignore[attr-defined]
+    by_issue = {i.issue: i for i in result.issues}
+    for o in result.outcomes:
         i = by_issue[o.issue]
         vals = (
             i.alone.p_zone,
             i.p_partial,
-            result.package.p_zone,  # type: ignore[attr-defined]
+            result.package.p_zone,
             o.p_agreement,
             o.no_deal,
             o.if_agreed,
@@ -62,20 +75,20 @@ def _csv(result: object) -> str:
     return out.getvalue()
 
 
-def render(result: object) -> None:
+def render(result: AgreementAnalysis, as_of: Date | None = None, known_by: Date | None = None) -> None:
     """The analysis as tables that fit 80 columns."""
     r = result
-    pkg = r.package  # type: ignore[attr-defined]
+    pkg = r.package
     console.print(
-        f"[bold]Agreement: {r.scenario}[/bold]  "  # type: ignore[attr-defined]
-        f"[dim]{r.n} variants, seed {r.seed}"  # type: ignore[attr-defined]
-        f"{', nothing agreed until all is' if r.all_or_nothing else ''}[/dim]"  # type: ignore[attr-defined]
+        f"[bold]Agreement: {dated_title(r.scenario, r.date, as_of, known_by)}[/bold]  "
+        f"[dim]{r.n} variants, seed {r.seed}"
+        f"{', nothing agreed until all is' if r.all_or_nothing else ''}[/dim]"
     )
     console.print(
         f"Whole package: zone of agreement in {_pct(pkg.p_zone)} of variants "
         f"[{_pct(pkg.low)}, {_pct(pkg.high)}]; P(agreement) {_pct(pkg.combined.probability)} "
         f"[{_pct(pkg.combined.low)}, {_pct(pkg.combined.high)}] with the prior "
-        f"{_pct(r.prior.probability)} ({r.prior.model})."  # type: ignore[attr-defined]
+        f"{_pct(r.prior.probability)} ({r.prior.model})."
     )
     t = Table(title="Per issue: P(zone) and P(agreement)", title_justify="left")
     t.add_column("issue", style="bold", ratio=1)
@@ -84,9 +97,9 @@ def render(result: object) -> None:
     t.add_column("P(agree)", justify="right", no_wrap=True)
     t.add_column("no deal", justify="right", no_wrap=True)
     t.add_column("blocked alone by", ratio=2)
-    for i in r.issues:  # type: ignore[attr-defined]
+    for i in r.issues:
         top = i.alone.blockers[:2]
-        blocks = "; ".join(f"{b.sentence()} ({_pct(b.count / r.n)})" for b in top) or "—"  # type: ignore[attr-defined]
+        blocks = "; ".join(f"{b.sentence()} ({_pct(b.count / r.n)})" for b in top) or "—"
         t.add_row(
             i.issue, _pct(i.alone.p_zone), _pct(i.p_partial), _pct(i.p_agreement), _num(i.status_quo), blocks
         )
@@ -96,7 +109,7 @@ def render(result: object) -> None:
     o.add_column("model", no_wrap=True)
     o.add_column("if agreed", justify="right", no_wrap=True)
     o.add_column("overall", justify="right", no_wrap=True)
-    for x in r.outcomes:  # type: ignore[attr-defined]
+    for x in r.outcomes:
         overall = "—" if x.median is None else f"{x.median:.1f} [{x.low:.1f}, {x.high:.1f}]"
         o.add_row(
             x.issue, x.model, f"{x.if_agreed:.1f} [{x.if_agreed_low:.1f}, {x.if_agreed_high:.1f}]", overall
@@ -106,23 +119,14 @@ def render(result: object) -> None:
         console.print(f"[bold]What blocks the whole package[/bold] (of {pkg.failures} failed variants):")
         for b in pkg.blockers[:6]:
             console.print(f"  {_pct(b.share):>6}  {b.sentence()}")
-    if r.partial_sets:  # type: ignore[attr-defined]
+    if r.partial_sets:
         console.print("[bold]Largest partial packages[/bold] (share of variants):")
-        for issues, share in r.partial_sets[:4]:  # type: ignore[attr-defined]
+        for issues, share in r.partial_sets[:4]:
             console.print(f"  {_pct(share):>6}  {', '.join(issues) or '(none)'}")
-    for w in r.warnings:  # type: ignore[attr-defined]
+    for w in r.warnings:
         console.print(f"[yellow]warning[/yellow]: {w}")
-    for note in r.notes:  # type: ignore[attr-defined]
+    for note in r.notes:
         console.print(f"[dim]note: {note}[/dim]")
-
-
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ParameterError(f"--as-of must be a date written YYYY-MM-DD, got {text!r}") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -138,7 +142,8 @@ def register(app: typer.Typer) -> None:
             "-m",
             help="Model whose forecast is the settlement (repeatable; default compromise).",
         ),
-        as_of: str = typer.Option(None, "--as-of", help="Analyse what was known on this day (YYYY-MM-DD)."),
+        as_of: Date | None = AS_OF_OPTION,
+        known_by: Date | None = KNOWN_BY_OPTION,
         all_or_nothing: bool = typer.Option(
             False, "--all-or-nothing", help="Nothing is agreed until everything is agreed."
         ),
@@ -156,11 +161,12 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             all_or_nothing=all_or_nothing,
             models=model or ["compromise"],
-            as_of=_as_of(as_of),
+            as_of=as_of,
+            known_by=known_by,
         )
         if format is OutputFormat.json:
             print_json(result.to_dict())
         elif format is OutputFormat.csv:
             sys.stdout.write(_csv(result))
         else:
-            render(result)
+            render(result, as_of, known_by)
