@@ -10,7 +10,7 @@ The public API (see the README for a tour)::
 
 __version__ = "0.1.0"
 
-from negotia.api import agreement, compare_models, forecast, load_scenario
+from negotia.api import agreement_analysis, compare_models, forecast, load_scenario
 from negotia.bargaining import bargaining_space, simulate
 from negotia.ensemble import monte_carlo, sensitivity
 from negotia.errors import InputError, NegotiaError
@@ -25,7 +25,7 @@ __all__ = [
     "Scenario",
     "ScenarioArrays",
     "__version__",
-    "agreement",
+    "agreement_analysis",
     "assess_guarantees",
     "bargaining_space",
     "check_event",

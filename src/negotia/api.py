@@ -397,7 +397,7 @@ def _treaties_between(start: Date, end: Date) -> tuple[Any, ...]:
     return tuple(x for k, x in early.left_out.items() if x.kind == "instrument" and k not in late.left_out)
 
 
-def agreement(
+def agreement_analysis(
     scenario: Scenario | str | os.PathLike[str],
     n: int = 1000,
     *,

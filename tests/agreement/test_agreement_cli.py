@@ -18,7 +18,9 @@ def test_json_is_strict_and_matches_the_library() -> None:
     r = run_cli("agreement", "ukraine-2025", "-n", "300", "--seed", "2", "--format", "json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    lib = json.loads(json.dumps(negotia.agreement("ukraine-2025", 300, seed=2).to_dict(), default=float))
+    lib = json.loads(
+        json.dumps(negotia.agreement_analysis("ukraine-2025", 300, seed=2).to_dict(), default=float)
+    )
     assert data["package"] == lib["package"]
     assert data["issues"] == lib["issues"]
     # The bundled case: the territorial red lines of the two parties do not overlap as
@@ -73,3 +75,12 @@ def test_as_of_uses_the_snapshot_of_that_day() -> None:
     late = json.loads(run_cli("agreement", "ukraine-2025", "-n", "100", "-f", "json").stdout)
     assert early["scenario"] == late["scenario"]
     assert early["issues"] != late["issues"] or early["outcomes"] != late["outcomes"]
+
+
+def test_the_facade_function_survives_importing_the_agreement_package() -> None:
+    """``negotia.agreement`` is the subpackage; the facade's function has its own name, so
+    importing ``negotia.agreement.analysis`` cannot shadow it."""
+    import negotia
+    import negotia.agreement.analysis
+
+    assert callable(negotia.agreement_analysis)

@@ -151,7 +151,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Will they agree? P(zone of agreement) for the package, each issue and partial
         packages, what blocks it, and each forecast with and without a deal."""
-        from negotia.api import agreement as run
+        from negotia.api import agreement_analysis as run
 
         if seed < 0:
             raise ParameterError(f"--seed must be a non-negative integer, got {seed}")
