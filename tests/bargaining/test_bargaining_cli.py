@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from tests.bargaining.bargaining_helpers import ZONE_PENDING
 from tests.conftest import reference, run_cli
 
 
+@ZONE_PENDING
 def test_bargain_ukraine_shows_deadlock_and_trade_in_plain_words() -> None:
     r = run_cli("bargain", "ukraine-2025")
     assert r.returncode == 0, r.stderr
@@ -24,6 +26,7 @@ def test_bargain_ukraine_shows_deadlock_and_trade_in_plain_words() -> None:
     assert "⚠ crosses" in out  # flagged packages
 
 
+@ZONE_PENDING
 def test_bargain_json_is_machine_readable() -> None:
     r = run_cli("bargain", "ukraine-2025", "--format", "json", "--top", "3")
     assert r.returncode == 0, r.stderr
@@ -43,6 +46,7 @@ def test_bargain_genius_domain() -> None:
     assert round(data["nash"]["utilities"]["England"], 4) == 0.9109
 
 
+@ZONE_PENDING
 def test_bargain_export_then_reimport(tmp_path) -> None:
     r = run_cli("bargain", "ukraine-2025", "--export-genius", str(tmp_path), "--format", "json")
     assert r.returncode == 0, r.stderr
@@ -55,7 +59,7 @@ def test_bargain_export_then_reimport(tmp_path) -> None:
 def test_bargain_options_and_errors() -> None:
     r = run_cli("bargain", "ukraine-2025", "--parties", "UKR,USA", "--resolution", "3", "--format", "json")
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["n_packages"] == 3**7
+    assert json.loads(r.stdout)["n_packages"] == 3**12  # 12 issues since issue 12 (item 7)
     bad = run_cli("bargain", "ukraine-2025", "--parties", "UKR,XYZ")
     assert bad.returncode == 2 and "unknown party 'XYZ'" in bad.stderr
     bad = run_cli("bargain", "ukraine-2025", "--resolution", "nato=lots")
@@ -63,6 +67,7 @@ def test_bargain_options_and_errors() -> None:
     assert "Traceback" not in bad.stderr
 
 
+@ZONE_PENDING
 def test_simulate_trace_and_json() -> None:
     r = run_cli(
         "simulate", "ukraine-2025", "--protocol", "offers", "--strategy", "boulware,conceder",

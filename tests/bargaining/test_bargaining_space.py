@@ -15,7 +15,8 @@ from tests.bargaining.zopa_enumeration import subgrid
 def test_ukraine_uses_its_anchors_as_options() -> None:
     sc = load_scenario("ukraine-2025")
     space = space_from_scenario(sc)
-    assert space.shape == (5, 5, 6, 5, 5, 5, 5) and space.size == 93_750
+    # 12 issues since issue 12 (item 7): every one has five anchors, territory six.
+    assert space.shape == (5, 5, 6, *(5,) * 9) and space.size == 6 * 5**11
     nato = space.issues[0]
     assert nato.values.tolist() == [0, 25, 50, 75, 100]
     assert nato.labels[4].startswith("100: permanent neutrality")

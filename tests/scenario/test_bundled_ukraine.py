@@ -26,7 +26,11 @@ from negotia.scenario.roles import consents_on, effective_roles, rule_for
 from negotia.scenario.schema import Scenario
 from tests.conftest import reference
 
-ISSUES = ("nato", "guarantees", "territory", "army_limits", "sanctions", "eu_accession", "sequencing")
+ISSUES = (
+    *("nato", "guarantees", "territory", "army_limits", "sanctions", "eu_accession", "sequencing"),
+    # added with the news up to 14 Dec 2025 (issue 12, item 7)
+    *("zaporizhzhia_npp", "elections", "foreign_troops", "assets", "territory_form"),
+)
 ACTORS = (
     *("UKR", "RUS", "USA", "DEU", "FRA", "GBR", "POL", "ITA", "EU"),
     *("HUN", "SVK", "BEL", "JPN", "CAN", "TUR", "CHN"),
@@ -348,7 +352,7 @@ def test_eu_capability_on_sanctions_and_accession_is_the_unlisted_members_spendi
         for a in EU_MEMBERS_LISTED
     )
     expected = round(eu27 - listed, 1)
-    for issue in ("sanctions", "eu_accession"):
+    for issue in ("sanctions", "eu_accession", "assets"):
         s = sc.stance("EU", issue)
         assert s is not None and s.capability == pytest.approx(expected, abs=1e-9), issue
         assert s.uncertainty.capability > 0, issue  # an estimate, and the file says so
@@ -364,7 +368,12 @@ def test_veto_players_on_eu_decisions(sc: Scenario) -> None:
     assert hun.min == 50 and not hun.accepts(25)
     assert sc.stance("HUN", "eu_accession").position > 75
     assert sc.stance("SVK", "eu_accession").position < 50
-    assert sc.stance("BEL", "sanctions").source == "dewever"
+    assert sc.stance("BEL", "assets").source == "dewever"
+    assert consents_on("veto", next(a for a in sc.actors if a.id == "BEL").veto_on, "assets")
+    # The asset freeze moved to a qualified majority on 12 Dec 2025 (eu-assets-dec12):
+    # Hungary and Slovakia can no longer block it.
+    for actor in ("HUN", "SVK"):
+        assert not consents_on("veto", next(a for a in sc.actors if a.id == actor).veto_on, "assets")
 
 
 def test_compromise_forecast_on_nato_lies_between_the_belligerents(sc: Scenario) -> None:
