@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from negotia.scenario.schema import Scenario
-
-#: Tests of the bundled case that enumerate all its packages. Since issue 12 (item 7)
-#: ``ukraine-2025`` has 12 issues, about 2.9e8 packages at its anchors, and the
-#: enumerating zone of agreement refuses more than 5e7 with a clear ParameterError. The
-#: code is right to refuse; these tests wait for the zone of agreement that does not
-#: enumerate (the "zone" work). REMOVE THIS MARK from each test once that has landed.
-ZONE_PENDING = pytest.mark.xfail(
-    reason="ukraine-2025 has 12 issues: enumeration refuses until the non-enumerating zone lands",
-    strict=False,
-)
 
 
 def make_scenario(
