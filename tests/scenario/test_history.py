@@ -87,7 +87,9 @@ def test_input_changes_with_knowledge_cut_off(timeline) -> None:
 def test_ukraine_between_the_28_point_draft_and_berlin() -> None:
     # Each pair is the value of the revision in force on 20 November and on 14 December
     # in ukraine-2025.yaml (sources us-28pt, ft-800k, zn-dec11, reuters-dec11,
-    # ft-eu2027, zelensky-dec9, berlin); UKR's 25 on nato is its stance before them.
+    # ft-eu2027, zelensky-dec9, berlin; since issue 12 item 7 also plan28-krone,
+    # interfax-znpp-dec11, zmina-dec11, trump-politico); UKR's 25 on nato is its stance
+    # before them, and the US stated no position on elections before 9 December.
     sc = load_scenario("ukraine-2025")
     d = input_changes(sc, D("2025-11-20"), D("2025-12-14"))
     positions = {(c.actor, c.issue): (c.old, c.new) for c in d.changes if c.field == "position"}
@@ -97,8 +99,14 @@ def test_ukraine_between_the_28_point_draft_and_berlin() -> None:
         ("USA", "territory"): (70.0, 60.0),
         ("USA", "eu_accession"): (25.0, 5.0),
         ("UKR", "nato"): (25.0, 70.0),
+        ("USA", "zaporizhzhia_npp"): (50.0, 40.0),
+        ("USA", "territory_form"): (75.0, 50.0),
+        ("USA", "elections"): (None, 70.0),
     }
     assert {r.source for r in d.revisions} == {
+        "interfax-znpp-dec11",
+        "zmina-dec11",
+        "trump-politico",
         "ft-800k",
         "zelensky-dec9",
         "zn-dec11",
@@ -107,7 +115,7 @@ def test_ukraine_between_the_28_point_draft_and_berlin() -> None:
         "berlin",
     }
     for c in d.changes:
-        if c.field == "position":
+        if c.field == "position" and c.old is not None:
             assert c.delta == c.new - c.old
 
 

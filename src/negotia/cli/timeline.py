@@ -106,9 +106,10 @@ def _history(
     t.add_column("valid from", no_wrap=True)
     t.add_column("recorded", no_wrap=True)
     t.add_column("actor", no_wrap=True)
-    t.add_column("issue", no_wrap=True)
+    # A long issue id folds rather than squeeze "100 → 100" off its line.
+    t.add_column("issue", overflow="fold", max_width=12)
     t.add_column("field", no_wrap=True)
-    t.add_column("old → new", overflow="fold", ratio=1)
+    t.add_column("old → new", overflow="fold", ratio=1, min_width=9)
     t.add_column("source", overflow="fold")
     for r in h.rows:
         recorded = str(r.recorded) if r.recorded else "—"
