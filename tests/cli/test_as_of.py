@@ -168,7 +168,7 @@ def test_the_facade_applies_the_day() -> None:
     "args",
     [
         ("montecarlo", "ukraine-2025", "-n", "50", "--quiet"),
-        ("simulate", "ukraine-2025", "--steps", "10"),
+        ("simulate", "ukraine-2025", "--steps", "10", "--resolution", "3"),  # agents: at most 8e6 packages
         ("bargain", "ukraine-2025", "--top", "1"),
     ],
 )
