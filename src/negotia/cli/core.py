@@ -40,8 +40,10 @@ from negotia.scenario.formats import (
     bundled_names,
     format_for_output,
     save_scenario,
+    source_path,
 )
 from negotia.scenario.schema import Scenario
+from negotia.scenario.yamljson import read_text
 
 if TYPE_CHECKING:
     from negotia.evaluate.intervals import ForecastInterval
@@ -272,14 +274,26 @@ def register(app: typer.Typer) -> None:
         ),
         to: str = typer.Option(None, "--to", help=f"Output format: {', '.join(FORMATS)}."),
         from_: str = typer.Option(None, "--from", help="Input format (detected when omitted)."),
-        force: bool = typer.Option(False, "--force", help="Write even if the output format drops data."),
+        force: bool = typer.Option(
+            False, "--force", help="Replace an existing OUT, and write even if its format drops data."
+        ),
         as_of: Date | None = AS_OF_OPTION,
         known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
         """Convert a scenario between formats (nothing is written if the input is invalid).
 
+        An existing OUT is replaced only with --force, and never when it is the input
+        itself.  YAML to YAML keeps the input's comments where the values allow.
         With --as-of or --known-by, the snapshot of that day is written (without revisions).
         """
+        src = source_path(source)
+        if src is not None and dest.exists() and dest.resolve() == src.resolve():
+            raise InputError(
+                str(dest),
+                Problem(
+                    "", "this is the input file: converting onto it would replace it; write to another file"
+                ),
+            )
         sc = load_scenario(source, format=from_)
         if as_of is not None or known_by is not None:
             sc = scenario_as_of(sc, as_of, known_by=known_by)
@@ -294,7 +308,10 @@ def register(app: typer.Typer) -> None:
                     "use --force to drop them",
                 ),
             )
-        save_scenario(sc, dest, fmt)
+        original = None
+        if fmt == "yaml" and src is not None and src.suffix.lower() in (".yaml", ".yml"):
+            original = read_text(src)
+        save_scenario(sc, dest, fmt, overwrite=force, keep_comments_from=original)
         console.print(
             f"wrote {dest} ({fmt}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
             f"{len(sc.stances)} stances)"

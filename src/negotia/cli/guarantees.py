@@ -18,6 +18,7 @@ from negotia.cli.common import (
     KNOWN_BY_OPTION,
     OutputFormat,
     console,
+    err_console,
     fmt_num,
     handle_errors,
     print_json,
@@ -84,6 +85,9 @@ CONFLICT = typer.Option(None, "--conflict", help="Name of the conflict (for spec
 TREATIES = typer.Option(
     None, "--treaties", "-t", help="A guarantees file whose instruments/arrangements are added."
 )
+REPLACE = typer.Option(
+    False, "--replace", help="Let the --treaties file redefine catalogue entries with the same id."
+)
 SCENARIO = typer.Option(None, "--scenario", "-s", help="Scenario file or bundled name (e.g. ukraine-2025).")
 
 
@@ -134,9 +138,34 @@ def _event_data(
     return validate_model(Event, data, source)
 
 
-def _catalogue(treaties: Path | None, day: Date | None = None) -> Catalogue:
+def _catalogue(treaties: Path | None, day: Date | None = None, replace: bool = False) -> Catalogue:
+    """The bundled catalogue, with a user's file added; a file that redefines an entry
+    of the catalogue is refused unless ``replace`` (and then said on stderr)."""
     cat = catalogue()
-    return (cat.merged(load_guarantees_file(treaties)) if treaties else cat).as_of(day)
+    if not treaties:
+        return cat.as_of(day)
+    own = load_guarantees_file(treaties)
+    clash = [
+        f"{what} {ident!r}"
+        for what, mine, theirs in (
+            ("instrument", own.instruments, cat.instruments),
+            ("arrangement", own.arrangements, cat.arrangements),
+        )
+        for ident in mine
+        if ident in theirs
+    ]
+    if clash and not replace:
+        raise InputError(
+            str(treaties),
+            Problem(
+                "",
+                f"redefines the catalogue's {', '.join(clash)}; give the entries ids of their own, "
+                "or pass --replace to use this file's definitions instead",
+            ),
+        )
+    if clash:
+        err_console.print(f"[yellow]note[/yellow]: {treaties} replaces the catalogue's {', '.join(clash)}")
+    return cat.merged(own).as_of(day)
 
 
 def _kv(items: list[str] | None, what: str) -> dict[str, str]:
@@ -254,11 +283,12 @@ def _pct(x: float | None) -> str:
 def list_(
     format: OutputFormat = FORMAT_OPTION,
     treaties: Path | None = TREATIES,
+    replace: bool = REPLACE,
     as_of: Date | None = AS_OF_OPTION,
 ) -> None:
     """List the instruments and arrangements in the catalogue (with --as-of: those
     signed or reported by that day)."""
-    cat = _catalogue(treaties, as_of)
+    cat = _catalogue(treaties, as_of, replace=replace)
     rows = [
         {
             "id": i.id,
@@ -308,9 +338,10 @@ def show(
     ident: str = typer.Argument(..., metavar="ID", help="Instrument or arrangement id."),
     format: OutputFormat = FORMAT_OPTION,
     treaties: Path | None = TREATIES,
+    replace: bool = REPLACE,
 ) -> None:
     """Show one instrument (obligations, conditions, sources) or one arrangement."""
-    cat = _catalogue(treaties)
+    cat = _catalogue(treaties, replace=replace)
     key = ident.lower().replace("_", "-")
     if key in cat.arrangements and key not in cat.instruments:
         arr, insts = resolve_arrangement(key, cat)
@@ -444,6 +475,7 @@ def check(
     assume_in_force: bool = typer.Option(False, "--assume-in-force", help="Treat drafts as in force."),
     show_all: bool = typer.Option(False, "--all", help="Also list obligations that owe the target nothing."),
     treaties: Path | None = TREATIES,
+    replace: bool = REPLACE,
     scenario: str | None = SCENARIO,
     format: OutputFormat = FORMAT_OPTION,
     as_of: Date | None = AS_OF_OPTION,
@@ -474,7 +506,7 @@ def check(
         conflict=conflict,
     )
     sc = _scenario(scenario, as_of, known_by)
-    cat = _catalogue(treaties, _day(sc, as_of))
+    cat = _catalogue(treaties, _day(sc, as_of, replace=replace))
     if sc is not None:
         insts = scenario_instruments(sc, source=str(scenario), cat=cat)
         left = scenario_left_out(sc, cat)
@@ -581,6 +613,7 @@ def assess(
         False, "--model", help="Also print the fitted Leeds & Anac logit and its LOO Brier."
     ),
     treaties: Path | None = TREATIES,
+    replace: bool = REPLACE,
     scenario: str | None = SCENARIO,
     value: float | None = typer.Option(
         None, "--value", help="With --scenario: a point on the guarantee issue; assess its nearest anchor."
@@ -633,7 +666,7 @@ def assess(
         scenario_saliences(sc) if sc is not None else None,
         original_target,
     )
-    cat = _catalogue(treaties, _day(sc, as_of))
+    cat = _catalogue(treaties, _day(sc, as_of, replace=replace))
     a = assess_guarantees(arrangement, ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=cat)
     report = model_report() if model else None
     if format is OutputFormat.json:
@@ -800,6 +833,7 @@ def compare(
     seed: int = SEED,
     rho: float = RHO,
     treaties: Path | None = TREATIES,
+    replace: bool = REPLACE,
     scenario: str | None = SCENARIO,
     format: OutputFormat = FORMAT_OPTION,
     as_of: Date | None = AS_OF_OPTION,
@@ -837,7 +871,7 @@ def compare(
         scenario_saliences(sc) if sc is not None else None,
         original_target,
     )
-    cat = _catalogue(treaties, _day(sc, as_of))
+    cat = _catalogue(treaties, _day(sc, as_of, replace=replace))
     chosen = list(arrangements or [])
     if not chosen and sc is not None:
         anchors = anchor_arrangements(sc)

@@ -51,7 +51,7 @@ import io
 import math
 from dataclasses import asdict, dataclass, field
 from importlib import resources
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
@@ -266,8 +266,11 @@ class CredibilitySettings(BaseModel):
     )
     capability_change: dict[str, bool] = Field(default_factory=dict)
     institution_change: dict[str, bool] = Field(default_factory=dict)
-    salience: dict[str, float] = Field(default_factory=dict)
-    troops: dict[str, int] = Field(default_factory=dict)
+    # The documented ranges are enforced: a salience of 5 once made honouring certain.
+    salience: dict[str, Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]] = Field(
+        default_factory=dict
+    )
+    troops: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     original_target: bool | None = Field(
         default=None, description="override the coded origtar1 (None: coded from the catalogue)"
     )

@@ -16,6 +16,7 @@ deu       DEU-style wide table with outcomes          .tsv .csv (detected)
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from importlib import resources
@@ -204,18 +205,67 @@ def format_for_output(path: Path, format: str | None) -> str:
     return by_ext[ext]
 
 
-def save_scenario(scenario: Scenario, dest: str | os.PathLike[str], format: str | None = None) -> str:
-    """Write a scenario; the file appears whole or not at all.  Returns the format used."""
+def save_scenario(
+    scenario: Scenario,
+    dest: str | os.PathLike[str],
+    format: str | None = None,
+    *,
+    overwrite: bool = True,
+    keep_comments_from: str | None = None,
+) -> str:
+    """Write a scenario; the file appears whole or not at all.  Returns the format used.
+
+    Parameters
+    ----------
+    overwrite
+        Replace an existing file (its permissions are kept); when False an existing
+        ``dest`` is an :class:`InputError` and nothing is written.
+    keep_comments_from
+        The YAML text the scenario was read from: a YAML output keeps its comments,
+        key order and quoting where the values allow (see :mod:`negotia.scenario.yamlkeep`).
+
+    A new file gets the permissions a user's other new files get (0666 less the umask).
+    """
     path = Path(dest)
     fmt = format_for_output(path, format)
-    text = dump_scenario(scenario, fmt)
+    if not overwrite and (path.exists() or path.is_symlink()):
+        raise InputError(str(path), Problem("", "the file exists; nothing was written (--force replaces it)"))
+    text = None
+    if fmt == "yaml" and keep_comments_from is not None:
+        from negotia.scenario.yamlkeep import dump_yaml_keeping
+
+        text = dump_yaml_keeping(scenario, keep_comments_from)
+    if text is None:
+        text = dump_scenario(scenario, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        # mkstemp creates the file 0600; the user's file gets their usual mode.
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return fmt
+
+
+def _new_file_mode() -> int:
+    """0666 less the process's umask (read by setting it and putting it back)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def source_path(source: str | os.PathLike[str]) -> Path | None:
+    """The file a :func:`load_scenario` source names (a path, or a bundled scenario's
+    file), or None for anything else (a stored scenario, say)."""
+    path = Path(source)
+    if path.is_file():
+        return path
+    try:
+        return bundled_path(str(source))
+    except UnknownNameError:
+        return None
