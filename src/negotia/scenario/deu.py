@@ -61,6 +61,20 @@ def parse_deu(text: str, source: str) -> Scenario:
     id_col = next((c for c in ISSUE_ID_COLUMNS if c in col), None)
     group_col = next((c for c in GROUP_COLUMNS if c in col), None)
     problems: list[Problem] = []
+    # An actor needs both columns; one without the other would silently turn the
+    # actor's figures into an issue attribute (DEU actor codes are 2-3 letters).
+    for h, raw in zip(header, raw_header, strict=True):
+        other = {"p": "s", "s": "p"}.get(h[:1], "") + h[1:]
+        if h[:1] in ("p", "s") and 1 < len(h) <= 4 and h not in NOT_ACTOR and other not in col:
+            what = "position" if h[0] == "p" else "salience"
+            problems.append(
+                Problem(
+                    f"line 1, column {raw}",
+                    f"{what} column {raw!r} has no {'salience' if h[0] == 'p' else 'position'} column "
+                    f"{other!r}, so actor {raw[1:]!r} would be left out; add the column "
+                    "(a blank salience is read as 0, a blank position as no stance)",
+                )
+            )
     capability: dict[str, float] = {}
     body = rows[1:]
     if body:

@@ -89,6 +89,9 @@ def scenario_from_data(
     # Where each entry that validated sits in the file, so that cross-reference problems
     # (found on the entries that validated) name the file's index and line.
     file_index: dict[str, list[int]] = {}
+    # Ids of actors and issues that are in the file but failed validation: a stance on
+    # them is not an "unknown issue" (their own problem is reported, once).
+    failed: dict[str, set[str]] = {"actors": set(), "issues": set()}
     for field, model in _LISTS.items():
         items = data.get(field) or []
         if not isinstance(items, list):
@@ -107,6 +110,8 @@ def scenario_from_data(
                 good.append(model.validate_python(item))
                 file_index.setdefault(field, []).append(k)
             except ValidationError as e:
+                if field in ("actors", "issues") and isinstance(item, Mapping):
+                    failed[field].add(repr(str(item.get("id"))))
                 if field == "revisions":
                     problems.extend(
                         pydantic_problems(
@@ -145,8 +150,11 @@ def scenario_from_data(
         problems.extend(pydantic_problems(e, (), line_of))
         raise InputError(source, sorted(problems, key=_line_key)) from None
     for path, msg in reference_problems(sc):
-        if extra_problems and path in ("actors", "issues"):
+        if (extra_problems or failed.get(path)) and path in ("actors", "issues"):
             continue  # "no actors" only repeats that every row of the file was bad
+        unknown = _UNKNOWN.match(msg)
+        if unknown and unknown.group(2) in failed[unknown.group(1) + "s"]:
+            continue
         loc = _parse_path(path)
         if len(loc) > 1 and loc[0] in file_index and isinstance(loc[1], int):
             loc = (loc[0], file_index[str(loc[0])][loc[1]], *loc[2:])
@@ -155,6 +163,9 @@ def scenario_from_data(
     if problems:
         raise InputError(source, sorted(problems, key=_line_key))
     return sc
+
+
+_UNKNOWN = re.compile(r"unknown (actor|issue) ('.*'|\".*\")$")
 
 
 def _check_problems(sc: Scenario, checks: Sequence[ScenarioCheck], line_of: LineOf | None) -> list[Problem]:
