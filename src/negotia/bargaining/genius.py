@@ -23,6 +23,7 @@ naming the file and the issue.
 from __future__ import annotations
 
 import json
+import math
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -75,6 +76,25 @@ def _parse_xml(path: Path) -> ET.Element:
         raise InputError(str(path), Problem("", e.strerror or str(e))) from None
 
 
+def _finite(raw: object) -> float | None:
+    """``raw`` as a finite float, or None (a missing, non-numeric, nan or infinite value)."""
+    if isinstance(raw, bool):
+        return None
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _xml_issue_names(path: Path) -> set[str]:
+    """The issue names a GENIUS XML file declares (empty if it cannot be read)."""
+    try:
+        return {i.get("name", "") for i in _parse_xml(path).findall(".//issue")}
+    except InputError:
+        return set()
+
+
 def _issues_xml(root: ET.Element, path: Path) -> list[ET.Element]:
     issues = root.findall(".//issue")
     if not issues:
@@ -117,19 +137,24 @@ def read_genius_profile(path: str | os.PathLike[str], domain: Domain) -> Profile
         ev = {}
         for item in issue.findall("item"):
             raw = item.get("evaluation")
-            try:
-                ev[item.get("value", "")] = float(raw)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                problems.append(Problem(f"issue {name!r}, item {item.get('value')!r}", f"evaluation {raw!r}"))
+            value = _finite(raw)
+            if value is None:
+                problems.append(
+                    Problem(
+                        f"issue {name!r}, item {item.get('value')!r}",
+                        f"evaluation {raw!r} is not a finite number",
+                    )
+                )
+            else:
+                ev[item.get("value", "")] = value
         evals[name] = ev
     weights: dict[str, float] = {}
     for w in root.findall(".//weight"):
         name = by_index.get(w.get("index", ""))
-        try:
-            value = float(w.get("value", ""))
-        except ValueError:
+        value = _finite(w.get("value", ""))
+        if value is None:
             problems.append(
-                Problem(f"weight index {w.get('index')}", f"value {w.get('value')!r} is not a number")
+                Problem(f"weight index {w.get('index')}", f"value {w.get('value')!r} is not a finite number")
             )
             continue
         if name is None:
@@ -141,10 +166,11 @@ def read_genius_profile(path: str | os.PathLike[str], domain: Domain) -> Profile
     res_el = root.find(".//reservation")
     reservation = 0.0
     if res_el is not None:
-        try:
-            reservation = float(res_el.get("value", "0"))
-        except ValueError:
-            problems.append(Problem("reservation", f"value {res_el.get('value')!r} is not a number"))
+        value = _finite(res_el.get("value", "0"))
+        if value is None:
+            problems.append(Problem("reservation", f"value {res_el.get('value')!r} is not a finite number"))
+        else:
+            reservation = value
     table_w, table_u = [], []
     for name, values in domain.issues:
         if name not in evals:
@@ -233,12 +259,21 @@ def read_geniusweb_profile(path: str | os.PathLike[str], domain: Domain | None =
                 Problem(f"issueUtilities.{name}", f"no utility for {', '.join(map(repr, missing))}")
             )
             continue
-        u = [float(vu[v]) for v in values]
+        parsed = [_finite(vu[v]) for v in values]
+        if any(x is None for x in parsed):
+            bad = [v for v, x in zip(values, parsed, strict=True) if x is None]
+            problems.append(
+                Problem(
+                    f"issueUtilities.{name}", f"utility of {', '.join(map(repr, bad))} is not a finite number"
+                )
+            )
+            continue
+        u = [float(x) for x in parsed]  # type: ignore[arg-type]
         if min(u) < 0 or max(u) > 1:
             problems.append(Problem(f"issueUtilities.{name}", "value utilities must lie in [0, 1]"))
             continue
         w = weights.get(name)
-        if not isinstance(w, int | float) or w < 0:
+        if isinstance(w, bool) or not isinstance(w, int | float) or not math.isfinite(w) or w < 0:
             problems.append(Problem(f"issueWeights.{name}", f"must be a number >= 0, got {w!r}"))
             continue
         table_w.append(float(w))
@@ -405,6 +440,7 @@ def load_model(path: str, parties: list[str] | tuple[str, ...] | None = None) ->
     """
     p = Path(path)
     profiles: list[Profile] = []
+    broken: list[InputError] = []
     if p.suffix.lower() == ".xml":
         domain = read_genius_domain(p)
         if _parse_xml(p).tag != "negotiation_template":
@@ -414,8 +450,11 @@ def load_model(path: str, parties: list[str] | tuple[str, ...] | None = None) ->
                 continue
             try:
                 profiles.append(read_genius_profile(f, domain))
-            except InputError:
-                continue  # a profile of another domain in the same folder
+            except InputError as e:
+                # A profile of another domain in the same folder is passed over; a broken
+                # profile of this one is an error, not a party silently left out.
+                if _xml_issue_names(f) == {n for n, _ in domain.issues}:
+                    broken.append(e)
     else:
         data = _load_json(p)
         domain = read_geniusweb_domain(p)
@@ -423,11 +462,25 @@ def load_model(path: str, parties: list[str] | tuple[str, ...] | None = None) ->
         if "LinearAdditiveUtilitySpace" in data:
             files = [f for f in files if f != p] + [p]
         for f in files:
+            data_f: object = None
             try:
-                if "LinearAdditiveUtilitySpace" in _load_json(f):
+                data_f = _load_json(f)
+                if "LinearAdditiveUtilitySpace" in data_f:
                     profiles.append(read_geniusweb_profile(f, domain))
-            except InputError:
-                continue
+            except InputError as e:
+                space = data_f.get("LinearAdditiveUtilitySpace") if isinstance(data_f, dict) else None
+                named = space.get("domain", {}).get("name") if isinstance(space, dict) else None
+                if isinstance(named, str) and named == domain.name:
+                    broken.append(e)
+    if broken:
+        raise InputError(
+            str(p),
+            [
+                Problem(f"{Path(e.source).name}: {q.where}".rstrip(": "), q.message)
+                for e in broken
+                for q in e.problems
+            ],
+        )
     if parties:
         wanted = {x.casefold() for x in parties}
         unknown = wanted - {pr.name.casefold() for pr in profiles}
