@@ -103,7 +103,16 @@ def run_mediator(
     inside = model.acceptable_each(space.encode(cur))[:, 0]
     history: list[Offer] = []
     u = model.utilities_of_options(cur)[:, 0]
-    history.append(Offer(0, "mediator", int(space.encode(cur)[0]), tuple(float(x) for x in u), model.parties))
+
+    def accepting(index: int, utils: np.ndarray) -> tuple[str, ...]:
+        # Who could sign this text (inside its red lines, at or above its reservation
+        # value); not who welcomed the move to it, which said "accepted by UKR, RUS"
+        # beside "UKR, RUS cannot accept the final text".
+        ok = model.acceptable_each(index)[:, 0] & (utils >= model.reservation - 1e-12)
+        return tuple(p for p, a in zip(model.parties, ok, strict=True) if a)
+
+    first = int(space.encode(cur)[0])
+    history.append(Offer(0, "mediator", first, tuple(float(x) for x in u), accepting(first, u)))
     reason = f"step bound {steps} reached"
     for s in range(1, steps):
         cand = _moves(model, cur)
@@ -127,8 +136,8 @@ def run_mediator(
         pick = int(tied[rng.integers(tied.size)]) if tied.size > 1 else int(tied[0])
         cur = cand[pick]
         u = u + gain[:, pick]
-        welcomed = tuple(model.parties[p] for p in range(model.n_parties) if gain[p, pick] > 1e-12)
-        history.append(Offer(s, "mediator", int(space.encode(cur)[0]), tuple(float(x) for x in u), welcomed))
+        index = int(space.encode(cur)[0])
+        history.append(Offer(s, "mediator", index, tuple(float(x) for x in u), accepting(index, u)))
     final = history[-1].index
     gap = frontier_gap(model, u, respect_red_lines=bool(inside.all()))
     acceptable = model.acceptable_each(final)[:, 0] & (u >= model.reservation - 1e-12)

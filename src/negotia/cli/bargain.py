@@ -222,7 +222,7 @@ def _render_run(run: NegotiationRun, trace: bool, space: OutcomeSpace | None = N
                 str(o.index),
                 *([_compact(space, o.index)] if space is not None else []),
                 *[f"{u:.3f}" for u in o.utilities],
-                ", ".join(o.accepted_by) + (" ✓" if o.agreed else ""),
+                (", ".join(o.accepted_by) or "—") + (" ✓" if o.agreed else ""),
             )
         console.print(h)
 
