@@ -109,7 +109,9 @@ until it); a repeat of an earlier round is a cycle, reported in ``Forecast.notes
 ``cycle="mean"`` (default) the forecast of a cycling run is the mean of the reported
 forecast over one period of the cycle rather than whichever round the simulation happened
 to stop in; ``cycle="last"`` keeps the last round.  Runs that neither settle nor repeat
-within ``rounds`` are reported too, with the range of their forecast over the last rounds.
+within ``rounds`` are reported too, with the range of their forecast over the last five
+rounds; with ``cycle="mean"`` their forecast is the mean over those rounds (again not the
+round the simulation happened to stop in), with ``cycle="last"`` the last round.
 """
 
 from __future__ import annotations
@@ -619,6 +621,11 @@ def _canonical_order(arrays: ScenarioArrays) -> np.ndarray:
     return np.lexsort(keys, axis=-1)
 
 
+#: Rounds at the end of an unsettled run whose mean is its forecast (``cycle="mean"``)
+#: and whose range the notes report.
+UNSETTLED_WINDOW = 5
+
+
 def _notes(sim: dict[str, np.ndarray], report: np.ndarray, arrays: ScenarioArrays, cyc: str) -> list[str]:
     """Cycles and unsettled runs, in words (issue by issue for batch element 0)."""
     notes: list[str] = []
@@ -634,11 +641,11 @@ def _notes(sim: dict[str, np.ndarray], report: np.ndarray, arrays: ScenarioArray
             vals = ", ".join(f"{v:.4g}" for v in rep[s0 : s0 + p0, k])
             cycling.append(f"{iid} (period {p0} from round {s0}; forecast {vals})")
         elif period[0, k] == 0 and rounds > 0:
-            tail = rep[max(0, rounds - 4) :, k]
+            lo = max(0, rounds - (UNSETTLED_WINDOW - 1))
+            tail = rep[lo:, k]
             if np.ptp(tail) > 1e-9 * (arrays.scale_max[k] - arrays.scale_min[k]):
                 unsettled.append(
-                    f"{iid} (between {tail.min():.4g} and {tail.max():.4g} "
-                    f"in rounds {max(0, rounds - 4)}-{rounds})"
+                    f"{iid} (between {tail.min():.4g} and {tail.max():.4g} in rounds {lo}-{rounds})"
                 )
     what = "the mean over one cycle" if cyc == "mean" else f"the forecast after round {rounds}"
     for label, items, tail_text in (
@@ -646,7 +653,7 @@ def _notes(sim: dict[str, np.ndarray], report: np.ndarray, arrays: ScenarioArray
         (
             f"not settled after {rounds} rounds: the forecast still moves on ",
             unsettled,
-            "; reported the last round",
+            "; reported the mean of those rounds" if cyc == "mean" else "; reported the last round",
         ),
     ):
         if items:
@@ -759,6 +766,13 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
             in_cycle = (steps >= start) & (steps < start + period)
             cycle_mean = np.where(in_cycle, report, 0.0).sum(axis=0) / np.maximum(period, 1)
             final = np.where(cyc, cycle_mean, final)
+        # A run that neither settles nor repeats swings on: its headline is the mean of
+        # its last rounds, not whichever round the count stopped in (the ukraine-2025
+        # sequencing issue read 74.3 after 8 rounds and 15.0 after 9).
+        lo = max(0, rounds - (UNSETTLED_WINDOW - 1))
+        window = report[lo:]
+        loose = (period == 0) & (np.ptp(window, axis=0) > 1e-9)
+        final = np.where(loose, window.mean(axis=0), final)
     outcome = final.reshape(b, n_i)
     nobody = ~arrays.present.any(axis=1)
     outcome = np.where(nobody, arrays.status_quo, outcome)
