@@ -136,3 +136,55 @@ def test_broken_xml_and_unsupported_issue(tmp_path) -> None:
     )
     with pytest.raises(InputError, match=r"price.*not supported"):
         genius.read_genius_domain(tmp_path / "r.xml")
+
+
+def _copy_domain(domain_path, tmp_path):
+    for name in ("EnglandZimbabwe_domain.xml", "England.xml", "Zimbabwe.xml"):
+        (tmp_path / name).write_text(domain_path.with_name(name).read_text())
+    return tmp_path / "EnglandZimbabwe_domain.xml"
+
+
+def test_a_weight_on_the_root_objective_is_ignored_as_genius_does(domain_path, tmp_path) -> None:
+    # GENIUS profiles may carry a weight for the root objective (index 0); GENIUS
+    # ignores it. The profile must load (it used to be skipped: "found 0 profiles")
+    # and give the golden figures.
+    dom = _copy_domain(domain_path, tmp_path)
+    for name in ("England.xml", "Zimbabwe.xml"):
+        f = tmp_path / name
+        f.write_text(
+            f.read_text().replace(
+                '<weight index="1"', '<weight index="0" value="1.0"></weight>\n<weight index="1"', 1
+            )
+        )
+        assert '<weight index="0"' in f.read_text()
+    r = bargaining_space(dom)
+    assert r.pareto_size == 25 and r.nash.labels == NASH
+    assert r.nash.utilities["England"] == pytest.approx(0.9109, abs=5e-5)
+
+
+def test_weights_not_summing_to_one_are_said_to_be_renormalised(domain_path, tmp_path) -> None:
+    import re
+
+    dom = _copy_domain(domain_path, tmp_path)
+    f = tmp_path / "England.xml"
+    doubled = re.sub(
+        r'(<weight index="\d" value=")([0-9.]+)"',
+        lambda m: f'{m.group(1)}{2 * float(m.group(2))!r}"',
+        f.read_text(),
+    )
+    f.write_text(doubled)
+    r = bargaining_space(dom)
+    assert r.nash.labels == NASH  # divided by their sum: the same utilities
+    assert any("England" in n and "sum to 2" in n and "GENIUS uses them as written" in n for n in r.notes)
+    assert not any("Zimbabwe" in n and "sum to" in n for n in r.notes)
+
+
+def test_one_broken_unrelated_file_does_not_block_the_domain(domain_path, tmp_path) -> None:
+    dom = _copy_domain(domain_path, tmp_path)
+    (tmp_path / "notes.xml").write_text("<draft><unclosed>")
+    r = bargaining_space(dom)
+    assert r.pareto_size == 25 and r.nash.labels == NASH
+    assert any("skipped notes.xml" in n and "line" in n for n in r.notes)
+    (tmp_path / "Zimbabwe.xml").unlink()  # now too few profiles: the error names the skip
+    with pytest.raises(InputError, match=r"(?s)found 1 profile.*skipped notes\.xml"):
+        bargaining_space(dom)

@@ -26,7 +26,7 @@ import json
 import math
 import os
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +60,17 @@ class Profile:
     weights: tuple[float, ...]
     utilities: tuple[tuple[float, ...], ...]
     reservation: float = 0.0
+    #: The issue weights' sum as written in the file (``weights`` are divided by it).
+    weight_sum: float = 1.0
+
+    def note(self) -> str | None:
+        """What negotia did with weights that do not sum to 1 (GENIUS uses them as written)."""
+        if abs(self.weight_sum - 1.0) <= 1e-6:
+            return None
+        return (
+            f"profile {self.name}: issue weights sum to {self.weight_sum:.6g}, not 1; negotia "
+            "divided them by their sum (GENIUS uses them as written and caps utility at 1)"
+        )
 
     def tables(self) -> list[np.ndarray]:
         return [w * np.asarray(u, dtype=float) for w, u in zip(self.weights, self.utilities, strict=True)]
@@ -149,7 +160,12 @@ def read_genius_profile(path: str | os.PathLike[str], domain: Domain) -> Profile
                 ev[item.get("value", "")] = value
         evals[name] = ev
     weights: dict[str, float] = {}
+    # GENIUS ignores a weight on an objective (the root "objective" element shares the
+    # numbering with the issues, usually index 0); only issue weights count.
+    objectives = {o.get("index", "") for o in root.iter("objective")} - set(by_index)
     for w in root.findall(".//weight"):
+        if w.get("index", "") in objectives:
+            continue
         name = by_index.get(w.get("index", ""))
         value = _finite(w.get("value", ""))
         if value is None:
@@ -191,7 +207,7 @@ def read_genius_profile(path: str | os.PathLike[str], domain: Domain) -> Profile
     total = sum(table_w)
     if total <= 0:
         raise InputError(str(path), Problem("weight", "the issue weights sum to zero"))
-    return Profile(path.stem, tuple(w / total for w in table_w), tuple(table_u), reservation)
+    return Profile(path.stem, tuple(w / total for w in table_w), tuple(table_u), reservation, total)
 
 
 def read_geniusweb_domain(path: str | os.PathLike[str]) -> Domain:
@@ -283,7 +299,9 @@ def read_geniusweb_profile(path: str | os.PathLike[str], domain: Domain | None =
     total = sum(table_w)
     if total <= 0:
         raise InputError(str(path), Problem("issueWeights", "sum to zero"))
-    prof = Profile(str(space.get("name", path.stem)), tuple(w / total for w in table_w), tuple(table_u))
+    prof = Profile(
+        str(space.get("name", path.stem)), tuple(w / total for w in table_w), tuple(table_u), 0.0, total
+    )
     bid = space.get("reservationBid")
     if isinstance(bid, dict):
         chosen = bid.get("issuevalues", bid)
@@ -292,7 +310,7 @@ def read_geniusweb_profile(path: str | os.PathLike[str], domain: Domain | None =
         except (KeyError, ValueError):
             raise InputError(str(path), Problem("reservationBid", "names a value the domain lacks")) from None
         res = sum(w * u[j] for w, u, j in zip(prof.weights, prof.utilities, opt, strict=True))
-        prof = Profile(prof.name, prof.weights, prof.utilities, float(res))
+        prof = Profile(prof.name, prof.weights, prof.utilities, float(res), total)
     return prof
 
 
@@ -441,20 +459,26 @@ def load_model(path: str, parties: list[str] | tuple[str, ...] | None = None) ->
     p = Path(path)
     profiles: list[Profile] = []
     broken: list[InputError] = []
+    skipped: list[str] = []
     if p.suffix.lower() == ".xml":
         domain = read_genius_domain(p)
         if _parse_xml(p).tag != "negotiation_template":
             raise InputError(str(p), Problem("", "is a GENIUS profile; give the domain file"))
         for f in sorted(p.parent.glob("*.xml")):
-            if f == p or _parse_xml(f).tag == "negotiation_template":
+            if f == p:
                 continue
             try:
+                if _parse_xml(f).tag == "negotiation_template":
+                    continue
                 profiles.append(read_genius_profile(f, domain))
             except InputError as e:
-                # A profile of another domain in the same folder is passed over; a broken
-                # profile of this one is an error, not a party silently left out.
+                # A profile of another domain in the same folder, or an unrelated broken file,
+                # is passed over with a note; a broken profile of this domain is an error,
+                # not a party silently left out.
                 if _xml_issue_names(f) == {n for n, _ in domain.issues}:
                     broken.append(e)
+                else:
+                    skipped.append(f"{f.name}: {e.problems[0] if e.problems else e}")
     else:
         data = _load_json(p)
         domain = read_geniusweb_domain(p)
@@ -472,6 +496,8 @@ def load_model(path: str, parties: list[str] | tuple[str, ...] | None = None) ->
                 named = space.get("domain", {}).get("name") if isinstance(space, dict) else None
                 if isinstance(named, str) and named == domain.name:
                     broken.append(e)
+                else:
+                    skipped.append(f"{f.name}: {e.problems[0] if e.problems else e}")
     if broken:
         raise InputError(
             str(p),
@@ -497,8 +523,14 @@ def load_model(path: str, parties: list[str] | tuple[str, ...] | None = None) ->
     if len(profiles) < 2:
         raise InputError(
             str(p),
-            Problem(
-                "", f"found {len(profiles)} profile(s) of this domain in its folder; bargaining needs two"
-            ),
+            [
+                Problem(
+                    "", f"found {len(profiles)} profile(s) of this domain in its folder; bargaining needs two"
+                ),
+                *(Problem("", f"skipped {x}") for x in skipped),
+            ],
         )
-    return model_from_profiles(domain, profiles), domain.name
+    model = model_from_profiles(domain, profiles)
+    notes = [n for n in (pr.note() for pr in profiles) if n]
+    notes += [f"skipped {x}" for x in skipped]
+    return replace(model, notes=(*model.notes, *notes)), domain.name
