@@ -188,3 +188,24 @@ def test_one_broken_unrelated_file_does_not_block_the_domain(domain_path, tmp_pa
     (tmp_path / "Zimbabwe.xml").unlink()  # now too few profiles: the error names the skip
     with pytest.raises(InputError, match=r"(?s)found 1 profile.*skipped notes\.xml"):
         bargaining_space(dom)
+
+
+def test_with_reservation_values_both_frontiers_are_reported_and_labelled(domain_path, tmp_path) -> None:
+    # Reservation 0.6 for both: the whole frontier is still the reference's 25
+    # packages; the part both accept is the frontier packages worth >= 0.6 to each,
+    # checked here against the utilities of the whole frontier.
+    from tests.conftest import run_cli
+
+    dom = _copy_domain(domain_path, tmp_path)
+    for name in ("England.xml", "Zimbabwe.xml"):
+        f = tmp_path / name
+        f.write_text(f.read_text().replace('<reservation value="0" />', '<reservation value="0.6" />'))
+    r = bargaining_space(dom)
+    assert r.pareto_size_all == 25
+    model, _ = genius.load_model(str(dom))
+    U = model.utilities(np.array(r.frontier_all))
+    accepted = [i for i, u in zip(r.frontier_all, U.T, strict=True) if (u >= 0.6 - 1e-12).all()]
+    assert list(r.frontier) == accepted and 0 < r.pareto_size < 25
+    out = " ".join(run_cli("bargain", str(dom)).stdout.split())
+    assert "Pareto frontier, all packages │ 25 packages" in out
+    assert f"Pareto frontier, acceptable to every party │ {r.pareto_size} packages" in out

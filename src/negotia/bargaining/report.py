@@ -126,6 +126,10 @@ class BargainingResult:
         categorical issues.
     frontier
         Indices (original enumeration) of the Pareto frontier packages, ascending.
+    pareto_size_all, frontier_all
+        The whole Pareto frontier of the searched set, reservation values aside (the
+        frontier above is its part every party accepts); None and ``()`` when it was
+        too large to search.
     """
 
     name: str
@@ -144,6 +148,8 @@ class BargainingResult:
     reservation: dict[str, float]
     reference: dict[str, float | None]
     frontier: tuple[int, ...] = field(default=(), repr=False)
+    pareto_size_all: int | None = None
+    frontier_all: tuple[int, ...] = field(default=(), repr=False)
     notes: tuple[str, ...] = ()
 
     def summary(self) -> list[str]:
@@ -173,6 +179,8 @@ class BargainingResult:
             "ignored": list(self.ignored),
             "pareto_size": self.pareto_size,
             "frontier": list(self.frontier),
+            "pareto_size_all": self.pareto_size_all,
+            "frontier_all": list(self.frontier_all),
             "nash": None if self.nash is None else self.nash.to_dict(),
             "kalai": None if self.kalai is None else self.kalai.to_dict(),
             "utilitarian": None if self.utilitarian is None else self.utilitarian.to_dict(),
@@ -269,6 +277,16 @@ def _frontier(
     return idx[ir], U[:, ir], reservation, ignored
 
 
+def _whole_frontier(model: UtilityModel, search: UtilityModel) -> tuple[int, ...] | None:
+    """Indices of the whole frontier of ``search`` (reservation values aside), ascending."""
+    try:
+        opts, _ = grid_frontier(list(search.tables), search.allowed_options(), budget=FRONTIER_BUDGET)
+    except FrontierTooLargeError:
+        return None
+    idx = model.space.encode(opts) if len(opts) else np.zeros(0, dtype=np.int64)
+    return tuple(sorted(int(i) for i in idx))
+
+
 def analyse(model: UtilityModel, *, top: int = 5, name: str = "") -> BargainingResult:
     """The bargaining space of ``model``'s parties (see :func:`bargaining_space`)."""
     z = zopa(model)
@@ -292,6 +310,7 @@ def analyse(model: UtilityModel, *, top: int = 5, name: str = "") -> BargainingR
             "choose issues (--issues) or a coarser --resolution to see packages"
         )
         idx, U, reservation = np.zeros(0, dtype=np.int64), np.zeros((model.n_parties, 0)), search.reservation
+    whole = _whole_frontier(model, search)
     order = np.argsort(idx, kind="stable")
     idx, U = idx[order], U[:, order]
     sols: list[Solution | None] = [
@@ -328,6 +347,8 @@ def analyse(model: UtilityModel, *, top: int = 5, name: str = "") -> BargainingR
         reservation={p: float(r) for p, r in zip(model.parties, model.reservation, strict=True)},
         reference=reference,
         frontier=tuple(int(i) for i in idx),
+        pareto_size_all=None if whole is None else len(whole),
+        frontier_all=whole or (),
         notes=tuple(notes),
     )
 

@@ -115,8 +115,11 @@ def _render_bargain(r: BargainingResult) -> None:
         (str(r.zopa.size) if detail is None else f"about {detail.value:.4g} (estimate)")
         + (" [red](empty)[/red]" if r.zopa.empty else ""),
     )
+    cut = r.pareto_size_all is not None and r.pareto_size_all != r.pareto_size
+    if cut:
+        t.add_row("Pareto frontier, all packages", f"{r.pareto_size_all} packages")
     t.add_row(
-        "Pareto frontier"
+        ("Pareto frontier, acceptable to every party" if cut else "Pareto frontier")
         + (" [yellow](ignoring " + ", ".join(r.ignored) + ")[/yellow]" if r.ignored else ""),
         f"{r.pareto_size} packages",
     )
