@@ -301,8 +301,10 @@ def analyse(model: UtilityModel, *, top: int = 5, name: str = "") -> BargainingR
             ignored = ("red lines",)
             search = model.without_red_lines()
     notes = list(model.notes)
+    whole: tuple[int, ...] | None = None
     try:
         idx, U, reservation, ignored = _frontier(model, search, ignored)
+        whole = _whole_frontier(model, search)  # larger still when the part above failed
     except FrontierTooLargeError as e:
         notes.append(
             f"no packages shown: after {e.merged} of {e.issues} issues the Pareto frontier "
@@ -310,7 +312,6 @@ def analyse(model: UtilityModel, *, top: int = 5, name: str = "") -> BargainingR
             "choose issues (--issues) or a coarser --resolution to see packages"
         )
         idx, U, reservation = np.zeros(0, dtype=np.int64), np.zeros((model.n_parties, 0)), search.reservation
-    whole = _whole_frontier(model, search)
     order = np.argsort(idx, kind="stable")
     idx, U = idx[order], U[:, order]
     sols: list[Solution | None] = [
