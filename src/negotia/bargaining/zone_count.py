@@ -29,9 +29,12 @@ works issue by issue and never lists the whole space:
   them whatever the remaining issues give are counted in bulk (times the number of
   completions), and equal partial sums are merged with their multiplicities (a party's
   coordinate that is already certain is replaced by a sentinel, so that more of them
-  merge).  This is exact.  When the live partial sums exceed a budget, the count stops
-  being exact: the packages counted so far (a lower bound) plus a Monte Carlo estimate
-  of the share of the remaining mass that is acceptable (live partial sums drawn by
+  merge).  This is exact.  When the live partial sums exceed a budget, the sums over
+  the remaining issues are built backwards the same way and every (prefix, suffix) pair
+  is tested (meet in the middle): exact again, within a budget of pairs no smaller than
+  the 5e7 packages the enumeration handled.  Past that the count stops being exact:
+  the packages counted so far (a lower bound) plus a Monte Carlo estimate of the share
+  of the remaining mass that is acceptable (live partial sums drawn by
   multiplicity, remaining issues uniformly), with a 95 % Wilson interval, and the
   guaranteed bracket (counted so far, counted so far + remaining mass).
 * **The first package** (smallest package index): the suffix Pareto sets again, then a
@@ -65,6 +68,8 @@ _PRUNE_TOL = 1e-10
 COUNT_BUDGET = 250_000
 #: Largest number of candidate suffix sums one step of the exact search may form.
 SEARCH_BUDGET = 30_000
+#: Largest number of (prefix, suffix) pairs the exact meet-in-the-middle count tests.
+PAIR_BUDGET = 50_000_000
 #: Monte Carlo samples of the estimate when the exact count exceeds its budget.
 SAMPLES = 200_000
 #: Random packages tried for a witness when nothing else decides existence.
@@ -316,10 +321,16 @@ def count(
     *,
     lam: np.ndarray | None = None,
     budget: int = COUNT_BUDGET,
+    pairs: int = PAIR_BUDGET,
     samples: int = SAMPLES,
     seed: int = 0,
 ) -> ZoneSize:
-    """Number of packages (one allowed option per issue) reaching every reservation value."""
+    """Number of packages (one allowed option per issue) reaching every reservation value.
+
+    Exact while the forward partial sums stay within ``budget``, or when the live ones
+    times the (merged) sums over the remaining issues number at most ``pairs`` (meet in
+    the middle; so every space the enumeration handled, 5e7 packages, is counted
+    exactly); otherwise an estimate."""
     K, P = len(tables), len(r)
     sizes = [T.shape[1] for T in tables]
     rem = [_prod(sizes[k:]) for k in range(K + 1)]
@@ -334,6 +345,10 @@ def count(
     for k, T in enumerate(tables):
         n = T.shape[1]
         if S.shape[1] * n > budget:
+            rest = _meet(tables[k:], r, S, mult, pairs)
+            if rest is not None:
+                total = inside + rest
+                return ZoneSize(True, total, total, total, total, total)
             return _estimate(tables[k:], r, S, mult, inside, rem[k], samples, seed)
         if mult.dtype != object and _prod(sizes[: k + 1]) >= 1 << 62:
             mult = mult.astype(object)  # multiplicities could overflow int64
@@ -348,6 +363,37 @@ def count(
         cm = cm[live]
         S, mult = _merge(S, cm) if cm.size else (S, cm)
     return ZoneSize(True, inside, inside, inside, inside, inside)
+
+
+def _meet(tables: list[np.ndarray], r: np.ndarray, S: np.ndarray, mult: np.ndarray, pairs: int) -> int | None:
+    """Exact count of (live prefix, suffix) pairs reaching ``r``; None over ``pairs``.
+
+    The suffix sums over ``tables`` are built backwards with multiplicities, dropping
+    those that no prefix could complete (per party: the largest live prefix plus the
+    best of the issues still in between) and merging equal ones; then every pair is
+    tested, in blocks."""
+    P, m = len(r), S.shape[1]
+    best_prefix = S.max(axis=1) if m else np.full(P, -np.inf)
+    maxes = np.stack([T.max(axis=1) for T in tables], axis=1)  # (P, K')
+    between = np.concatenate([np.zeros((P, 1)), np.cumsum(maxes, axis=1)], axis=1)
+    # Multiplicities stay int64 while no count can reach 2**62 (else Python ints).
+    small = _prod([T.shape[1] for T in tables]) < 1 << 62
+    R, rm = np.zeros((P, 1)), np.ones(1, dtype=np.int64 if small else object)
+    for i in range(len(tables) - 1, -1, -1):
+        T = tables[i]
+        if m * R.shape[1] * T.shape[1] > pairs:
+            return None
+        cand = (T[:, :, None] + R[:, None, :]).reshape(P, -1)
+        cm = np.tile(rm, T.shape[1])
+        keep = np.all(cand + (best_prefix + between[:, i])[:, None] - r[:, None] >= -_PRUNE_TOL, axis=0)
+        R, rm = _merge(cand[:, keep], cm[keep]) if keep.any() else (cand[:, keep], cm[keep])
+    total = 0
+    step = max(1, 2_000_000 // max(1, R.shape[1]))
+    for a in range(0, m, step):
+        ok = np.all(S[:, a : a + step, None] + R[:, None, :] - r[:, None, None] >= -TOL, axis=0)
+        per_prefix = ok.astype(rm.dtype) @ rm  # suffix completions of each live prefix
+        total += int(np.dot(np.asarray(mult[a : a + step], dtype=object), per_prefix.astype(object)))
+    return total
 
 
 def _estimate(
