@@ -23,7 +23,16 @@ app = typer.Typer(
 )
 
 # Areas register their commands in this order (which is the order of `negotia --help`).
-_AREAS: tuple[str, ...] = ("core", "ensemble", "guarantees", "bargain", "agreement", "timeline", "db")
+_AREAS: tuple[str, ...] = (
+    "core",
+    "ensemble",
+    "guarantees",
+    "bargain",
+    "agreement",
+    "timeline",
+    "db",
+    "report",
+)
 
 
 def _version(value: bool) -> None:
