@@ -46,7 +46,7 @@ def test_report_without_montecarlo_says_what_is_missing(tmp_path):
 
 def test_bad_input_is_a_clear_error(tmp_path):
     for args, words in (
-        (("--as-of", "2025-02-30"), "not a valid date"),
+        (("--as-of", "2025-02-30"), "not a day of the calendar"),
         (("-m", "nosuchmodel"), "unknown model 'nosuchmodel'"),
         (("--parties", "UKR"), "exactly two parties"),
     ):

@@ -6,27 +6,14 @@ plotly, matplotlib and jinja2 are imported only when the command runs, so
 
 from __future__ import annotations
 
-import datetime as dt
+from datetime import date as Date
 from pathlib import Path
 
 import typer
 
 from negotia.api import load_scenario
-from negotia.cli.common import err_console, handle_errors
-from negotia.errors import InputError, Problem
+from negotia.cli.common import AS_OF_OPTION, KNOWN_BY_OPTION, err_console, handle_errors
 from negotia.models import get_model
-
-
-def parse_day(text: str | None, option: str = "--as-of") -> dt.date | None:
-    """A YYYY-MM-DD date typed by a user, or a clear error naming the option."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            option, Problem(text, "not a valid date; write it as YYYY-MM-DD, e.g. 2025-12-14")
-        ) from None
 
 
 def _names(values: list[str] | None) -> list[str] | None:
@@ -44,7 +31,8 @@ def register(app: typer.Typer) -> None:
     def report(
         scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
         output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write."),
-        as_of: str = typer.Option(None, "--as-of", help="Analyse the scenario as of this day (YYYY-MM-DD)."),
+        as_of: Date | None = AS_OF_OPTION,
+        known_by: Date | None = KNOWN_BY_OPTION,
         model: list[str] = typer.Option(
             None,
             "--model",
@@ -84,13 +72,13 @@ def register(app: typer.Typer) -> None:
         """
         from negotia.report import collect, write_html, write_images
 
-        day = parse_day(as_of)
         sc = load_scenario(scenario)
         chosen = [p.strip() for p in parties.split(",")] if parties else None
         say = (lambda part: err_console.print(f"[dim]… {part}[/dim]")) if err_console.is_terminal else None
         data = collect(
             sc,
-            as_of=day,
+            as_of=as_of,
+            known_by=known_by,
             models=_names(model),
             montecarlo=montecarlo,
             mc_models=_names(mc_model),

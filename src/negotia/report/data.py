@@ -97,9 +97,14 @@ def revision_dates(history: Scenario, until: _dt.date | None) -> list[tuple[_dt.
 
 
 def forecast_timeline(
-    history: Scenario, models: list[str], until: _dt.date | None, seed: int = 0
+    history: Scenario,
+    models: list[str],
+    until: _dt.date | None,
+    seed: int = 0,
+    known_by: _dt.date | None = None,
 ) -> ForecastTimeline | None:
-    """Each model's forecast as of every revision date (None without revisions)."""
+    """Each model's forecast as of every revision date up to ``until`` (None without
+    revisions); ``known_by`` leaves out revisions recorded after it."""
     from negotia.api import forecast
 
     dated = revision_dates(history, until)
@@ -108,9 +113,8 @@ def forecast_timeline(
     values: dict[str, list[np.ndarray]] = {m: [] for m in models}
     issue_ids: tuple[str, ...] = ()
     for day, _ in dated:
-        snap = history.as_of(day)
         for m in models:
-            fc = forecast(snap, m, seed=seed)
+            fc = forecast(history, m, seed=seed, as_of=day, known_by=known_by)
             issue_ids = fc.issue_ids
             values[m].append(fc.on_scale()[0])
     return ForecastTimeline(
@@ -122,21 +126,25 @@ def forecast_timeline(
 
 
 def _guarantees(sc: Scenario, seed: int) -> Any:
-    from negotia.guarantees import anchor_arrangements, compare_arrangements
+    from negotia.guarantees import anchor_arrangements, catalogue, compare_arrangements
     from negotia.guarantees.credibility import CredibilitySettings
     from negotia.guarantees.link import scenario_saliences
 
-    chosen = list(dict.fromkeys(a.arrangement for a in anchor_arrangements(sc) if a.arrangement))
+    # The catalogue as of the snapshot's day: nothing signed or reported later is used.
+    cat = catalogue(sc.date)
+    anchored = [a.arrangement for a in anchor_arrangements(sc) if a.arrangement]
+    chosen = [a for a in dict.fromkeys(anchored) if a in cat.arrangements]
     if not chosen:
-        raise ParameterError("the guarantee issue's anchors name no catalogue arrangement")
+        raise ParameterError(f"the guarantee issue's anchors name no arrangement known on {sc.date}")
     settings = CredibilitySettings(salience=scenario_saliences(sc))
-    return compare_arrangements(chosen, settings=settings, seed=seed)
+    return compare_arrangements(chosen, settings=settings, seed=seed, cat=cat)
 
 
 def collect(
     scenario: Scenario,
     *,
     as_of: _dt.date | None = None,
+    known_by: _dt.date | None = None,
     models: list[str] | None = None,
     montecarlo: int = 1000,
     mc_models: list[str] | None = None,
@@ -151,8 +159,9 @@ def collect(
     ----------
     scenario
         The scenario with its revisions (load it with :func:`negotia.load_scenario`).
-    as_of
-        The day analysed (default: the scenario's own date).
+    as_of, known_by
+        The day analysed (default: the scenario's own date) and the knowledge cut-off
+        (revisions recorded later are left out); see :func:`negotia.api.scenario_as_of`.
     models
         Models to forecast with (default: every registered model).
     montecarlo
@@ -168,7 +177,7 @@ def collect(
     progress
         Called with the name of each part before it runs.
     """
-    from negotia.api import compare_models
+    from negotia.api import compare_models, scenario_as_of
     from negotia.models import model_names
 
     if seed < 0:
@@ -176,7 +185,7 @@ def collect(
     if montecarlo < 0:
         raise ParameterError(f"montecarlo must be 0 or a positive number of variants, got {montecarlo}")
     say = progress or (lambda _part: None)
-    snap = scenario.as_of(as_of) if as_of is not None else scenario.as_of()
+    snap = scenario_as_of(scenario, as_of, known_by=known_by)
     names = list(models or model_names())
     say("forecasts")
     data = ReportData(
@@ -191,7 +200,9 @@ def collect(
     say("guarantees")
     data.guarantees = _attempt(data, "guarantees", lambda: _guarantees(snap, seed))
     say("over time")
-    data.timeline = _attempt(data, "over time", lambda: forecast_timeline(scenario, names, snap.date, seed))
+    data.timeline = _attempt(
+        data, "over time", lambda: forecast_timeline(scenario, names, snap.date, seed, known_by)
+    )
     if data.timeline is None:
         data.skipped.setdefault("over time", "the scenario has no dated revisions")
     return data
