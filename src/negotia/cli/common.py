@@ -14,9 +14,11 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 
+from negotia.cli.output import TableConsole
 from negotia.errors import NegotiaError
 
-console = Console()
+# Tables printed through this console never lose digits (negotia.cli.output).
+console = TableConsole()
 err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
