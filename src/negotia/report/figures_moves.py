@@ -33,6 +33,20 @@ def eum_rounds(data: ReportData) -> list[Chart]:
             if not np.all(np.isfinite(ys)):
                 continue
             layers.append(Line(rounds, tuple(float(lo + v * span) for v in ys), actor, colour(a), width=1.2))
+        ends = [(a, fc.trace["position"][-1, 0, a, k]) for a in range(len(fc.actor_ids))]
+        ends = [(a, v) for a, v in ends if np.isfinite(v)]
+        # Names at the last round: sixteen actors share eight colours.
+        layers.append(
+            Points(
+                tuple(rounds[-1] for _ in ends),
+                tuple(float(lo + v * span) for _, v in ends),
+                "actor at the last round",
+                "#333333",
+                tuple(4.0 for _ in ends),
+                tuple(fc.actor_ids[a] for a, _ in ends),
+                legend=False,
+            )
+        )
         out = fc.trace["outcome"][:, 0, k]
         layers.append(
             Line(
@@ -50,6 +64,7 @@ def eum_rounds(data: ReportData) -> list[Chart]:
                 title=f"{issue.label}: positions round by round (EUM)",
                 layers=tuple(layers),
                 x_title="round",
+                x_range=(-0.2, rounds[-1] + 0.6),
                 y_title=f"position ({issue.scale.min:g}–{issue.scale.max:g})",
                 y_range=(issue.scale.min - 2, issue.scale.max + 2),
                 height=360,
@@ -258,7 +273,8 @@ def guarantees(data: ReportData) -> list[Chart]:
             continue
         lead = max(a.credibility, key=lambda c: c.probability)
         applied = [f for f in lead.factors if f.applied]
-        names = ("base rate", *tuple(f"{f.name}: {f.value}"[:60] for f in applied))
+        # The value without its parenthesised detail keeps the axis labels short.
+        names = ("base rate", *(f"{f.name}: {f.value.split(' (')[0]}" for f in applied))
         base = math.log(lead.base.rate / (1 - lead.base.rate)) if 0 < lead.base.rate < 1 else 0.0
         values = (base, *tuple(f.log_odds for f in applied))
         charts.append(
