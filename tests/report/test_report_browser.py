@@ -4,6 +4,7 @@ chart drawn, a screenshot saved."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from negotia.report import all_charts, write_html
@@ -41,6 +42,10 @@ def test_report_opens_in_chromium_and_draws_every_chart(ukraine_report, tmp_path
             )
             shot = tmp_path / "report.png"
             page.screenshot(path=str(shot))
+            # Printable: Chromium's own print-to-PDF with the page's print styles.
+            page.emulate_media(media="print")
+            nav_shown = page.evaluate("getComputedStyle(document.querySelector('nav')).display")
+            pdf = page.pdf(format="A4", print_background=True)
             if os.environ.get("NEGOTIA_UPDATE_SCREENSHOT"):
                 # The README's picture: the positions section, as a reader scrolls to it.
                 page.set_viewport_size({"width": 1100, "height": 1000})
@@ -53,3 +58,6 @@ def test_report_opens_in_chromium_and_draws_every_chart(ukraine_report, tmp_path
     assert plots == expected
     assert drawn == expected
     assert shot.stat().st_size > 10_000
+    assert nav_shown == "none"
+    # Many pages: the report is long and each chart keeps to one page.
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) > 5
