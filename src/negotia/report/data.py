@@ -72,6 +72,7 @@ class ReportData:
     negotiation: Any = None  # NegotiationRun
     guarantees: Any = None  # Comparison
     timeline: ForecastTimeline | None = None
+    revisions: Any = None  # negotia.scenario.history.History
     skipped: dict[str, str] = field(default_factory=dict)
     generated: str = ""
 
@@ -195,6 +196,9 @@ def collect(
         seed=seed,
         forecasts=compare_models(snap, names, seed=seed),
     )
+    from negotia.scenario.history import history
+
+    data.revisions = history(scenario) if scenario.revisions else None
     _uncertainty(data, names, montecarlo, mc_models, sensitivity, say)
     _bargaining(data, parties, say)
     say("guarantees")

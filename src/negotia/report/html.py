@@ -45,6 +45,16 @@ def _link(url: str | None, text: str) -> Any:
     return text
 
 
+def _value(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, dict):
+        return ", ".join(f"{k} {_value(x)}" for k, x in v.items())
+    return str(v)
+
+
 def source_tables(data: ReportData) -> list[Table]:
     """Every stance with its source and date; every dated revision with its source."""
     sc = data.scenario
@@ -71,22 +81,26 @@ def source_tables(data: ReportData) -> list[Table]:
             (2, 3),
         )
     ]
-    rev_rows = []
-    for r in sorted(data.history.revisions, key=lambda r: (r.valid_from, r.item)):
-        title, day = cite(r.source)
-        who = " · ".join(x for x in (getattr(r, "actor", None), getattr(r, "issue", None)) if x)
-        change = getattr(r, "set", None)
-        what = (
-            "withdrawn"
-            if getattr(r, "withdrawn", False)
-            else (", ".join(f"{k}={v}" for k, v in change.changes().items() if k != "note") if change else "")
-        )
-        rev_rows.append((r.valid_from.isoformat(), r.item, who, what, title, day))
-    if rev_rows:
+    hist = data.revisions
+    if hist is not None and hist.rows:
+        rev_rows = []
+        for r in hist.rows:
+            title, day = cite(r.source)
+            who = " · ".join(x for x in (r.actor, r.issue) if x)
+            rev_rows.append(
+                (
+                    r.valid_from.isoformat(),
+                    who or r.item,
+                    r.field,
+                    f"{_value(r.old)} → {_value(r.new)}",
+                    title,
+                    day,
+                )
+            )
         tables.append(
             Table(
-                "Dated revisions",
-                ("valid from", "item", "who · issue", "change", "source", "source date"),
+                "Dated revisions, field by field (negotia history)",
+                ("valid from", "who · issue", "field", "old → new", "source", "source date"),
                 rev_rows,
             )
         )
