@@ -71,3 +71,12 @@ def test_needs_two_parties():
     sc = make_scenario({"A": {"x": 0}, "B": {"x": 100}})
     with pytest.raises(ParameterError, match="exactly two parties"):
         utility_plane(sc, ["A"])
+
+
+def test_a_frontier_too_large_to_build_is_refused_not_built():
+    # Opposite ideals, equal saliences, linear loss: every one of the 5**12 packages
+    # trades one party's gain for the other's loss, so every one is on the frontier.
+    issues = [f"i{k}" for k in range(12)]
+    sc = make_scenario({"A": dict.fromkeys(issues, 0.0), "B": dict.fromkeys(issues, 100.0)})
+    with pytest.raises(ParameterError, match="Pareto frontier may hold up to"):
+        utility_plane(sc)

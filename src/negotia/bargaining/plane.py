@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from negotia.bargaining.pareto import grid_frontier
+from negotia.bargaining.pareto import grid_frontier, pareto_mask
 from negotia.bargaining.solutions import Solution, individually_rational, kalai_point, nash_point
 from negotia.bargaining.utility import utility_model
 from negotia.bargaining.zopa import conflicts
@@ -29,6 +29,26 @@ from negotia.errors import ParameterError
 
 #: Packages drawn for the cloud when the space is larger than this.
 SAMPLE = 4000
+#: Largest frontier the plane builds: the product over issues of each issue's Pareto
+#: options bounds it (every package is on the frontier when the two parties' gains
+#: trade one for one), and building a larger one could exhaust memory.
+MAX_FRONTIER = 2_000_000
+
+
+def _frontier(
+    tables: list[np.ndarray], options: list[np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`grid_frontier`, refused with a clear error when it could grow too large."""
+    opts = options if options is not None else [np.arange(t.shape[1]) for t in tables]
+    bound = 1
+    for t, o in zip(tables, opts, strict=True):
+        bound *= max(1, int(pareto_mask(t[:, o]).sum())) if len(o) else 1
+    if bound > MAX_FRONTIER:
+        raise ParameterError(
+            f"the two parties' Pareto frontier may hold up to {bound:.3g} packages (more than the "
+            f"{MAX_FRONTIER:,} the plane draws): their gains trade one for one on many issues"
+        )
+    return grid_frontier(tables, options)
 
 
 @dataclass(frozen=True)
@@ -113,7 +133,7 @@ def _search(
     if clash:
         kept = tuple(r for r in model.red_lines if (r.issue, r.party) not in clash)
         relaxed = model.with_red_lines(kept)
-        opts, F = grid_frontier(list(relaxed.tables), relaxed.allowed_options())
+        opts, F = _frontier(list(relaxed.tables), relaxed.allowed_options())
         if F.shape[1] and individually_rational(F, res).any():
             names = sorted(f"{p}'s red line on {i}" for i, p in clash)
             return model.space.encode(opts), F, ", ".join(names)
@@ -145,8 +165,8 @@ def utility_plane(
         idx = np.arange(size, dtype=np.int64)
     U = model.utilities(idx)
     within = model.acceptable(idx)
-    opts_all, F_all = grid_frontier(list(model.tables))
-    opts_in, F_in = grid_frontier(list(model.tables), model.allowed_options())
+    opts_all, F_all = _frontier(list(model.tables))
+    opts_in, F_in = _frontier(list(model.tables), model.allowed_options())
     res = np.asarray(model.reservation, dtype=float)
     index, F, ignored = _search(model, opts_in, F_in, opts_all, F_all, res)
     return UtilityPlane(

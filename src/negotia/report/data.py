@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from negotia.errors import NegotiaError, ParameterError
+from negotia.errors import InputError, NegotiaError, ParameterError
 from negotia.models.base import Forecast
 from negotia.scenario.schema import Scenario
 
@@ -81,8 +81,10 @@ def _attempt(data: ReportData, part: str, compute: Callable[[], Any]) -> Any:
     """Run one optional part; a user-facing reason (not a traceback) if it cannot run."""
     try:
         return compute()
+    except InputError as e:
+        data.skipped[part] = "; ".join(str(p) for p in e.problems)
     except NegotiaError as e:
-        data.skipped[part] = str(e).strip().splitlines()[0]
+        data.skipped[part] = " ".join(line.strip() for line in str(e).strip().splitlines())
     return None
 
 
@@ -244,7 +246,7 @@ def _uncertainty(
 
 
 def _bargaining(data: ReportData, parties: list[str] | None, say: Callable[[str], None]) -> None:
-    from negotia.bargaining import bargaining_space, simulate
+    from negotia.bargaining import bargaining_space
     from negotia.bargaining.plane import utility_plane
 
     sc = data.scenario
@@ -252,6 +254,21 @@ def _bargaining(data: ReportData, parties: list[str] | None, say: Callable[[str]
     data.plane = _attempt(data, "bargaining", lambda: utility_plane(sc, parties, seed=data.seed))
     data.bargaining = _attempt(data, "zone of agreement", lambda: bargaining_space(sc, parties))
     say("agent negotiation")
-    data.negotiation = _attempt(
-        data, "agent negotiation", lambda: simulate(sc, parties=parties, seed=data.seed)
-    )
+    data.negotiation = _attempt(data, "agent negotiation", lambda: _agents(sc, parties, data.seed))
+
+
+def _agents(sc: Scenario, parties: list[str] | None, seed: int) -> Any:
+    """An agent negotiation; over a space too large for the agents, the same negotiation
+    on a coarser grid (the most options per issue the agents can hold), which the
+    result's ``space`` and the chart's title show."""
+    from negotia.bargaining import simulate
+    from negotia.bargaining.negotiation import MAX_AGENT_SPACE
+
+    try:
+        return simulate(sc, parties=parties, seed=seed)
+    except ParameterError as e:
+        n = len(sc.issues)
+        options = max((r for r in range(2, 12) if r**n <= MAX_AGENT_SPACE), default=0)
+        if options < 2 or "agents handle at most" not in str(e):
+            raise
+        return simulate(sc, parties=parties, seed=seed, resolution=options)

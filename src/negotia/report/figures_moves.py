@@ -150,10 +150,16 @@ def concessions(data: ReportData) -> list[Chart]:
             )
         )
     strategies = ", ".join(f"{p} {s}" for p, s in zip(run.parties, run.strategies, strict=False))
+    grid = ""
+    if run.space is not None:
+        sizes = set(run.space.shape)
+        grid = f"; {run.space.size:,} packages" + (
+            f", {sizes.pop()} options per issue" if len(sizes) == 1 else ""
+        )
     return [
         Chart(
             id="concessions",
-            title=f"Agent negotiation ({run.protocol}; {strategies}): {run.reason}",
+            title=f"Agent negotiation ({run.protocol}; {strategies}{grid}): {run.reason}",
             layers=tuple(layers),
             x_title="step",
             y_title="utility (0–1)",
