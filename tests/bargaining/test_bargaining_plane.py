@@ -38,7 +38,18 @@ def test_nash_is_the_logroll():
 def test_agrees_with_the_bargaining_space_on_the_bundled_case():
     import negotia
 
-    sc = negotia.load_scenario("ukraine-2025")
+    # The seven issues of the Berlin talks (the five added from the news make the two
+    # parties' frontier too large for the plane, which then refuses, as it should).
+    full = negotia.load_scenario("ukraine-2025")
+    keep = {"nato", "guarantees", "territory", "army_limits", "sanctions", "eu_accession", "sequencing"}
+    sc = full.model_copy(
+        update={
+            "issues": [i for i in full.issues if i.id in keep],
+            "stances": [x for x in full.stances if x.issue in keep],
+            "red_lines": [x for x in full.red_lines if x.issue in keep],
+            "revisions": [],
+        }
+    )
     p = utility_plane(sc)
     r = bargaining_space(sc)
     assert p.parties == r.parties

@@ -56,7 +56,9 @@ def test_every_command_of_the_howto_runs(tmp_path: Path) -> None:
             r = run(line, tmp_path)
             assert r.returncode == 0, f"{line}\n{r.stderr}"
             assert "Traceback" not in r.stderr
-            assert max((len(x) for x in r.stdout.splitlines()), default=0) <= 80 or "--format" in line, line
+            # Piped, a table is printed at the width its dates and numbers need, never cut
+            # (negotia.cli.output), so it may be wider than 80 columns: nothing may be lost.
+            assert "…" not in r.stdout, line
             outputs[line] = r.stdout
             ran += 1
     assert ran >= 15

@@ -416,12 +416,7 @@ def test_random_options(tmp_path_factory: pytest.TempPathFactory, data: st.DataO
     check(negotia(*args, cwd=tmp_path_factory.mktemp("opts")))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 item 2 (helper 'robust'): a negative --seed ends in a NumPy traceback (exit 1) "
-    "instead of a ParameterError (ARCHITECTURE.md, the seed rule); montecarlo and sensitivity "
-    "already refuse it",
-)
+# A negative --seed is a ParameterError everywhere (negotia.seeding, the seed rule).
 @pytest.mark.parametrize(
     "args",
     [

@@ -25,6 +25,7 @@ import itertools
 
 import numpy as np
 
+from negotia import seeding
 from negotia.bargaining.negotiation import NegotiationRun, Offer, frontier_gap
 from negotia.bargaining.utility import UtilityModel
 from negotia.errors import ParameterError
@@ -82,7 +83,7 @@ def run_mediator(
     """
     if steps < 1:
         raise ParameterError("steps must be at least 1")
-    rng = np.random.default_rng(seed)
+    rng = seeding.rng(seed)
     space = model.space
     if isinstance(start, int) or (isinstance(start, str) and start.isdigit()):
         cur = space.decode(int(start))[0]

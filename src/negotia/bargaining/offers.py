@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from negotia import seeding
 from negotia.bargaining.negotiation import Arena, NegotiationRun, Offer, frontier_gap
 from negotia.bargaining.strategies import Strategy
 from negotia.bargaining.utility import UtilityModel
@@ -113,7 +114,7 @@ def run_offers(
         raise ParameterError(f"{len(strategies)} strategies for {P} parties")
     if steps < 1:
         raise ParameterError("steps must be at least 1")
-    rng = np.random.default_rng(seed)
+    rng = seeding.rng(seed)
     arena = Arena.build(model)
     votes = np.ones(P) if weights is None else np.asarray(weights, dtype=float)
     if votes.shape != (P,) or (votes < 0).any() or votes.sum() <= 0:

@@ -24,7 +24,7 @@ import numpy as np
 from negotia.bargaining.pareto import grid_frontier, pareto_mask
 from negotia.bargaining.solutions import Solution, individually_rational, kalai_point, nash_point
 from negotia.bargaining.utility import utility_model
-from negotia.bargaining.zopa import conflicts
+from negotia.bargaining.zopa import zopa
 from negotia.errors import ParameterError
 
 #: Packages drawn for the cloud when the space is larger than this.
@@ -125,17 +125,17 @@ def _search(
     res: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Where the solutions are sought: inside every red line if that beats both reservation
-    values; else without the red lines that conflict pairwise on an issue (as ``bargain``
-    relaxes them); else without any red line."""
+    values; else without the red lines of the minimal relaxations (as ``bargain`` relaxes
+    them); else without any red line."""
     if F_in.shape[1] and individually_rational(F_in, res).any():
         return model.space.encode(opts_in), F_in, ""
-    clash = {(c.issue, p) for c in conflicts(model) for p in (c.high_party, c.low_party)}
-    if clash:
-        kept = tuple(r for r in model.red_lines if (r.issue, r.party) not in clash)
-        relaxed = model.with_red_lines(kept)
+    # The red lines of the minimal relaxations that reopen the zone, as `bargain` relaxes them.
+    blocking = tuple(dict.fromkeys(r for x in zopa(model).relaxations for r in x.red_lines))
+    if blocking:
+        relaxed = model.with_red_lines(tuple(r for r in model.red_lines if r not in blocking))
         opts, F = _frontier(list(relaxed.tables), relaxed.allowed_options())
         if F.shape[1] and individually_rational(F, res).any():
-            names = sorted(f"{p}'s red line on {i}" for i, p in clash)
+            names = sorted(f"{r.party}'s red line on {r.issue}" for r in blocking)
             return model.space.encode(opts), F, ", ".join(names)
     return model.space.encode(opts_all), F_all, "all red lines"
 

@@ -207,7 +207,7 @@ def register(app: typer.Typer) -> None:
         t.add_column("issue", style="bold", max_width=28)
         t.add_column("model", no_wrap=True)
         t.add_column("forecast", justify="right", no_wrap=True)
-        t.add_column("interval¹", justify="right", no_wrap=True)
+        t.add_column("80%¹", justify="right", no_wrap=True)
         t.add_column("nearest anchor", ratio=1)
         t.add_column("red lines crossed", style="red", no_wrap=True)
         by_issue: dict[str, list[dict[str, Any]]] = {}

@@ -506,7 +506,7 @@ def check(
         conflict=conflict,
     )
     sc = _scenario(scenario, as_of, known_by)
-    cat = _catalogue(treaties, _day(sc, as_of, replace=replace))
+    cat = _catalogue(treaties, _day(sc, as_of), replace=replace)
     if sc is not None:
         insts = scenario_instruments(sc, source=str(scenario), cat=cat)
         left = scenario_left_out(sc, cat)
@@ -666,7 +666,7 @@ def assess(
         scenario_saliences(sc) if sc is not None else None,
         original_target,
     )
-    cat = _catalogue(treaties, _day(sc, as_of, replace=replace))
+    cat = _catalogue(treaties, _day(sc, as_of), replace=replace)
     a = assess_guarantees(arrangement, ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=cat)
     report = model_report() if model else None
     if format is OutputFormat.json:
@@ -871,7 +871,7 @@ def compare(
         scenario_saliences(sc) if sc is not None else None,
         original_target,
     )
-    cat = _catalogue(treaties, _day(sc, as_of, replace=replace))
+    cat = _catalogue(treaties, _day(sc, as_of), replace=replace)
     chosen = list(arrangements or [])
     if not chosen and sc is not None:
         anchors = anchor_arrangements(sc)

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr
 
+from negotia import seeding
 from negotia.errors import ParameterError
 from negotia.guarantees.capabilities import Measure, capability, capability_table
 from negotia.guarantees.credibility import Credibility
@@ -226,7 +227,7 @@ def simulate_response(
         notes.append(
             f"{len(derived)} guarantor(s) use an equal share of a group residual: {', '.join(derived)}"
         )
-    gen = rng if rng is not None else np.random.default_rng(seed)
+    gen = rng if rng is not None else seeding.rng(seed)
     G = len(rows)
     p = np.array([r.probability for r in rows])
     c = np.array([r.contribution for r in rows])
