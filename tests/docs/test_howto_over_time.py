@@ -38,6 +38,10 @@ def run(line: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def paste_revision(path: Path, snippet: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert "\nrevisions:\n" in text, "the page's copy has no revisions list to paste into"
+    # Indented like the list it joins (a converted file may indent its items), as a reader would.
+    after = text.split("\nrevisions:\n", 1)[1]
+    indent = after[: len(after) - len(after.lstrip(" "))] if after.lstrip(" ").startswith("- ") else ""
+    snippet = "".join(indent + line for line in snippet.splitlines(keepends=True))
     path.write_text(text.replace("\nrevisions:\n", "\nrevisions:\n" + snippet, 1), encoding="utf-8")
 
 
