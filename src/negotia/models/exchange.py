@@ -86,6 +86,7 @@ from typing import Any
 
 import numpy as np
 
+from negotia.errors import ParameterError
 from negotia.models.base import Forecast, ModelInfo, Param
 from negotia.models.compromise import weighted_mean
 from negotia.models.exchange_decimal import D0, DecimalLane, Shadow, preference_update, shadows_from_arrays
@@ -152,6 +153,14 @@ MODEL_INFO = ModelInfo(
             choices=("decimal", "float"),
         ),
         Param(
+            "max_gb",
+            4.0,
+            "refuse to start when a round's candidate exchanges would need more memory than this "
+            "(GB, estimated before the run; raise it to go ahead)",
+            type=float,
+            minimum=0.0,
+        ),
+        Param(
             "fixed_weight", 0.1, "fixed part of the step toward the voting position", type=float, minimum=0.0
         ),
         Param(
@@ -163,6 +172,47 @@ MODEL_INFO = ModelInfo(
         ),
     ),
 )
+
+
+#: Memory the compiled round holds per candidate exchange: four index arrays, sixteen
+#: constants and about fifteen state and log arrays (exchange_kernel), rounded up.
+BYTES_PER_EXCHANGE = 320
+
+
+def size_estimate(arrays: ScenarioArrays, within: str = "prnr") -> tuple[int, float]:
+    """(candidate exchanges, bytes) of the largest batch element's first round, estimated
+    before the run.
+
+    On a pair of issues, the actors that can trade on both fall in four groups by their
+    side of the two expected outcomes; exchanges pair group 0 with 3 and 1 with 2, about
+    ``m**2 / 8`` of ``m`` such actors when sides are mixed at random (``m**2 / 4`` at
+    most).  Pairs of issues in separate negotiations (``within``) do not trade.
+    """
+    present = arrays.present & (arrays.salience > 0) & (arrays.capability > 0)
+    off, order = _blocks(arrays, within)
+    worst = 0.0
+    for b in range(arrays.batch):
+        e = present[b].astype(np.float64)  # (A, I)
+        total = 0.0
+        for k in range(len(off) - 1):
+            cols = order[off[k] : off[k + 1]]
+            m = e[:, cols].T @ e[:, cols]  # actors eligible on both issues of each pair
+            total += (np.triu(m, 1) ** 2).sum() / 8.0
+        worst = max(worst, total)
+    n = round(worst)
+    return n, float(n) * BYTES_PER_EXCHANGE
+
+
+def check_size(arrays: ScenarioArrays, within: str, max_gb: float) -> None:
+    """:class:`ParameterError` with the numbers when a run would need more than ``max_gb``."""
+    n, need = size_estimate(arrays, within)
+    if need > max_gb * 1e9:
+        raise ParameterError(
+            f"the exchange model on {arrays.n_actors:,} actors x {arrays.n_issues:,} issues would weigh "
+            f"about {n:,} candidate exchanges a round, about {need / 1e9:.1f} GB of memory (more than the "
+            f"limit of {max_gb:g} GB); choose other models (-m), or raise the limit to go ahead "
+            f"(--max-gb {max(1, int(np.ceil(2 * need / 1e9)))})"
+        )
 
 
 def _blocks(arrays: ScenarioArrays, within: str) -> tuple[np.ndarray, np.ndarray]:
@@ -268,8 +318,13 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         The scenario batch (positions on [0, 1], saliences on [0, 1]).
     rng
         Used only with ``ties="random"`` or ``p > 0``; a fixed default (seed 0) when None.
-    rounds, outcome, ties, order, p, within, arithmetic, fixed_weight, salience_weight
+    rounds, outcome, ties, order, p, within, arithmetic, max_gb, fixed_weight, salience_weight
         See :data:`MODEL_INFO`.
+
+    Raises
+    ------
+    ParameterError
+        When a round would need more than ``max_gb`` of memory (see :func:`size_estimate`).
 
     Returns
     -------
@@ -282,6 +337,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     from negotia.models import exchange_kernel as K  # numba: compiled on first use, then cached
 
     prm = MODEL_INFO.resolve(params)
+    check_size(arrays, prm["within"], prm["max_gb"])
     if rng is None and (prm["ties"] == "random" or prm["p"] > 0):
         rng = np.random.default_rng(0)
     B, A, I = arrays.position.shape
