@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date as Date
 from enum import Enum
 from typing import Any, TypeVar
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from negotia.cli.output import TableConsole
 from negotia.errors import NegotiaError
@@ -164,3 +166,27 @@ def print_day(day: Date | None, as_of: Date | None, known_by: Date | None) -> No
     scenario's own date, which its name already gives)."""
     if as_of is not None or known_by is not None:
         console.print(f"as of {day}" + (f", known by {known_by}" if known_by else "") + ".", highlight=False)
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None, quiet: bool) -> Iterator[tuple[Callable[[int], None], Any]]:
+    """A rich progress bar on stderr (off when quiet or stderr is not a terminal, so piped
+    and captured output never holds one).
+
+    Yields ``(advance, set_total)``.
+    """
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet or not err_console.is_terminal,
+    )
+    task = bar.add_task(label, total=total)
+    with bar:
+        yield (
+            lambda k: bar.advance(task, k),
+            lambda t: bar.update(task, total=t),
+        )

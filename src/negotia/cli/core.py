@@ -28,6 +28,7 @@ from negotia.cli.common import (
     handle_errors,
     json_text,
     print_json,
+    progress_bar,
 )
 from negotia.errors import InputError, ParameterError, Problem
 from negotia.evaluate import evaluate as run_evaluation
@@ -156,9 +157,13 @@ def register(app: typer.Typer) -> None:
         sc = scenario_as_of(scenario, as_of, known_by=known_by)
         runs = model_runs(model or model_names(), parse_extra_params(list(ctx.args)))
         arrays = ScenarioArrays.from_scenario(sc)
-        forecasts = {
-            label: run_model(name, arrays, rng=seeding.rng(seed), **params) for label, name, params in runs
-        }
+        forecasts = {}
+        # A model can take seconds on a large scenario (the exchange model compiles on
+        # first use): a bar on a terminal's stderr says which one is running.
+        with progress_bar("forecast", len(runs), quiet=False) as (advance, _):
+            for label, name, params in runs:
+                forecasts[label] = run_model(name, arrays, rng=seeding.rng(seed), **params)
+                advance(1)
         rows = forecast_rows(sc, forecasts, forecast_intervals(sc, forecasts))
         if record:
             _record(sc, scenario, runs, seed, rows, forecasts, known_by)

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date as Date
 from enum import Enum
 from typing import Any
 
 import typer
 from rich import box
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from negotia.cli.common import (
     AS_OF_OPTION,
     KNOWN_BY_OPTION,
     console,
-    err_console,
     fmt_num,
     handle_errors,
     print_day,
     print_json,
+    progress_bar,
     with_day,
 )
 from negotia.cli.core import EXTRA_ARGS, parse_extra_params
@@ -73,29 +70,6 @@ def _coarser(counts: list[int], bins: int) -> list[int]:
     """Merge neighbouring histogram bins down to at most ``bins`` (for a narrow table)."""
     step = max(1, -(-len(counts) // bins))
     return [sum(counts[k : k + step]) for k in range(0, len(counts), step)]
-
-
-@contextmanager
-def progress_bar(label: str, total: int | None, quiet: bool) -> Iterator[tuple[Callable[[int], None], Any]]:
-    """A rich progress bar on stderr (off when quiet or stderr is not a terminal).
-
-    Yields ``(advance, set_total)``.
-    """
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet or not err_console.is_terminal,
-    )
-    task = bar.add_task(label, total=total)
-    with bar:
-        yield (
-            lambda k: bar.advance(task, k),
-            lambda t: bar.update(task, total=t),
-        )
 
 
 def _spec(
