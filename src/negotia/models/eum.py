@@ -123,6 +123,7 @@ from typing import Any
 
 import numpy as np
 
+from negotia.errors import ParameterError
 from negotia.models.base import Forecast, ModelInfo, Param
 from negotia.models.compromise import weighted_mean
 from negotia.models.median import weighted_median
@@ -176,8 +177,41 @@ MODEL_INFO = ModelInfo(
             "forecast of a run whose positions cycle: mean over the cycle, or the last round",
             choices=("mean", "last"),
         ),
+        Param(
+            "max_seconds",
+            120.0,
+            "refuse to start a run estimated to take longer than this (seconds; raise it to go ahead)",
+            type=float,
+            minimum=0.0,
+        ),
     ),
 )
+
+#: Seconds per (actor pair, issue, round, batch element), measured with bench/eum_bench.py
+#: (synthetic 50 x 10, 100 variants, 10 rounds: 2.67 s on one thread of the project's
+#: 2-core machine); the vote sums add a factor log(A) / log(50) for more actors.
+SECONDS_PER_PAIR_ROUND = 1.07e-7
+
+
+def time_estimate(arrays: ScenarioArrays, rounds: int) -> float:
+    """Seconds a run should take on one core, before it starts (see the constant above)."""
+    a = max(arrays.n_actors, 2)
+    work = float(a) ** 2 * arrays.n_issues * rounds * arrays.batch
+    return SECONDS_PER_PAIR_ROUND * work * max(1.0, np.log(a) / np.log(50))
+
+
+def check_time(arrays: ScenarioArrays, rounds: int, max_seconds: float) -> None:
+    """:class:`ParameterError` with the numbers when a run would exceed ``max_seconds``."""
+    need = time_estimate(arrays, rounds)
+    if need > max_seconds:
+        raise ParameterError(
+            f"the expected utility model on {arrays.n_actors:,} actors x {arrays.n_issues:,} issues, "
+            f"{rounds} rounds{f', {arrays.batch:,} variants' if arrays.batch > 1 else ''}, would take "
+            f"about {need:,.0f} s on one core (more than the limit of {max_seconds:g} s); choose fewer "
+            f"rounds or other models (-m), or raise the limit to go ahead "
+            f"(--max-seconds {np.ceil(2 * need):.0f})"
+        )
+
 
 KINDS = ("none", "conflict", "compromise", "capitulation")
 _TIE = 1e-12  # keys and positions within this are ties (all on the [0, 1] scale)
@@ -727,6 +761,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     p = MODEL_INFO.resolve(params)
     b, a, n_i = arrays.position.shape
     rounds = int(p["rounds"])
+    check_time(arrays, rounds, p["max_seconds"])
     order = _canonical_order(arrays)  # (B, I, A)
 
     def runs(v: np.ndarray) -> np.ndarray:  # (B, A, I) -> (B*I, A) in canonical order
