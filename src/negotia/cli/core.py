@@ -131,6 +131,33 @@ def forecast_rows(
     return rows
 
 
+def _refuse_missing(sc: Scenario, rows: list[dict[str, Any]], source: str) -> None:
+    """An issue no model could forecast is an error naming it, never ``nan`` with exit 0."""
+    import math
+
+    with_stance = {s.issue for s in sc.stances}
+    problems = []
+    for iid in dict.fromkeys(r["issue"] for r in rows if not math.isfinite(r["forecast"])):
+        if iid not in with_stance:
+            problems.append(
+                Problem(
+                    f"issue {iid!r}",
+                    "has no stances, so no model can forecast it; give it stances or leave it out",
+                )
+            )
+        else:
+            bad = [r["model"] for r in rows if r["issue"] == iid and not math.isfinite(r["forecast"])]
+            problems.append(
+                Problem(
+                    f"issue {iid!r}",
+                    f"{', '.join(bad)} gave no finite forecast (numbers too "
+                    "large to compute with, or no actor with weight on the issue)",
+                )
+            )
+    if problems:
+        raise InputError(source, problems)
+
+
 def register(app: typer.Typer) -> None:
     @app.command(context_settings=EXTRA_ARGS)
     @handle_errors
@@ -165,6 +192,7 @@ def register(app: typer.Typer) -> None:
                 forecasts[label] = run_model(name, arrays, rng=seeding.rng(seed), **params)
                 advance(1)
         rows = forecast_rows(sc, forecasts, forecast_intervals(sc, forecasts))
+        _refuse_missing(sc, rows, scenario)
         if record:
             _record(sc, scenario, runs, seed, rows, forecasts, known_by)
         if format is OutputFormat.json:
