@@ -47,6 +47,10 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if "seed" in kwargs:  # every command's --seed follows the one seed rule
+                from negotia.seeding import check_seed
+
+                check_seed(kwargs["seed"], "--seed")
             return func(*args, **kwargs)
         except NegotiaError as e:
             fail(e)
