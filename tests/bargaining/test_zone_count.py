@@ -242,3 +242,22 @@ def test_frontier_too_large_is_said_not_hung() -> None:
     assert r.nash is None and r.pareto_size == 0
     assert any("too many to search" in n and "--issues" in n for n in r.notes)
     assert r.zopa.size == 100**20  # the zone itself is still answered (reservation 0)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_fine_grids_thin_the_relaxation_but_not_the_answers(seed: int) -> None:
+    # Over LP_OPTIONS options an issue the LP sees a thinned subset; emptiness, the
+    # witness and the size must still be those of every package (checked densely).
+    m = random_model(seed, max_issues=2, resolution=zc.LP_OPTIONS + 150)
+    options = m.allowed_options()
+    if any(len(o) == 0 for o in options):
+        return
+    tables = [t[:, o] for t, o in zip(m.tables, options, strict=True)]
+    U = tables[0][:, :, None] if len(tables) == 1 else tables[0][:, :, None] + tables[1][:, None, :]
+    ok = np.all(U.reshape(len(m.reservation), -1) - m.reservation[:, None] >= -1e-12, axis=0)
+    answer, row = zc.exists(tables, m.reservation)
+    assert answer == bool(ok.any())
+    if answer:
+        assert ok[np.ravel_multi_index(tuple(row), [len(o) for o in options])]
+    assert zc.count(tables, m.reservation).value == int(ok.sum())

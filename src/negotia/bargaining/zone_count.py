@@ -68,6 +68,8 @@ _PRUNE_TOL = 1e-10
 COUNT_BUDGET = 250_000
 #: Largest number of candidate suffix sums one step of the exact search may form.
 SEARCH_BUDGET = 30_000
+#: Options per issue the LP relaxation sees at most (finer grids are thinned for it).
+LP_OPTIONS = 256
 #: Largest number of (prefix, suffix) pairs the exact meet-in-the-middle count tests.
 PAIR_BUDGET = 50_000_000
 #: Monte Carlo samples of the estimate when the exact count exceeds its budget.
@@ -161,6 +163,9 @@ def lp_relaxation(tables: list[np.ndarray], r: np.ndarray) -> Relaxation:
     from scipy.sparse import csr_matrix, hstack
 
     P, K = len(r), len(tables)
+    full = tables
+    picks = [_lp_options(T) for T in full]
+    tables = [T[:, c] for T, c in zip(full, picks, strict=True)]
     sizes = [T.shape[1] for T in tables]
     n = sum(sizes)
     flat = np.concatenate(tables, axis=1)  # (P, n)
@@ -181,11 +186,29 @@ def lp_relaxation(tables: list[np.ndarray], r: np.ndarray) -> Relaxation:
         return Relaxation(None, False, None)
     lam = np.clip(-np.asarray(res.ineqlin.marginals, dtype=float), 0.0, None)
     lam = lam / lam.sum() if lam.sum() > 0 else np.full(P, 1.0 / P)
-    # The certificate is checked on the tables themselves, not taken from the solver.
-    bound = _lambda_bounds(tables, lam[None, :]).sum() - float(lam @ r)
+    # The certificate is checked on all the options, not taken from the solver (which
+    # may have seen a subset of them).
+    bound = _lambda_bounds(full, lam[None, :]).sum() - float(lam @ r)
     if bound < -_PRUNE_TOL:
         return Relaxation(lam, True, None)
-    return Relaxation(lam, False, _round(tables, r, np.split(res.x[:-1], np.cumsum(sizes)[:-1])))
+    row = _round(tables, r, np.split(res.x[:-1], np.cumsum(sizes)[:-1]))
+    if row is None:
+        return Relaxation(lam, False, None)
+    return Relaxation(lam, False, np.array([c[j] for c, j in zip(picks, row, strict=True)]))
+
+
+def _lp_options(T: np.ndarray) -> np.ndarray:
+    """The options the LP sees: the Pareto-optimal ones of the issue, thinned to about
+    :data:`LP_OPTIONS` evenly spaced ones (plus each party's best) on very fine grids.
+
+    Dropping a dominated option never changes the relaxation; thinning may weaken it,
+    which costs only speed: its certificate is checked on every option and its
+    rounding is checked exactly, and undecided cases go to the exact search."""
+    keep = np.flatnonzero(pareto_mask(T))
+    if keep.size > LP_OPTIONS:
+        even = keep[np.linspace(0, keep.size - 1, LP_OPTIONS).round().astype(np.int64)]
+        keep = np.unique(np.r_[even, np.argmax(T, axis=1)])
+    return keep
 
 
 def _round(tables: list[np.ndarray], r: np.ndarray, x: list[np.ndarray]) -> np.ndarray | None:
