@@ -145,7 +145,7 @@ def _acceptable(U: np.ndarray, r: np.ndarray) -> np.ndarray:
 
 # -- the linear relaxation -------------------------------------------------------------
 @dataclass(frozen=True)
-class Relaxation:
+class LpRelaxation:
     """The LP relaxation: its weights, a certificate of emptiness, a rounded package."""
 
     lam: np.ndarray | None
@@ -153,7 +153,7 @@ class Relaxation:
     witness: np.ndarray | None
 
 
-def lp_relaxation(tables: list[np.ndarray], r: np.ndarray) -> Relaxation:
+def lp_relaxation(tables: list[np.ndarray], r: np.ndarray) -> LpRelaxation:
     """Solve the convex relaxation; certify emptiness or round to a package.
 
     ``witness`` is a ``(K,)`` row of local option indices (into each table's columns)
@@ -183,18 +183,18 @@ def lp_relaxation(tables: list[np.ndarray], r: np.ndarray) -> Relaxation:
         method="highs",
     )
     if res.status != 0 or res.x is None:
-        return Relaxation(None, False, None)
+        return LpRelaxation(None, False, None)
     lam = np.clip(-np.asarray(res.ineqlin.marginals, dtype=float), 0.0, None)
     lam = lam / lam.sum() if lam.sum() > 0 else np.full(P, 1.0 / P)
     # The certificate is checked on all the options, not taken from the solver (which
     # may have seen a subset of them).
     bound = _lambda_bounds(full, lam[None, :]).sum() - float(lam @ r)
     if bound < -_PRUNE_TOL:
-        return Relaxation(lam, True, None)
+        return LpRelaxation(lam, True, None)
     row = _round(tables, r, np.split(res.x[:-1], np.cumsum(sizes)[:-1]))
     if row is None:
-        return Relaxation(lam, False, None)
-    return Relaxation(lam, False, np.array([c[j] for c, j in zip(picks, row, strict=True)]))
+        return LpRelaxation(lam, False, None)
+    return LpRelaxation(lam, False, np.array([c[j] for c, j in zip(picks, row, strict=True)]))
 
 
 def _lp_options(T: np.ndarray) -> np.ndarray:
