@@ -261,3 +261,10 @@ def test_fine_grids_thin_the_relaxation_but_not_the_answers(seed: int) -> None:
     if answer:
         assert ok[np.ravel_multi_index(tuple(row), [len(o) for o in options])]
     assert zc.count(tables, m.reservation).value == int(ok.sum())
+
+
+def test_a_bad_seed_is_a_clear_error() -> None:
+    from negotia.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="seed"):
+        zopa(random_model(1), seed=-1)

@@ -59,6 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from negotia.bargaining.pareto import DECIMALS, pareto_mask
+from negotia.seeding import child
 
 #: Acceptance tolerance (a package is acceptable when ``u - r >= -TOL`` for every party).
 TOL = 1e-12
@@ -80,7 +81,7 @@ _WITNESS_SAMPLES = 50_000
 MOVE_CHECKS = 300
 #: A coordinate already certain to reach its reservation value (merges states).
 _SENTINEL = 1e6
-#: ``purpose`` of the estimate's random stream (``SeedSequence(seed, spawn_key=(0, purpose))``).
+#: ``purpose`` of the random streams here (:func:`negotia.seeding.child`: 0 the estimate, 1 witnesses).
 _PURPOSE = 7_201
 
 
@@ -318,7 +319,7 @@ def exists(
     row, decided = first_package(tables, r, lam=relax.lam, budget=budget)
     if decided:
         return row is not None, row
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, _PURPOSE)))
+    rng = np.random.default_rng(child(seed, 1, _PURPOSE))
     picks = np.stack([rng.integers(0, T.shape[1], _WITNESS_SAMPLES) for T in tables], axis=0)
     U = np.zeros((len(r), _WITNESS_SAMPLES))
     for T, p in zip(tables, picks, strict=True):
@@ -433,7 +434,7 @@ def _estimate(
     mass = int(np.sum(mult)) * completions
     if mass == 0 or samples <= 0:
         return ZoneSize(True, inside, inside, inside, inside, inside)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, _PURPOSE)))
+    rng = np.random.default_rng(child(seed, 0, _PURPOSE))
     weights = np.asarray(mult, dtype=float)
     weights /= weights.sum()
     hits, done, block = 0, 0, 50_000

@@ -32,6 +32,7 @@ import numpy as np
 
 from negotia.bargaining.utility import RedLineBound, UtilityModel
 from negotia.bargaining.zone_count import ZoneSize, count, exists, least_cost_package
+from negotia.seeding import check_seed
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,7 @@ def zopa(model: UtilityModel, *, max_relaxed: int = 3, max_checks: int = 400, se
     seed
         Seed of the Monte Carlo estimate (used only when the count is not exact).
     """
+    seed = check_seed(seed)  # the seed rule: a bad seed is a ParameterError before any work
     options = model.allowed_options()
     per_issue = {o.id: len(opt) for o, opt in zip(model.space.issues, options, strict=True)}
     size, nonempty = _size(model, options, seed)
