@@ -34,13 +34,18 @@ class ForecastTimeline:
     """Forecasts of one scenario as of each date on which a revision took effect.
 
     ``forecasts[model]`` is ``(D, I)`` on each issue's own scale, one row per date;
-    ``revisions[d]`` counts the revisions that took effect on ``dates[d]``.
+    ``revisions[d]`` counts the revisions that took effect on ``dates[d]``;
+    ``agreement`` maps ``"package"`` and each issue id to its P(agreement) ``(D,)`` at
+    each date (from :func:`negotia.api.agreement_analysis` over ``agreement_n`` variants; empty
+    when not computed).
     """
 
     dates: tuple[_dt.date, ...]
     issue_ids: tuple[str, ...]
     forecasts: dict[str, np.ndarray]
     revisions: tuple[int, ...]
+    agreement: dict[str, np.ndarray] = field(default_factory=dict)
+    agreement_n: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +53,8 @@ class ForecastTimeline:
             "issue_ids": list(self.issue_ids),
             "forecasts": {m: v.tolist() for m, v in self.forecasts.items()},
             "revisions": list(self.revisions),
+            "agreement": {k: v.tolist() for k, v in self.agreement.items()},
+            "agreement_n": self.agreement_n,
         }
 
 
@@ -67,6 +74,7 @@ class ReportData:
     forecasts: dict[str, Forecast]
     montecarlo: dict[str, Any] = field(default_factory=dict)  # model -> MonteCarloResult
     sensitivity: Any = None  # SensitivityResult
+    agreement: Any = None  # AgreementAnalysis
     bargaining: Any = None  # BargainingResult
     plane: Any = None  # UtilityPlane
     negotiation: Any = None  # NegotiationRun
@@ -128,6 +136,23 @@ def forecast_timeline(
     )
 
 
+def agreement_timeline(
+    history: Scenario, timeline: ForecastTimeline, n: int, seed: int = 0, known_by: _dt.date | None = None
+) -> ForecastTimeline:
+    """``timeline`` with P(agreement) of the package and each issue at each of its dates."""
+    from dataclasses import replace
+
+    from negotia.api import agreement_analysis
+
+    series: dict[str, list[float]] = {"package": []}
+    for day in timeline.dates:
+        a = agreement_analysis(history, n, seed=seed, models=(), as_of=day, known_by=known_by)
+        series["package"].append(a.package.combined.probability)
+        for i in a.issues:
+            series.setdefault(i.issue, []).append(i.p_agreement)
+    return replace(timeline, agreement={k: np.asarray(v) for k, v in series.items()}, agreement_n=n)
+
+
 def _guarantees(sc: Scenario, seed: int) -> Any:
     from negotia.guarantees import anchor_arrangements, catalogue, compare_arrangements
     from negotia.guarantees.credibility import CredibilitySettings
@@ -180,7 +205,7 @@ def collect(
     progress
         Called with the name of each part before it runs.
     """
-    from negotia.api import compare_models, scenario_as_of
+    from negotia.api import agreement_analysis, compare_models, scenario_as_of
     from negotia.models import model_names
 
     if seed < 0:
@@ -202,6 +227,12 @@ def collect(
 
     data.revisions = history(scenario) if scenario.revisions else None
     _uncertainty(data, names, montecarlo, mc_models, sensitivity, say)
+    if montecarlo:
+        say(f"agreement ({montecarlo} variants)")
+        mixed = tuple(data.montecarlo) or tuple(names[:1])
+        data.agreement = _attempt(
+            data, "deal or no deal", lambda: agreement_analysis(snap, montecarlo, seed=seed, models=mixed)
+        )
     _bargaining(data, parties, say)
     say("guarantees")
     data.guarantees = _attempt(data, "guarantees", lambda: _guarantees(snap, seed))
@@ -211,6 +242,15 @@ def collect(
     )
     if data.timeline is None:
         data.skipped.setdefault("over time", "the scenario has no dated revisions")
+    elif montecarlo and data.agreement is not None:
+        say("agreement over time")
+        # At most 1,000 variants a date: the trend is what this chart shows.
+        n_t = min(montecarlo, 1000)
+        timeline = data.timeline
+        dated = _attempt(
+            data, "agreement over time", lambda: agreement_timeline(scenario, timeline, n_t, seed, known_by)
+        )
+        data.timeline = dated or data.timeline
     return data
 
 

@@ -35,8 +35,14 @@ def _red_bands(sc: Scenario, issue: Issue) -> list[Band]:
 
 
 def _intervals(data: ReportData, issue_id: str) -> dict[str, tuple[float, float, float]]:
-    """Each model's (forecast, low, high): its Monte Carlo 90% interval where one was run."""
+    """Each model's (forecast, low, high): its Monte Carlo 90% interval where one was run;
+    then, from the agreement analysis, each model's outcome counting the chance of no deal
+    (median and 90% interval of the settlement / status-quo mixture)."""
     out = {}
+    if data.agreement is not None:
+        for o in data.agreement.outcomes:
+            if o.issue == issue_id and o.median is not None:
+                out[f"{o.model}, deal or no deal"] = (o.median, o.low, o.high)
     for name, fc in data.forecasts.items():
         k = fc.issue_ids.index(issue_id)
         value = float(fc.on_scale()[0, k])

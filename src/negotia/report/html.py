@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from negotia.report import figures, figures_moves
+from negotia.report import figures, figures_deal, figures_moves
 from negotia.report.chart import Chart
 from negotia.report.data import ReportData
 from negotia.report.summary import headline, issue_summaries
@@ -112,6 +112,11 @@ def sections(data: ReportData) -> list[Section]:
     out = [
         Section("summary", "Summary", lead=headline(data), issues=issue_summaries(data)),
         Section(
+            "agreement",
+            "Deal or no deal",
+            figures_deal.p_agreement(data) + figures_deal.blockers(data),
+        ),
+        Section(
             "positions",
             "Positions",
             figures.positions(data),
@@ -134,7 +139,7 @@ def sections(data: ReportData) -> list[Section]:
             "model's 90% interval.",
         ),
         Section("guarantees", "Guarantees", figures_moves.guarantees(data)),
-        Section("over-time", "Over time", figures.over_time(data)),
+        Section("over-time", "Over time", figures_deal.agreement_over_time(data) + figures.over_time(data)),
         Section("sources", "Sources", tables=source_tables(data)),
     ]
     return [s for s in out if s.charts or s.lead or s.issues or s.tables]

@@ -24,13 +24,50 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}"
 
 
+def _pct(p: float) -> str:
+    return f"{p:.0%}" if p >= 0.01 or p == 0 else "under 1%"
+
+
+def _agreement_sentences(data: ReportData, issue_id: str) -> list[str]:
+    """P(agreement), the forecast if agreed and without a deal, and what blocks (the
+    agreement analysis)."""
+    a = data.agreement
+    if a is None:
+        return []
+    try:
+        ia = a.issue(issue_id)
+    except KeyError:
+        return []
+    out = [
+        f"Probability of agreement: {_pct(ia.p_agreement)} "
+        f"(a zone of agreement on this issue alone exists in {_pct(ia.alone.p_zone)} of {a.n:,} variants)."
+    ]
+    mixed = [o for o in a.outcomes if o.issue == issue_id]
+    if mixed:
+        o = mixed[0]
+        text = (
+            f"If agreed, {o.model} puts it at {_fmt(o.if_agreed)} ({_fmt(o.if_agreed_low)}–"
+            f"{_fmt(o.if_agreed_high)})"
+        )
+        if o.no_deal is not None and o.median is not None:
+            text += (
+                f"; counting the chance of no deal, the median outcome is {_fmt(o.median)} "
+                f"(90%: {_fmt(o.low)}–{_fmt(o.high)})"
+            )
+        out.append(text + ".")
+    blocks = sorted(ia.alone.blockers, key=lambda b: -b.share)[:3]
+    if blocks:
+        out.append("Blocked by " + "; ".join(f"{b.sentence()} ({_pct(b.share)})" for b in blocks) + ".")
+    return out
+
+
 def _issue_sentences(data: ReportData, issue_id: str) -> list[str]:
     sc = data.scenario
     issue = sc.issue(issue_id)
     values = {
         name: float(fc.on_scale()[0, fc.issue_ids.index(issue_id)]) for name, fc in data.forecasts.items()
     }
-    out = []
+    out = _agreement_sentences(data, issue_id)
     lo_m, hi_m = min(values, key=values.__getitem__), max(values, key=values.__getitem__)
     if len(values) > 1:
         out.append(
@@ -72,6 +109,26 @@ def headline(data: ReportData) -> list[str]:
     """Sentences about the negotiation as a whole: the zone of agreement, the agents, the
     guarantees and how the forecasts moved over time."""
     out = []
+    a = data.agreement
+    if a is not None:
+        c = a.package.combined
+        out.append(
+            f"Probability of agreement on the whole package: {_pct(c.probability)} "
+            f"({_pct(c.low)}–{_pct(c.high)}), from a zone of agreement in {_pct(a.package.p_zone)} of "
+            f"{a.n:,} variants combined with the prior from history ({_pct(a.prior.probability)})."
+        )
+        blocks = sorted(a.package.blockers, key=lambda b: -b.share)[:3]
+        if blocks:
+            out.append(
+                "What blocks it most often: "
+                + "; ".join(f"{b.sentence()} ({_pct(b.share)})" for b in blocks)
+                + "."
+            )
+        if a.partial_sets:
+            issues, share = a.partial_sets[0]
+            labels = ", ".join(data.scenario.issue(i).label for i in issues)
+            out.append(f"The partial package settled most often ({_pct(share)} of variants): {labels}.")
+        out.append("Without a deal the status quo holds on every issue.")
     if data.bargaining is not None:
         out.extend(data.bargaining.zopa.sentences()[:2])
     pl = data.plane
