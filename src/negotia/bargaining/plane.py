@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from negotia.bargaining.pareto import grid_frontier, pareto_mask
+from negotia.bargaining.pareto import FrontierTooLargeError, grid_frontier
 from negotia.bargaining.solutions import Solution, individually_rational, kalai_point, nash_point
 from negotia.bargaining.utility import utility_model
 from negotia.bargaining.zopa import zopa
@@ -29,26 +29,23 @@ from negotia.errors import ParameterError
 
 #: Packages drawn for the cloud when the space is larger than this.
 SAMPLE = 4000
-#: Largest frontier the plane builds: the product over issues of each issue's Pareto
-#: options bounds it (every package is on the frontier when the two parties' gains
-#: trade one for one), and building a larger one could exhaust memory.
-MAX_FRONTIER = 2_000_000
+#: Most candidate packages one step of the frontier construction compares (the budget
+#: of :func:`grid_frontier`): when two parties' gains trade one for one on many issues,
+#: nearly every package is on the frontier, and building it could exhaust memory.
+FRONTIER_BUDGET = 4_000_000
 
 
 def _frontier(
     tables: list[np.ndarray], options: list[np.ndarray] | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`grid_frontier`, refused with a clear error when it could grow too large."""
-    opts = options if options is not None else [np.arange(t.shape[1]) for t in tables]
-    bound = 1
-    for t, o in zip(tables, opts, strict=True):
-        bound *= max(1, int(pareto_mask(t[:, o]).sum())) if len(o) else 1
-    if bound > MAX_FRONTIER:
+    """:func:`grid_frontier` within :data:`FRONTIER_BUDGET`, or a clear error."""
+    try:
+        return grid_frontier(tables, options, budget=FRONTIER_BUDGET)
+    except FrontierTooLargeError as e:
         raise ParameterError(
-            f"the two parties' Pareto frontier may hold up to {bound:.3g} packages (more than the "
-            f"{MAX_FRONTIER:,} the plane draws): their gains trade one for one on many issues"
-        )
-    return grid_frontier(tables, options)
+            f"the two parties' Pareto frontier is too large to draw ({e}): their gains trade "
+            "one for one on many issues"
+        ) from None
 
 
 @dataclass(frozen=True)
