@@ -255,14 +255,40 @@ class SpaceState:
 
 
 @dataclass(frozen=True)
+class AgreementChange:
+    """The probability of agreement on the whole package on two days, each a
+    :class:`negotia.agreement.analysis.ZoneProbability` (the probability that a zone of
+    agreement exists over ``n`` variants, and that combined with the prior from history)."""
+
+    n: int
+    seed: int
+    start: Any
+    end: Any
+
+    @property
+    def delta(self) -> float:
+        """The change in the combined probability of agreement."""
+        return float(self.end.combined.probability - self.start.combined.probability)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "seed": self.seed,
+            "from": self.start.to_dict(),
+            "to": self.end.to_dict(),
+            "delta": self.delta,
+        }
+
+
+@dataclass(frozen=True)
 class ScenarioDiff:
     """What changed in a scenario from one day to another, and what it did to the results.
 
     ``inputs``: the stances, red lines, status quo and actors that differ, and the
     revisions (with sources) between the two days; ``forecasts``: every model's
     forecast of every issue on both days; ``space_from``/``space_to``: the bargaining
-    space on both days.  ``agreement`` is reserved for the probability of agreement on
-    both days (None until the agreement analysis offers one for a scenario).
+    space on both days; ``agreement``: the probability of agreement on both days (None,
+    with the reason in ``notes``, where a day has too few parties for one).
     """
 
     scenario: str
@@ -273,7 +299,7 @@ class ScenarioDiff:
     forecasts: tuple[ForecastChange, ...]
     space_from: SpaceState | None
     space_to: SpaceState | None
-    agreement: Any | None = None
+    agreement: AgreementChange | None = None
     notes: tuple[str, ...] = field(default=())
     #: Instruments of the treaty catalogue signed or reported between the two days
     #: (they enter analyses of the later day, not of the earlier one).
@@ -327,9 +353,11 @@ def diff(
     models: list[str] | None = None,
     known_by: Date | None = None,
     seed: int = 0,
+    variants: int = 1000,
 ) -> ScenarioDiff:
-    """How a scenario's inputs, every model's forecast and the bargaining space moved
-    from ``start`` to ``end`` (default: the scenario's own date).
+    """How a scenario's inputs, every model's forecast, the bargaining space and the
+    probability of agreement (over ``variants`` Monte Carlo variants) moved from
+    ``start`` to ``end`` (default: the scenario's own date).
 
     Both days are analysed with the same knowledge cut-off ``known_by`` (default: every
     revision) and the same ``seed`` (the seed rule: 0 unless asked otherwise), so what
@@ -352,7 +380,7 @@ def diff(
             rows.append(ForecastChange(issue.id, m, old, new, ia.nearest_anchor(old), ib.nearest_anchor(new)))
     notes: list[str] = []
     space_a, space_b = _space(a, notes), _space(b, notes)
-    notes.append("the probability of agreement is not part of the diff yet")
+    agreement = _agreement(a, b, variants, seed, notes)
     return ScenarioDiff(
         sc.name,
         start,
@@ -362,9 +390,24 @@ def diff(
         tuple(rows),
         space_a,
         space_b,
+        agreement=agreement,
         notes=tuple(notes),
         treaties=_treaties_between(start, end),
     )
+
+
+def _agreement(a: Scenario, b: Scenario, n: int, seed: int, notes: list[str]) -> AgreementChange | None:
+    """The agreement analysis of both snapshots with the same variants count and seed."""
+    from negotia.agreement.analysis import analyse_agreement
+    from negotia.errors import NegotiaError
+
+    try:
+        pa = analyse_agreement(a, n, seed=seed).package
+        pb = analyse_agreement(b, n, seed=seed).package
+    except NegotiaError as e:
+        notes.append(f"no probability of agreement: {e}")
+        return None
+    return AgreementChange(n, seed, pa, pb)
 
 
 def forecast_intervals(

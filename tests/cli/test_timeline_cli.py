@@ -71,7 +71,8 @@ def test_diff_of_the_facade_matches_forecasts_of_each_day(tmp_path: Path) -> Non
     # The same knowledge cut-off on both days: B's statement was not known on 14 Dec.
     cut = diff(path, D("2025-11-24"), D("2025-12-01"), models=["compromise"], known_by=D("2025-12-14"))
     assert cut.forecasts[0].delta == 0 and not cut.inputs.changes
-    assert d.agreement is None and d.to_dict()["agreement"] is None
+    # No red line in this file: every variant has a zone of agreement, on both days.
+    assert d.agreement is not None and d.agreement.start.p_zone == d.agreement.end.p_zone == 1.0
 
 
 def test_diff_ukraine_between_the_draft_and_berlin() -> None:
@@ -108,3 +109,18 @@ def test_diff_names_the_treaties_that_came_between_the_days() -> None:
     assert {t.id for t in d.treaties} == {"paris-declaration-2026", "mnf-intent-2026"}
     assert diff("ukraine-2025", D("2025-11-21"), D("2025-12-14"), models=["median"]).treaties == ()
     assert {t["id"] for t in d.to_dict()["treaties"]} == {"paris-declaration-2026", "mnf-intent-2026"}
+
+
+def test_diff_carries_the_probability_of_agreement_of_both_days() -> None:
+    from negotia.agreement.analysis import analyse_agreement
+
+    sc = load_scenario("ukraine-2025")
+    d = diff(sc, D("2025-11-20"), D("2025-12-14"), models=["median"], variants=200, seed=3)
+    assert d.agreement is not None and (d.agreement.n, d.agreement.seed) == (200, 3)
+    for day, got in ((D("2025-11-20"), d.agreement.start), (D("2025-12-14"), d.agreement.end)):
+        ref = analyse_agreement(sc.as_of(day), 200, seed=3).package
+        assert got.to_dict() == ref.to_dict()
+    delta = d.agreement.end.combined.probability - d.agreement.start.combined.probability
+    assert d.agreement.delta == pytest.approx(delta)
+    out = d.to_dict()["agreement"]
+    assert out["from"]["p_agreement"] == d.agreement.start.combined.probability and out["n"] == 200

@@ -172,11 +172,36 @@ def _render_diff(d: Any, known_by: Date | None) -> None:
     console.print(f)
     if d.space_from is not None and d.space_to is not None:
         _render_space(d.start, d.end, d.space_from, d.space_to)
+    if d.agreement is not None:
+        _render_agreement(d.start, d.end, d.agreement)
     if d.treaties:
         what = "; ".join(f"{t.id} ({t.reason.split(',')[0]})" for t in d.treaties)
         console.print(f"Treaty catalogue: between the two days came {what}.", highlight=False)
     for n in d.notes:
         console.print(f"[dim]note: {n}[/dim]", highlight=False)
+
+
+def _render_agreement(start: Date, end: Date, g: Any) -> None:
+    t = Table(
+        title=f"Probability of agreement (whole package; {g.n:,} variants, seed {g.seed})",
+        title_justify="left",
+    )
+    t.add_column("", no_wrap=True)
+    t.add_column(str(start), justify="right")
+    t.add_column(str(end), justify="right")
+
+    def pct(p: float, lo: float, hi: float) -> str:
+        return f"{100 * p:.1f}% ({100 * lo:.1f}-{100 * hi:.1f})"
+
+    a, b = g.start, g.end
+    t.add_row("a zone of agreement exists", pct(a.p_zone, a.low, a.high), pct(b.p_zone, b.low, b.high))
+    ca, cb = a.combined, b.combined
+    t.add_row(
+        "agreement (with the prior)",
+        pct(ca.probability, ca.low, ca.high),
+        pct(cb.probability, cb.low, cb.high),
+    )
+    console.print(t)
 
 
 def _render_space(start: Date, end: Date, a: Any, b: Any) -> None:
@@ -229,13 +254,16 @@ def register(app: typer.Typer) -> None:
         model: list[str] = typer.Option(None, "--model", "-m", help="Model (repeatable; default: all)."),
         known_by: Date | None = KNOWN_BY_OPTION,
         seed: int = typer.Option(0, "--seed", help="Seed for stochastic models (the same on both days)."),
+        variants: int = typer.Option(
+            1000, "-n", "--variants", min=1, help="Monte Carlo variants for the probability of agreement."
+        ),
         format: OutputFormat = FORMAT_OPTION,
     ) -> None:
-        """What changed in SCENARIO between two days: its inputs, every model's forecast
-        and the bargaining space."""
+        """What changed in SCENARIO between two days: its inputs, every model's forecast,
+        the bargaining space and the probability of agreement."""
         from negotia.api import diff
 
-        d = diff(scenario, start, end, models=model or None, known_by=known_by, seed=seed)
+        d = diff(scenario, start, end, models=model or None, known_by=known_by, seed=seed, variants=variants)
         if format is OutputFormat.json:
             print_json(d.to_dict())
             return
