@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
-#   make run   -> .venv with negotia, then the forecast table for the bundled Ukraine 2025 scenario
+#   make run   -> .venv with negotia, then the main job on the bundled Ukraine 2025 scenario:
+#                 per issue, will they agree and what holds if not (negotia outlook)
 #   make test  -> .venv with the dev extras, ruff and the import contracts, then the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -25,7 +26,7 @@ install: $(STAMP_RUN)
 install-dev: $(STAMP_DEV)
 
 run: $(STAMP_RUN)
-	$(BIN)/negotia forecast ukraine-2025
+	$(BIN)/negotia outlook ukraine-2025
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench tools

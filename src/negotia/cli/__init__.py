@@ -24,6 +24,7 @@ app = typer.Typer(
 
 # Areas register their commands in this order (which is the order of `negotia --help`).
 _AREAS: tuple[str, ...] = (
+    "outlook",  # the main job first (make run)
     "core",
     "ensemble",
     "guarantees",
