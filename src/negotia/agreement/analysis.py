@@ -231,34 +231,48 @@ def _res_key(consent: Consent, row: int) -> tuple[str, str, str, str | None]:
     return ("reservation", consent.labels[row], consent.kinds[row], None)
 
 
+def _count_rows(counter: Counter, rows: np.ndarray, key: Any) -> None:
+    """Add one count per entry of ``rows`` (row indices; -1 = the end of a scale, skipped)."""
+    rows = rows[rows >= 0]
+    for row, c in enumerate(np.bincount(rows, minlength=0).tolist()):
+        if c:
+            counter[key(row)] += c
+
+
 def package_blockers(consent: Consent, rows: Rows, feasible: Any) -> Counter:
-    """Counted reasons of the failed variants of :func:`settle` on the whole package."""
+    """Counted reasons of the failed variants of :func:`settle` on the whole package.
+
+    A variant whose red lines leave no room on some issues counts, on each such issue, the
+    two rows whose bounds meet emptily (once if they are the same row); a variant blocked by
+    reservation values counts the rows of its infeasibility certificate.
+    """
     counter: Counter = Counter()
     issues = consent.issue_ids
     box = feasible.box
-    for b in np.flatnonzero(~feasible.feasible):
-        empty = np.flatnonzero(feasible.red_lines[b])
-        if empty.size:
-            for k in empty:
-                for row in {int(box.low_row[b, k]), int(box.high_row[b, k])} - {-1}:
-                    counter[_red_key(consent, row, issues[k])] += 1
-        else:
-            for row in np.flatnonzero(feasible.blocking[b]):
-                counter[_res_key(consent, int(row))] += 1
+    failed = ~feasible.feasible
+    by_red = failed & feasible.red_lines.any(axis=1)
+    for k, issue in enumerate(issues):
+        m = by_red & feasible.red_lines[:, k]
+        low, high = box.low_row[m, k], box.high_row[m, k]
+        both = np.concatenate([low, np.where(high == low, -1, high)])
+        _count_rows(counter, both, lambda row, issue=issue: _red_key(consent, row, issue))
+    by_res = failed & ~by_red
+    for row, c in enumerate(feasible.blocking[by_res].sum(axis=0).tolist()):
+        if c:
+            counter[_res_key(consent, row)] += int(c)
     return counter
 
 
 def _issue_blockers(consent: Consent, zones: Any, k: int) -> Counter:
     counter: Counter = Counter()
     issue = consent.issue_ids[k]
-    for b in np.flatnonzero(~zones.exists[:, k]):
-        for row, red in (
-            (int(zones.low_row[b, k]), bool(zones.low_is_red_line[b, k])),
-            (int(zones.high_row[b, k]), bool(zones.high_is_red_line[b, k])),
-        ):
-            if row < 0:
-                continue
-            counter[_red_key(consent, row, issue) if red else _res_key(consent, row)] += 1
+    m = ~zones.exists[:, k]
+    low, high = zones.low_row[m, k], zones.high_row[m, k]
+    low_red, high_red = zones.low_is_red_line[m, k], zones.high_is_red_line[m, k]
+    same = (high == low) & (high_red == low_red)
+    for rows_, red in ((low, low_red), (np.where(same, -1, high), high_red)):
+        _count_rows(counter, rows_[red], lambda row: _red_key(consent, row, issue))
+        _count_rows(counter, rows_[~red], lambda row: _res_key(consent, row))
     return counter
 
 

@@ -49,6 +49,17 @@ class Settled:
     fallback: int
 
 
+def _count_sets(sets: dict[tuple[int, ...], float], masks: np.ndarray, weights: np.ndarray) -> None:
+    """Add ``weights`` to the count of each set in ``masks`` (rows of issue masks)."""
+    if not len(masks):
+        return
+    codes, inverse = np.unique(_bits(masks), return_inverse=True)
+    sums = np.bincount(inverse.ravel(), weights=weights)
+    for code, w in zip(codes.tolist(), sums.tolist(), strict=True):
+        key = tuple(k for k in range(masks.shape[1]) if (code >> k) & 1)
+        sets[key] = sets.get(key, 0.0) + w
+
+
 def _bits(mask: np.ndarray) -> np.ndarray:
     return (mask.astype(np.int64) << np.arange(mask.shape[-1], dtype=np.int64)).sum(axis=-1)
 
@@ -94,12 +105,10 @@ def settled_sets(rows: Rows) -> Settled:
             fallback += res.fallback
             ok = res.feasible
             hits = np.bincount(b_idx[ok], minlength=B).astype(float)
-            done = hits > 0
-            for b, s in zip(b_idx[ok], s_idx[ok], strict=True):
-                inclusion[b] += s / hits[b]
-                key = tuple(int(k) for k in np.flatnonzero(s))
-                sets[key] = sets.get(key, 0.0) + 1.0 / hits[b]
-            undecided &= ~done
+            share = 1.0 / hits[b_idx[ok]]
+            np.add.at(inclusion, b_idx[ok], s_idx[ok] * share[:, None])
+            _count_sets(sets, s_idx[ok], share)
+            undecided &= ~(hits > 0)
         if greedy_rows:
             todo = np.array(sorted(b for b in greedy_rows if undecided[b]), dtype=np.int64)
             greedy_rows.clear()
@@ -109,8 +118,8 @@ def settled_sets(rows: Rows) -> Settled:
                 n_greedy += todo.size
                 for b, s in found.items():
                     inclusion[b] = s
-                    key = tuple(int(k) for k in np.flatnonzero(s))
-                    sets[key] = sets.get(key, 0.0) + 1.0
+                if found:
+                    _count_sets(sets, np.array(list(found.values())) > 0, np.ones(len(found)))
                 undecided[todo] = False
     # Variants never decided have no settleable set (only with reservations above the
     # status quo's utility): their inclusion stays 0.
