@@ -19,9 +19,9 @@ with the prior from history (:func:`negotia.agreement.combine.combine_evidence`)
 numbers are reported.  With ``all_or_nothing`` ("nothing is agreed until everything is
 agreed") every issue takes the package's probability.
 
-Seed rule: variant ``j`` depends only on ``seed`` and ``j``.  The perturbation of stances
-uses the streams of :mod:`negotia.ensemble.perturb` (block ``k``: spawn key ``(k, 0)``);
-the red-line bounds of block ``k`` use spawn key ``(k, 2)``.
+Seed rule (:mod:`negotia.seeding`): variant ``j`` depends only on ``seed`` and ``j``.
+The perturbation of stances uses the streams of :mod:`negotia.ensemble.perturb` (block
+``k``: spawn key ``(k, 0)``); the red-line bounds of block ``k`` use spawn key ``(k, 2)``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ from negotia.agreement.prior import AgreementPrior, prior_for_scenario
 from negotia.agreement.settle import settled_sets
 from negotia.bargaining.consent import Consent, consent_of, consent_rows, interval_arrays
 from negotia.bargaining.feasible import Rows, issue_zones, settle
-from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec, check_n, seed_sequence
+from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec, check_n
+from negotia.seeding import Seed, check_seed, child, seed_sequence
 
 if TYPE_CHECKING:
     from negotia.scenario.schema import Scenario
@@ -207,8 +208,8 @@ def draw_bounds(consent: Consent, n: int, seed: np.random.SeedSequence) -> tuple
     if m and np.any(sd > 0):
         blocks = []
         for k in range((n + BLOCK - 1) // BLOCK):
-            ss = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, k, _RED_LINES))
-            blocks.append(np.random.Generator(np.random.PCG64(ss)).standard_normal((BLOCK, m, 2)))
+            rng = np.random.Generator(np.random.PCG64(child(seed, k, _RED_LINES)))
+            blocks.append(rng.standard_normal((BLOCK, m, 2)))
         shifts = np.concatenate(blocks)[:n] * sd[None, :, None]
     return interval_arrays(consent, n, shifts)
 
@@ -293,7 +294,7 @@ def analyse_agreement(
     scenario: Scenario,
     n: int = 1000,
     *,
-    seed: int = 0,
+    seed: Seed = 0,
     all_or_nothing: bool = False,
     models: tuple[str, ...] | list[str] = ("compromise",),
     spec: PerturbationSpec | None = None,
@@ -321,7 +322,8 @@ def analyse_agreement(
     n = check_n(n)
     if scenario.revisions:
         scenario = scenario.as_of()
-    ss = seed_sequence(seed)
+    checked = check_seed(seed)
+    ss = seed_sequence(checked)
     consent = consent_of(scenario)
     arrays = Perturbation.from_scenario(scenario, spec).draw(ss, 0, n)
     lo, hi = draw_bounds(consent, n, ss)
@@ -348,7 +350,7 @@ def analyse_agreement(
         scenario=scenario.name,
         date=scenario.date,
         n=n,
-        seed=int(seed),
+        seed=checked if isinstance(checked, int) else int(checked.entropy),
         all_or_nothing=all_or_nothing,
         consent=tuple(zip(consent.labels, consent.kinds, strict=True)),
         package=package,
