@@ -265,3 +265,14 @@ def test_nash_absent_actor_sets_no_bound() -> None:
     want = run_model("nash", base, loss="linear").outcome[0, 0]
     assert want > 0.55
     assert run_model("nash", with_ghost, loss="linear").outcome[0, 0] == pytest.approx(want, abs=1e-9)
+
+
+def test_nash_quadratic_with_the_status_quo_as_disagreement() -> None:
+    """Quadratic loss, actors at 0.6 and 1.0 (equal weights), status quo 0: the gains are
+    0.36 - (x - 0.6)^2 and 1 - (x - 1)^2 (radii 0.6 and 1, not 1 as with the worst
+    outcome), and the solution is where the derivative of their log-sum vanishes:
+    -2(x - 0.6)/(0.36 - (x - 0.6)^2) - 2(x - 1)/(1 - (x - 1)^2) = 0, between the actors."""
+    x = run_model("nash", issues([[0.6], [1.0]], capability=[[1.0], [1.0]], sq=[0.0])).outcome[0, 0]
+    assert 0.6 < x < 1.0
+    foc = -2 * (x - 0.6) / (0.36 - (x - 0.6) ** 2) - 2 * (x - 1) / (1 - (x - 1) ** 2)
+    assert foc == pytest.approx(0.0, abs=1e-6)
