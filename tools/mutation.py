@@ -65,7 +65,7 @@ def prepare(module: str) -> Path:
     """The scratch folder for ``module``, with its links and mutmut configuration."""
     work = WORK / module.removesuffix(".py").replace("/", "-")
     work.mkdir(parents=True, exist_ok=True)
-    for name in ("src", "tests", "pyproject.toml"):
+    for name in ("src", "tests", "bench", "pyproject.toml"):  # some tests import bench helpers
         _link(ROOT / name, work / name)
     # the tests look for ROOT.parent / "shared"; in mutmut's copy ROOT is work / "mutants"
     _link(ROOT.parent / "shared", work / "shared")
@@ -74,6 +74,7 @@ def prepare(module: str) -> Path:
         "[mutmut]",
         "source_paths = src",
         f"only_mutate = src/negotia/{module}",
+        "also_copy = bench",
         "pytest_add_cli_args_test_selection =",
         *(f"    {t}" for t in tests),
         "pytest_add_cli_args =",
@@ -97,6 +98,30 @@ def run(module: str, children: int) -> dict[str, int]:
     return json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text())
 
 
+def stats_of(module: str) -> dict[str, int] | None:
+    """The counts of the last run on ``module``, if there was one."""
+    path = WORK / module.removesuffix(".py").replace("/", "-") / "mutants" / "mutmut-cicd-stats.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+START, END = "<!-- mutation-scores:start -->", "<!-- mutation-scores:end -->"
+
+
+def write_table(readme: Path, rows: list[tuple[str, dict[str, int]]]) -> None:
+    """Put the scores of ``rows`` between the markers in ``readme`` (modules without a run
+    keep their row)."""
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split(START, 1)
+    old, tail = rest.split(END, 1)
+    keep = {line.split("|")[1].strip(" `"): line for line in old.splitlines() if line.startswith("| `")}
+    for module, s in rows:
+        killed = s["killed"] + s.get("timeout", 0)
+        keep[module] = f"| `{module}` | {s['total']} | {killed} | {s['survived']} | {score(s):.1f}% |"
+    lines = ["| module | mutants | killed | survived | score |", "|---|---:|---:|---:|---:|"]
+    lines += [keep[m] for m in MODULES if m in keep]
+    readme.write_text(head + START + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
+
+
 def score(stats: dict[str, int]) -> float:
     """(killed + timeout) / (total - skipped), in per cent."""
     counted = stats["total"] - stats.get("skipped", 0)
@@ -107,14 +132,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("modules", nargs="*", help=f"modules to mutate (default: all of {', '.join(MODULES)})")
     ap.add_argument("--max-children", type=int, default=1, help="parallel mutant runs (default 1)")
+    ap.add_argument("--report", type=Path, help="only write the last runs' scores into this README")
     args = ap.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         ap.error(f"unknown module(s) {', '.join(unknown)}; known: {', '.join(MODULES)}")
     rows = []
     for module in args.modules or list(MODULES):
-        stats = run(module, args.max_children)
-        rows.append((module, stats))
+        stats = stats_of(module) if args.report else run(module, args.max_children)
+        # a run whose clean test run failed has mutants but no verdicts: not a score
+        if stats is not None and stats["killed"] + stats["survived"] + stats.get("timeout", 0) > 0:
+            rows.append((module, stats))
+    if args.report:
+        write_table(args.report, rows)
     print(f"\n{'module':<26} {'mutants':>7} {'killed':>7} {'survived':>8} {'no tests':>8} {'score':>7}")
     for module, s in rows:
         killed = s["killed"] + s.get("timeout", 0)

@@ -17,7 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from negotia.bargaining.pareto import _front_3_sweep, pareto_mask, pareto_mask_bruteforce
+from negotia.bargaining.pareto import (
+    FrontierTooLargeError,
+    _front_3_sweep,
+    grid_frontier,
+    pareto_mask,
+    pareto_mask_bruteforce,
+)
 
 pareto = importlib.import_module("negotia.bargaining.pareto")
 SETTINGS = settings(
@@ -65,3 +71,56 @@ def test_one_party_and_no_points() -> None:
     assert pareto_mask(np.zeros((2, 0))).tolist() == []
     with pytest.raises(ValueError, match="shape"):
         pareto_mask(np.zeros(3))
+
+
+@SETTINGS
+@given(U=st.integers(4, 5).flatmap(utilities), block=st.integers(1, 7))
+def test_many_parties_in_small_blocks_equal_the_definition(
+    U: np.ndarray, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4 and 5 parties: the blockwise filter compares each block with the frontier of all
+    earlier blocks; blocks of 1 to 7 points make that comparison happen."""
+    monkeypatch.setattr(pareto, "_BLOCK", block)
+    assert (pareto_mask(U) == pareto_mask_bruteforce(U)).all()
+
+
+def _dense(tables: list[np.ndarray]) -> np.ndarray:
+    P, sizes = tables[0].shape[0], [t.shape[1] for t in tables]
+    dense = np.zeros((P, *sizes))
+    for k, t in enumerate(tables):
+        dense += t.reshape((P,) + (1,) * k + (sizes[k],) + (1,) * (len(tables) - k - 1))
+    return dense.reshape(P, -1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 4), st.integers(1, 4), st.integers(0, 2**32 - 1), st.floats(0.0, 1.5))
+def test_grid_frontier_with_a_floor_keeps_exactly_the_frontier_above_it(
+    P: int, K: int, seed: int, level: float
+) -> None:
+    """``floor``: the frontier packages worth at least the floor to every party, no more and
+    no fewer (filtering the dense frontier by the floor gives the same set)."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 5, size=K)
+    tables = [rng.integers(0, 4, size=(P, m)) / 8.0 for m in sizes]
+    floor = np.full(P, level * K * 3 / 8 / 2)
+    dense = _dense(tables)
+    front = np.flatnonzero(pareto_mask_bruteforce(dense))
+    expected = front[np.all(dense[:, front] >= floor[:, None] - 1e-10, axis=0)]
+    opts, U = grid_frontier(tables, floor=floor)
+    got = np.ravel_multi_index(tuple(opts.T), tuple(sizes)) if len(opts) else np.zeros(0, int)
+    assert sorted(got.tolist()) == sorted(expected.tolist())
+    np.testing.assert_allclose(U, dense[:, got])
+
+
+def test_grid_frontier_budget_is_refused_with_the_sizes() -> None:
+    """Three issues of 4 options for 2 parties with opposed utilities: every option is on
+    its issue's frontier, so the second step compares 4 x 4 = 16 partial packages; a budget
+    of 15 stops there (after 1 of 3 issues), a budget of 64 does not."""
+    v = np.arange(4) / 3.0
+    tables = [np.stack([v, 1 - v]) for _ in range(3)]
+    with pytest.raises(FrontierTooLargeError) as e:
+        grid_frontier(tables, budget=15)
+    assert (e.value.size, e.value.merged, e.value.issues) == (15, 1, 3)
+    assert str(e.value) == "more than 15 candidate packages to compare after 1 of 3 issues"
+    opts, _ = grid_frontier(tables, budget=64)
+    assert len(opts) == 64  # u1 + u2 = 3 for every package: none dominates another
