@@ -421,19 +421,31 @@ def test_random_options(tmp_path_factory: pytest.TempPathFactory, data: st.DataO
     check(negotia(*args, cwd=tmp_path_factory.mktemp("opts")))
 
 
-# A negative --seed is a ParameterError everywhere (negotia.seeding, the seed rule).
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16 item 2 (helper 'robust'): a negative --seed ends in a NumPy traceback (exit 1) "
+    "instead of a ParameterError (ARCHITECTURE.md, the seed rule); forecast, montecarlo and "
+    "sensitivity already refuse it",
+)
 @pytest.mark.parametrize(
     "args",
     [
-        ["forecast", "ukraine-2025", "-m", "compromise", "--seed", "-1"],
         ["simulate", "ukraine-2025", "--steps", "5", "--seed", "-1"],
         ["guarantees", "assess", "nato-membership", "-n", "100", "--seed", "-1"],
         ["guarantees", "compare", "--draws", "100", "--seed", "-1"],
     ],
-    ids=["forecast", "simulate", "guarantees-assess", "guarantees-compare"],
+    ids=["simulate", "guarantees-assess", "guarantees-compare"],
 )
 def test_negative_seed_is_a_clear_error(args: list[str], tmp_path: Path) -> None:
     r = negotia(*args, cwd=tmp_path)
+    check(r)
+    assert r.returncode == 2 and "seed" in r.stderr
+
+
+@pytest.mark.parametrize("command", ["forecast", "montecarlo", "sensitivity"])
+def test_negative_seed_is_refused_where_the_seed_rule_is_applied(command: str, tmp_path: Path) -> None:
+    extra = ["-m", "compromise"] + (["-n", "8", "-q"] if command != "forecast" else [])
+    r = negotia(command, "ukraine-2025", *extra, "--seed", "-1", cwd=tmp_path)
     check(r)
     assert r.returncode == 2 and "seed" in r.stderr
 
