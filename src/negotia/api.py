@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from negotia import seeding
-from negotia.errors import ParameterError, UnknownNameError
+from negotia.errors import ParameterError, StoreError, UnknownNameError
 from negotia.models import model_names, run_model
 from negotia.models.base import Forecast
 from negotia.scenario import formats
@@ -90,8 +90,14 @@ def import_scenario(
 ) -> StoredInfo:
     """Load a scenario (file, bundled or stored name) and store it as ``name`` (default:
     the file's name without its ending), in one transaction."""
+    from negotia.store.config import NAME_PATTERN
     from negotia.store.database import Store
 
+    if name is None and not NAME_PATTERN.fullmatch(Path(source).stem):
+        raise StoreError(
+            f"{Path(source).stem!r} (the file's name) cannot name a stored scenario: give a name "
+            "of letters, digits, '-' and '_' (--name)"
+        )
     sc = load_scenario(source)
     with Store(url) as store:
         return store.import_scenario(sc, name or Path(source).stem, replace=replace)

@@ -59,6 +59,11 @@ def test_import_list_export(db: str, tmp_path: Path) -> None:
     from negotia.api import load_scenario
 
     assert load_scenario(out) == load_scenario(DATA / "small.yaml")
+    # A file whose name cannot be a stored name asks for --name.
+    odd = tmp_path / "Berlin talks.yaml"
+    shutil.copyfile(DATA / "small.yaml", odd)
+    r = cli("db", "import", str(odd))
+    assert r.returncode == 2 and "--name" in r.stderr
     # A format that cannot hold the revisions is refused unless forced.
     r = cli("db", "export", "small", str(tmp_path / "out.csv"))
     assert r.returncode == 2 and "revisions" in r.stderr

@@ -69,24 +69,45 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                         "position": draw(st.floats(lo, hi)),
                         "salience": draw(st.floats(0, 1)),
                         "note": draw(st.none() | _text),
+                        "uncertainty": draw(st.none() | st.fixed_dictionaries({"position": _num})),
+                        "source": draw(st.none() | st.just("memo")),
                     }
                 )
-    revisions = []
+    red_lines = []
     for s in stances:
         if draw(st.booleans()):
-            day = draw(st.dates())
-            late = draw(st.none() | st.dates(min_value=day))
-            rev = {"item": "stance", "actor": s["actor"], "issue": s["issue"], "valid_from": day}
-            if late is not None:
-                rev["recorded"] = late
-            if draw(st.booleans()):
-                rev["withdrawn"] = True
-            else:
-                rev["set"] = {"note": draw(st.none() | _text)}
-            revisions.append(rev)
+            lo, hi = scales[s["issue"]]
+            bound = draw(st.floats(lo, hi))
+            side = draw(st.sampled_from(["min", "max"]))
+            red_lines.append(
+                {"actor": s["actor"], "issue": s["issue"], side: bound, "sd": draw(st.none() | _num)}
+            )
+    revisions = [*_item_revisions(draw, stances, "stance"), *_item_revisions(draw, red_lines, "red_line")]
+    for i in issues:
+        if draw(st.booleans()):
+            lo, hi = scales[i]
+            revisions.append(
+                {
+                    "item": "issue",
+                    "issue": i,
+                    "valid_from": draw(st.dates()),
+                    "set": {"status_quo": draw(st.floats(lo, hi))},
+                }
+            )
+    for a in actors:
+        if draw(st.booleans()):
+            revisions.append(
+                {
+                    "item": "actor",
+                    "actor": a,
+                    "valid_from": draw(st.dates()),
+                    "set": {"capability": draw(_num)},
+                }
+            )
     data = {
         "name": draw(_text.filter(str.strip)),
         "date": draw(st.none() | st.dates()),
+        "sources": {"memo": {"title": draw(_text.filter(str.strip)), "date": draw(st.none() | st.dates())}},
         "actors": [
             {
                 "id": a,
@@ -106,9 +127,32 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             for i in issues
         ],
         "stances": stances,
+        "red_lines": red_lines,
         "revisions": revisions,
     }
     return Scenario.model_validate(data)
+
+
+def _item_revisions(draw: st.DrawFn, items: list[dict], kind: str) -> list[dict]:
+    """At most one revision of each stance or red line: withdrawn, or a note set (or
+    cleared: an explicit null must survive), some recorded after the fact."""
+    out = []
+    for item in items:
+        if not draw(st.booleans()):
+            continue
+        day = draw(st.dates())
+        rev = {"item": kind, "actor": item["actor"], "issue": item["issue"], "valid_from": day}
+        late = draw(st.none() | st.dates(min_value=day))
+        if late is not None:
+            rev["recorded"] = late
+        if draw(st.booleans()):
+            rev["source"] = "memo"
+        if draw(st.booleans()):
+            rev["withdrawn"] = True
+        else:
+            rev["set"] = {"note": draw(st.none() | _text)}
+        out.append(rev)
+    return out
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
