@@ -107,7 +107,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     data = {
         "name": draw(_text.filter(str.strip)),
         "date": draw(st.none() | st.dates()),
-        "sources": {"memo": {"title": draw(_text.filter(str.strip)), "date": draw(st.none() | st.dates())}},
+        "sources": {"memo": {"title": draw(_text.filter(str.strip))}},
         "actors": [
             {
                 "id": a,
