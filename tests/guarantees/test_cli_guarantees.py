@@ -111,3 +111,10 @@ def test_weights_and_scenario_saliences():
     assert abs(sal["log_odds"] - 0.1) < 1e-9
     r = run_cli("guarantees", "assess", "budapest", "--weight", "legal_form.draft=x")
     assert r.returncode == 2 and "weights.legal_form.draft" in r.stderr
+
+
+def test_compare_table_names_the_expected_strength_column(cli) -> None:
+    # rich reads an unescaped "[strength]" as a style tag, which printed the header as "E".
+    r = cli("guarantees", "compare", "--draws", "100")
+    assert r.returncode == 0, r.stderr
+    assert "E[strength]" in r.stdout

@@ -904,7 +904,8 @@ def compare(
         ("P(> attacker)", "right"),
         ("+ own forces", "right"),
         ("P(any honours)", "right"),
-        ("E[strength]", "right"),
+        # Escaped: rich would read "[strength]" as a style tag and print "E".
+        (r"E\[strength]", "right"),
     ):
         t.add_column(col, justify=just)  # type: ignore[arg-type]
     for r in rows:
