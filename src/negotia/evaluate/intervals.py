@@ -68,7 +68,7 @@ def conformal_quantile(scores: np.ndarray, level: float) -> float:
 
 def _check_level(level: float) -> None:
     if not 0.0 < level < 1.0:
-        raise ParameterError(f"--level {level}: the coverage level must lie strictly between 0 and 1")
+        raise ParameterError(f"coverage level {level}: it must lie strictly between 0 and 1 (e.g. 0.8)")
 
 
 def group_quantiles(scores: np.ndarray, groups: np.ndarray, level: float) -> dict[str, float]:
