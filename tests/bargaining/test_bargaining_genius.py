@@ -131,7 +131,7 @@ def test_broken_xml_and_unsupported_issue(tmp_path) -> None:
     with pytest.raises(InputError, match="line"):
         genius.read_genius_domain(tmp_path / "x.xml")
     (tmp_path / "r.xml").write_text(
-        '<negotiation_template><utility_space><objective><issue name="price" etype="real" '
+        '<negotiation_template><utility_space><objective><issue name="price" etype="set" '
         'lowerbound="0" upperbound="1"/></objective></utility_space></negotiation_template>'
     )
     with pytest.raises(InputError, match=r"price.*not supported"):

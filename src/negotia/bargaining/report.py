@@ -395,7 +395,7 @@ def bargaining_space(
     if not isinstance(scenario, Scenario):
         path = os.fspath(scenario)
         if genius.is_genius_file(path):
-            model, name = genius.load_model(path, parties)
+            model, name = genius.load_model(path, parties, genius.points_from_resolution(resolution))
             return analyse(model, top=top, name=name)
         scenario = load_scenario(path)
     model = utility_model(scenario, parties, resolution, loss=loss, issues=issues)

@@ -46,7 +46,7 @@ def _model(
     if not isinstance(scenario, Scenario):
         path = os.fspath(scenario)
         if genius.is_genius_file(path):
-            return genius.load_model(path, parties)[0], None
+            return genius.load_model(path, parties, genius.points_from_resolution(resolution))[0], None
         scenario = load_scenario(path)
     if protocol == "majority" and not parties:
         from negotia.scenario.arrays import ScenarioArrays

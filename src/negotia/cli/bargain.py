@@ -339,7 +339,7 @@ def _export(
     from negotia.bargaining.utility import utility_model
 
     if isinstance(scenario, str):  # a GENIUS file (see _source)
-        model, _ = genius.load_model(scenario, parties)
+        model, _ = genius.load_model(scenario, parties, genius.points_from_resolution(resolution))
     else:
         model = utility_model(scenario, parties, resolution, issues=issues)
     domain, profiles = genius.profiles_from_model(model)
