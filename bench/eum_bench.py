@@ -12,7 +12,7 @@ load average is printed too, since other work on the machine inflates wall times
 * a synthetic batch of 100 variants of a 50-actor x 10-issue scenario (positions, saliences
   uniform, capabilities 1-100 per actor; seed 0), 10 rounds, both variants, on 1 and 2
   threads: the case where the cost in the number of actors per issue shows;
-* the two ways of summing the votes side by side (``eum._DIRECT_MAX_ACTORS`` forced), on
+* the two ways of summing the votes side by side (``eum_core._DIRECT_MAX_ACTORS`` forced), on
   synthetic batches with 8 to 50 actors an issue, 1 thread: where the sorted prefix sums,
   O(A^2 log A) per run, overtake the direct sum, O(A^3), which sets that threshold.
 
@@ -31,7 +31,8 @@ import numpy as np
 from _timing import timed  # bench/ is the script's folder, so on sys.path
 
 import negotia
-from negotia.models import eum
+from negotia.ensemble.backends import thread_map
+from negotia.models import eum, eum_core
 from negotia.scenario.arrays import ScenarioArrays
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,12 +68,10 @@ def synthetic(n_actors: int, n_issues: int, n: int, seed: int = 0) -> ScenarioAr
 
 
 def run_batch(arrays: ScenarioArrays, workers: int, **params: object) -> None:
-    """One ``forecast`` call on a batch with a fixed number of threads."""
-    eum.WORKERS = workers
-    try:
-        eum.forecast(arrays, **params)
-    finally:
-        eum.WORKERS = None
+    """One ``forecast`` call on a batch with a fixed number of threads (the threads are the
+    caller's: ``thread_map``, as ``negotia forecast`` does)."""
+    with thread_map(workers) as mapper:
+        eum.forecast(arrays, mapper=mapper, **params)
 
 
 def main(argv: list[str]) -> int:
@@ -127,11 +126,11 @@ def main(argv: list[str]) -> int:
         case = synthetic(n_act, 10, max(4, 1000 // n_act), seed=n_act)
         times = {}
         for path, limit in (("direct", 10**6), ("sorted", 0)):
-            saved, eum._DIRECT_MAX_ACTORS = eum._DIRECT_MAX_ACTORS, limit
+            saved, eum_core._DIRECT_MAX_ACTORS = eum_core._DIRECT_MAX_ACTORS, limit
             try:
                 times[path] = timed(lambda c=case: run_batch(c, 1, rounds=10), 1)
             finally:
-                eum._DIRECT_MAX_ACTORS = saved
+                eum_core._DIRECT_MAX_ACTORS = saved
         runs = case.batch * case.n_issues
         for path, t in times.items():
             note = f"{t[0] / runs * 1e6:.0f} us a run"

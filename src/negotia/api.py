@@ -185,8 +185,13 @@ def forecast(
     **params
         The model's parameters (see ``negotia models``).
     """
+    from negotia.ensemble.backends import thread_map  # here: `import negotia` stays light
+
     sc = _as_scenario(scenario, as_of, known_by)
-    return run_model(model, ScenarioArrays.from_scenario(sc), rng=seeding.rng(seed), **params)
+    with thread_map() as mapper:  # one model call in this process: every CPU
+        return run_model(
+            model, ScenarioArrays.from_scenario(sc), rng=seeding.rng(seed), mapper=mapper, **params
+        )
 
 
 def compare_models(
@@ -202,7 +207,10 @@ def compare_models(
     sc = _as_scenario(scenario, as_of, known_by)
     arrays = ScenarioArrays.from_scenario(sc)
     names = models or model_names()
-    return {m: run_model(m, arrays, rng=seeding.rng(seed)) for m in names}
+    from negotia.ensemble.backends import thread_map
+
+    with thread_map() as mapper:
+        return {m: run_model(m, arrays, rng=seeding.rng(seed), mapper=mapper) for m in names}
 
 
 # -- change between two days ----------------------------------------------------------------

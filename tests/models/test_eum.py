@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import negotia
 from negotia.errors import ParameterError
 from negotia.models import model_names, run_model
-from negotia.models.eum import (
+from negotia.models.eum_core import (
     _SAME,
     _basic_utilities,
     _expected_utility,
@@ -72,12 +72,12 @@ def test_registered() -> None:
 def votes_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with the vote sums taken directly (O(A^3), the default for few actors) and
     with the sorted prefix sums (O(A^2 log A), the default for many)."""
-    from negotia.models import eum
+    from negotia.models import eum_core
 
     if request.param == "sorted":
-        monkeypatch.setattr(eum, "_DIRECT_MAX_ACTORS", 0)
+        monkeypatch.setattr(eum_core, "_DIRECT_MAX_ACTORS", 0)
     else:
-        monkeypatch.setattr(eum, "_DIRECT_MAX_ACTORS", 10**6)
+        monkeypatch.setattr(eum_core, "_DIRECT_MAX_ACTORS", 10**6)
     return request.param
 
 
@@ -362,17 +362,36 @@ def test_a_batch_runs_as_its_elements_alone(arrays: ScenarioArrays, params: dict
 
 
 def test_threads_and_chunks_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    from negotia.models import eum
+    from negotia.ensemble.backends import thread_map
+    from negotia.models import eum_core
 
     arrays = ScenarioArrays.from_scenario(negotia.load_scenario(reference("eum", "ec_car_emissions.csv")))
     rng = np.random.default_rng(11)
     big = arrays.repeat(300)
     big = big.replace(position=np.clip(big.position + rng.normal(0, 0.1, big.position.shape), 0, 1))
     one = run_model("eum", big, rounds=8)
-    monkeypatch.setattr(eum, "_CHUNK_ELEMENTS", 700)  # 7 runs a chunk, several threads
-    many = run_model("eum", big, rounds=8)
-    np.testing.assert_allclose(one.outcome, many.outcome, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(one.trace["position"], many.trace["position"], rtol=0, atol=1e-12)
+    monkeypatch.setattr(eum_core, "_CHUNK_ELEMENTS", 700)  # 7 runs a chunk
+    for threads in (1, 3):
+        with thread_map(threads) as mapper:
+            many = run_model("eum", big, rounds=8, mapper=mapper)
+        np.testing.assert_allclose(one.outcome, many.outcome, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(one.trace["position"], many.trace["position"], rtol=0, atol=1e-12)
+
+
+def test_the_model_starts_no_thread() -> None:
+    """Issue 11 item 4: models stay pure; the threads are the caller's (thread_map)."""
+    import threading
+
+    arrays = ScenarioArrays.from_scenario(negotia.load_scenario(reference("eum", "ec_car_emissions.csv")))
+    seen: list[int] = []
+
+    def counting_map(fn, items):  # type: ignore[no-untyped-def]
+        seen.append(threading.active_count())
+        return map(fn, items)
+
+    before = threading.active_count()
+    run_model("eum", arrays.repeat(2000), rounds=3, mapper=counting_map)
+    assert seen and max(seen) == before  # every round went through the given mapper, on no new thread
 
 
 def test_trace_shapes_and_report_choice() -> None:

@@ -9,7 +9,13 @@ import pytest
 
 from negotia.errors import ParameterError
 from negotia.models import run_model
-from negotia.models.eum import SECONDS_PER_PAIR_ROUND, time_estimate
+from negotia.models.eum import (
+    BYTES_PER_ACTOR_ROUND,
+    BYTES_PER_PAIR_IN_CHUNK,
+    SECONDS_PER_PAIR_ROUND,
+    memory_estimate,
+    time_estimate,
+)
 from negotia.scenario.arrays import ScenarioArrays
 from tests.conftest import run_cli
 
@@ -51,3 +57,50 @@ def test_cli_max_seconds_refuses_and_goes_ahead() -> None:
     assert r.returncode == 2 and "would take about" in r.stderr and "Traceback" not in r.stderr
     r = run_cli("forecast", "ukraine-2025", "-m", "eum", "--max-seconds", "10")
     assert r.returncode == 0, r.stderr
+
+
+def test_memory_estimate_counts_the_trace_and_each_threads_chunk() -> None:
+    # 1,000 actors on one issue: one run, doubled to a chunk of two (A*A*2 pair elements)
+    one = synthetic(1000, 1)
+    assert memory_estimate(one, 2) == pytest.approx(
+        BYTES_PER_ACTOR_ROUND * 3 * 1000 + BYTES_PER_PAIR_IN_CHUNK * 1000**2 * 2
+    )
+    # a thread holds one chunk at a time; a second thread only helps with a second run
+    assert memory_estimate(one, 2, threads=2) == memory_estimate(one, 2)
+    two = synthetic(1000, 2)
+    assert memory_estimate(two, 2, threads=2) - memory_estimate(two, 2) == pytest.approx(
+        BYTES_PER_PAIR_IN_CHUNK * 1000**2 * 2
+    )
+    # the trace grows with rounds x runs x actors
+    big = synthetic(10, 10, batch=100)
+    assert memory_estimate(big, 21) - memory_estimate(big, 10) == pytest.approx(
+        BYTES_PER_ACTOR_ROUND * 11 * 1000 * 10
+    )
+
+
+def test_memory_estimate_bounds_the_measured_peak() -> None:
+    """The estimate is an upper bound of tracemalloc's peak, within a factor 2."""
+    import tracemalloc
+
+    arrays = synthetic(150, 2, batch=2)
+    tracemalloc.start()
+    try:
+        run_model("eum", arrays, rounds=3)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    need = memory_estimate(arrays, 3)
+    assert peak <= need <= 2 * peak
+
+
+def test_a_run_above_the_memory_limit_is_refused_with_the_figure() -> None:
+    arrays = synthetic(10, 10, batch=5000)  # 20 rounds: about 0.7 GB of trace
+    need = memory_estimate(arrays, 20)
+    with pytest.raises(ParameterError) as e:
+        run_model("eum", arrays, rounds=20, max_gb=0.5)
+    assert f"about {need / 1e9:,.1f} GB of memory" in str(e.value) and "--max-gb 2" in str(e.value)
+
+
+def test_cli_max_gb_refuses_with_exit_status_2() -> None:
+    r = run_cli("forecast", "ukraine-2025", "-m", "eum", "--max-gb", "0")
+    assert r.returncode == 2 and "GB of memory" in r.stderr and "Traceback" not in r.stderr

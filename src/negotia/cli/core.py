@@ -187,9 +187,11 @@ def register(app: typer.Typer) -> None:
         forecasts = {}
         # A model can take seconds on a large scenario (the exchange model compiles on
         # first use): a bar on a terminal's stderr says which one is running.
-        with progress_bar("forecast", len(runs), quiet=False) as (advance, _):
+        from negotia.ensemble.backends import thread_map
+
+        with progress_bar("forecast", len(runs), quiet=False) as (advance, _), thread_map() as mapper:
             for label, name, params in runs:
-                forecasts[label] = run_model(name, arrays, rng=seeding.rng(seed), **params)
+                forecasts[label] = run_model(name, arrays, rng=seeding.rng(seed), mapper=mapper, **params)
                 advance(1)
         rows = forecast_rows(sc, forecasts, forecast_intervals(sc, forecasts))
         _refuse_missing(sc, rows, scenario)

@@ -17,9 +17,10 @@ import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 from negotia.errors import BackendError, NegotiaError, ParameterError
@@ -284,11 +285,53 @@ def probe_scheduler(address: str, timeout: float) -> None:
         raise BackendError(f"{address!r} is not a Dask scheduler but {what}; give the scheduler's address")
 
 
+def available_cpus() -> int:
+    """CPUs this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+class ThreadMap:
+    """``map`` over the independent chunks of one model run, on a pool of ``threads``
+    threads (NumPy releases the GIL); results come back in chunk order.
+
+    Models never start threads (ARCHITECTURE.md, "Models stay pure"): a model that can
+    split its work takes a ``mapper`` argument, and the one running it decides the
+    threads.  One model call in this process may use every CPU; a task inside a process
+    pool or a Dask worker keeps to one thread (the builtin ``map``), since the backend's
+    workers already share the CPUs.
+    """
+
+    def __init__(self, threads: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.threads = threads
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="negotia-model")
+
+    def __call__(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        return self._pool.map(fn, items)
+
+    def close(self) -> None:
+        self._pool.shutdown()
+
+
+@contextmanager
+def thread_map(threads: int | None = None) -> Iterator[Callable[..., Iterator[Any]]]:
+    """A mapper for one model call on ``threads`` threads (default: every CPU this
+    process may use); the builtin ``map`` for one thread."""
+    threads = available_cpus() if threads is None else _check_workers(threads)
+    if threads == 1:
+        yield map
+        return
+    pool = ThreadMap(threads)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
 def _check_workers(workers: int | None) -> int:
     if workers is None:
-        return max(
-            1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        )
+        return available_cpus()
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ParameterError(f"the number of workers must be a positive integer, got {workers!r}")
     return workers

@@ -7,6 +7,9 @@ contract tests all see the same set.  Each entry is a module with ``MODEL_INFO``
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -40,20 +43,37 @@ def model_info(name: str) -> ModelInfo:
     return get_model(name).MODEL_INFO
 
 
+@functools.cache
+def _execution_options(module: ModuleType) -> frozenset[str]:
+    """Which of ``mapper`` and ``progress`` the model's ``forecast`` takes."""
+    accepted = inspect.signature(module.forecast).parameters
+    return frozenset(k for k in ("mapper", "progress") if k in accepted)
+
+
 def run_model(
     name: str,
     arrays: ScenarioArrays,
     *,
     rng: np.random.Generator | None = None,
     seed: int = 0,
+    mapper: Callable[..., Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     **params: Any,
 ) -> Forecast:
     """Run a registered model on a batch.  ``seed`` builds ``rng`` when none is given
-    (the seed rule of :mod:`negotia.seeding`: default 0)."""
+    (the seed rule of :mod:`negotia.seeding`: default 0).
+
+    ``mapper`` (a ``map`` over independent chunks of work, e.g. on threads: see
+    :func:`negotia.ensemble.backends.thread_map`) and ``progress`` (called with steps
+    done and steps in all, e.g. rounds) go to the models that take them; the others
+    run as they always do.  Neither changes a result.
+    """
     module = get_model(name)
     if rng is None:
         rng = seeding.rng(seed)
-    return module.forecast(arrays, rng=rng, **params)
+    execution = {"mapper": mapper, "progress": progress}
+    extra = {k: v for k, v in execution.items() if v is not None and k in _execution_options(module)}
+    return module.forecast(arrays, rng=rng, **extra, **params)
 
 
 def parse_model_spec(spec: str) -> tuple[str, dict[str, str]]:
