@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from negotia.agreement.analysis import analyse_agreement
 from negotia.agreement.nodeal import mixture_quantiles
 from negotia.ensemble.perturb import PerturbationSpec
-from negotia.errors import ParameterError
 from negotia.scenario.schema import Scenario
 
 CERTAIN = PerturbationSpec(position_sd=0.0, salience_sd=0.0)
@@ -191,17 +190,6 @@ def test_issue_without_status_quo_warns() -> None:
     r = analyse_agreement(sc, 50)
     assert any("no status quo" in w for w in r.warnings)
     assert r.outcomes[0].median is None
-
-
-def test_qualified_majority_is_refused_clearly() -> None:
-    sc = Scenario.model_validate(
-        {
-            **scenario(PARTIES, {"A": {"x": 1}, "B": {"x": 2}}).model_dump(),
-            "decision_rule": {"rule": "qualified_majority", "threshold": 0.6},
-        }
-    )
-    with pytest.raises(ParameterError, match="qualified majority"):
-        analyse_agreement(sc, 10)
 
 
 @settings(max_examples=25)

@@ -39,6 +39,7 @@ from negotia.agreement.prior import AgreementPrior, prior_for_scenario
 from negotia.agreement.settle import settled_sets
 from negotia.bargaining.consent import Consent, consent_of, consent_rows, interval_arrays
 from negotia.bargaining.feasible import Rows, issue_zones, settle
+from negotia.bargaining.majority import MajorityZones, majority_issue_zones, settle_majority
 from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec, check_n
 from negotia.seeding import Seed, check_seed, child, seed_sequence
 
@@ -247,24 +248,38 @@ def package_blockers(consent: Consent, rows: Rows, feasible: Any) -> Counter:
     two rows whose bounds meet emptily (once if they are the same row); a variant blocked by
     reservation values counts the rows of its infeasibility certificate.
     """
-    counter: Counter = Counter()
-    issues = consent.issue_ids
-    box = feasible.box
+    B, R, K = rows.ideal.shape
     failed = ~feasible.feasible
-    by_red = failed & feasible.red_lines.any(axis=1)
-    for k, issue in enumerate(issues):
-        m = by_red & feasible.red_lines[:, k]
-        low, high = box.low_row[m, k], box.high_row[m, k]
-        both = np.concatenate([low, np.where(high == low, -1, high)])
-        _count_rows(counter, both, lambda row, issue=issue: _red_key(consent, row, issue))
-    by_res = failed & ~by_red
-    for row, c in enumerate(feasible.blocking[by_res].sum(axis=0).tolist()):
+    red = np.zeros((B, R, K), dtype=bool)
+    box = feasible.box
+    for k in range(K):
+        m = np.flatnonzero(failed & feasible.red_lines[:, k])
+        for row in (box.low_row[m, k], box.high_row[m, k]):
+            ok = row >= 0
+            red[m[ok], row[ok], k] = True
+    by_res = failed & ~feasible.red_lines.any(axis=1)
+    return count_marks(consent, red, feasible.blocking & by_res[:, None])
+
+
+def count_marks(consent: Consent, red: np.ndarray, reservation: np.ndarray) -> Counter:
+    """Count, over the variants, each row marked as blocking by its red line on an issue
+    (``red`` ``(B, R, K)``) or by its reservation value (``reservation`` ``(B, R)``)."""
+    counter: Counter = Counter()
+    for (row, k), c in np.ndenumerate(red.sum(axis=0)):
+        if c:
+            counter[_red_key(consent, row, consent.issue_ids[k])] += int(c)
+    for row, c in enumerate(reservation.sum(axis=0).tolist()):
         if c:
             counter[_res_key(consent, row)] += int(c)
     return counter
 
 
 def _issue_blockers(consent: Consent, zones: Any, k: int) -> Counter:
+    if isinstance(zones, MajorityZones):
+        rej = zones.rejects[:, :, k]
+        red = np.zeros(zones.rejects.shape, dtype=bool)
+        red[:, :, k] = rej & zones.rejects_red_line[:, :, k]
+        return count_marks(consent, red, rej & ~zones.rejects_red_line[:, :, k])
     counter: Counter = Counter()
     issue = consent.issue_ids[k]
     m = ~zones.exists[:, k]
@@ -330,15 +345,27 @@ def analyse_agreement(
     rows = consent_rows(consent, arrays, lo, hi)
     prior = prior_for_scenario(scenario, prior_model)
     notes: list[str] = []
-    whole = settle(rows)
-    package = _zone(int(whole.feasible.sum()), n, package_blockers(consent, rows, whole), prior)
-    zones = issue_zones(rows)
-    partial = settled_sets(rows)
+    voting = consent.voting
+    if voting.any_qualified:
+        # A qualified majority: every minimal winning coalition is a unanimity problem.
+        whole_m = settle_majority(rows, voting)
+        # Marked on failed variants only: a row counts once per variant when it blocked
+        # some minimal winning coalition.
+        blockers = count_marks(consent, whole_m.red, whole_m.blocking)
+        package = _zone(int(whole_m.feasible.sum()), n, blockers, prior)
+        zones: Any = majority_issue_zones(rows, voting)
+        fallback = whole_m.fallback
+    else:
+        whole = settle(rows)
+        package = _zone(int(whole.feasible.sum()), n, package_blockers(consent, rows, whole), prior)
+        zones = issue_zones(rows)
+        fallback = whole.fallback
+    partial = settled_sets(rows, voting if voting.any_qualified else None)
     if partial.greedy:
         notes.append(f"largest partial package found greedily (not exactly) in {partial.greedy} variants")
-    if whole.fallback + partial.fallback:
+    if fallback + partial.fallback:
         notes.append(
-            f"{whole.fallback + partial.fallback} problems lay on the edge of a zone and were "
+            f"{fallback + partial.fallback} problems lay on the edge of a zone and were "
             "decided by a SciPy solve at tolerance 1e-9"
         )
     issues = _issue_results(scenario, consent, zones, partial.inclusion, package, prior, all_or_nothing)

@@ -23,12 +23,15 @@ equally likely: an issue's *inclusion* is the share of them that contain it.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import comb
+from typing import Any
 
 import numpy as np
 
 from negotia.bargaining.feasible import ATOL_SCALE, Rows, loss_of, red_line_box, settle
+from negotia.bargaining.majority import Voting, red_line_compatible, settle_majority
 
 #: Candidate sets per variant and level searched exactly before the greedy step takes over.
 MAX_SUBSETS = 64
@@ -64,13 +67,28 @@ def _bits(mask: np.ndarray) -> np.ndarray:
     return (mask.astype(np.int64) << np.arange(mask.shape[-1], dtype=np.int64)).sum(axis=-1)
 
 
-def settled_sets(rows: Rows) -> Settled:
-    """The largest settleable partial packages of every variant (see the module doc)."""
+def settled_sets(rows: Rows, voting: Voting | None = None) -> Settled:
+    """The largest settleable partial packages of every variant (see the module doc).
+
+    With ``voting`` (qualified-majority rules) a set settles when some minimal winning
+    coalition accepts a package (:func:`~negotia.bargaining.majority.settle_majority`).
+    Neither shortcut of the unanimity case holds there (adding an issue changes which
+    coalitions win, and the red lines of a coalition may overlap where everyone's do
+    not): every issue whose red lines leave a winning coalition some room is contested.
+    """
     B, K = rows.batch, rows.n_issues
     box = red_line_box(rows)
-    compatible = ~box.empty
     q = np.full(K, np.nan) if rows.status_quo is None else np.asarray(rows.status_quo, dtype=float)
-    free = compatible & (~np.isfinite(q) | ((q >= box.lo - ATOL_SCALE) & (q <= box.hi + ATOL_SCALE)))
+    if voting is not None:
+        compatible = red_line_compatible(rows, voting)
+        free = np.zeros((B, K), dtype=bool)
+
+        def solve(r: Rows, s: np.ndarray) -> Any:
+            return settle_majority(r, voting, s)
+    else:
+        compatible = ~box.empty
+        free = compatible & (~np.isfinite(q) | ((q >= box.lo - ATOL_SCALE) & (q <= box.hi + ATOL_SCALE)))
+        solve = settle
     contested = compatible & ~free
     inclusion = np.zeros((B, K))
     sets: dict[tuple[int, ...], float] = {}
@@ -101,7 +119,7 @@ def settled_sets(rows: Rows) -> Settled:
         if cand_b:
             b_idx = np.concatenate(cand_b)
             s_idx = np.concatenate(cand_s) | free[b_idx]
-            res = settle(rows.take(b_idx), s_idx)
+            res = solve(rows.take(b_idx), s_idx)
             fallback += res.fallback
             ok = res.feasible
             hits = np.bincount(b_idx[ok], minlength=B).astype(float)
@@ -113,7 +131,7 @@ def settled_sets(rows: Rows) -> Settled:
             todo = np.array(sorted(b for b in greedy_rows if undecided[b]), dtype=np.int64)
             greedy_rows.clear()
             if todo.size:
-                fb, found = _greedy(rows, todo, free, contested, q, box.lo, box.hi)
+                fb, found = _greedy(rows, todo, free, contested, q, box.lo, box.hi, solve)
                 fallback += fb
                 n_greedy += todo.size
                 for b, s in found.items():
@@ -134,6 +152,7 @@ def _greedy(
     q: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
+    solve: Callable[[Rows, np.ndarray], Any] = settle,
 ) -> tuple[int, dict[int, np.ndarray]]:
     """Drop contested issues one at a time until the set settles (not exact)."""
     found: dict[int, np.ndarray] = {}
@@ -143,7 +162,7 @@ def _greedy(
     while live.size:
         b = todo[live]
         s = cur[live] | free[b]
-        res = settle(rows.take(b), s)
+        res = solve(rows.take(b), s)
         fallback += res.fallback
         for j in np.flatnonzero(res.feasible):
             found[int(b[j])] = s[j].astype(float)

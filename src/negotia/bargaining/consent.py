@@ -5,8 +5,9 @@ From a scenario's roles (:mod:`negotia.scenario.roles`):
 * a ``party`` is a row with a say on every issue: its red lines and its reservation value
   (``metadata.reservation`` when given, else the utility of the status quo);
 * a ``veto`` player is a row with a say on the issues it names only (every issue when it
-  names none): its red lines there, and the reservation of the status quo on those
-  issues -- it blocks a package that makes it worse off on them than no deal;
+  names none): its red lines there, and its reservation value on those issues
+  (``metadata.reservation`` when given, on its utility over the issues it vetoes; else
+  the status quo's) -- it blocks a package that leaves it below;
 * a ratification step (a parliament, a referendum) is a row with intervals only (its
   ``accepts``) on the issues it votes on;
 * mediators, guarantors and observers are no rows: they do not vote, so their positions
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from negotia.bargaining.feasible import Rows, loss_of
+from negotia.bargaining.majority import Voting
 from negotia.bargaining.utility import reservation_from_metadata
 from negotia.errors import ParameterError
 from negotia.scenario.roles import rule_for
@@ -54,7 +56,8 @@ class Consent:
 
     ``labels`` are actor ids, or ``ratification:<id>`` for a ratification step;
     ``kinds`` says ``party``, ``veto`` or ``ratification``; ``actor_index`` is the row's
-    actor in the scenario's actor order (-1 for ratification steps).
+    actor in the scenario's actor order (-1 for ratification steps); ``voting`` how their
+    consent is counted on each issue (the decision rules).
     """
 
     labels: tuple[str, ...]
@@ -66,6 +69,7 @@ class Consent:
     issue_ids: tuple[str, ...]
     status_quo: np.ndarray
     loss: str
+    voting: Voting
 
     @property
     def n_rows(self) -> int:
@@ -76,12 +80,6 @@ def consent_of(scenario: Scenario) -> Consent:
     """The consent rows of a scenario (a snapshot: apply ``as_of`` first)."""
     if scenario.revisions:
         scenario = scenario.as_of()
-    for issue in scenario.issues:
-        if rule_for(scenario, issue.id).rule != "unanimity":
-            raise ParameterError(
-                f"issue {issue.id!r} is decided by a qualified majority; the agreement analysis "
-                "handles unanimity of the parties and veto players only"
-            )
     roles = scenario.roles
     issues = scenario.issue_ids
     k_of = {i: k for k, i in enumerate(issues)}
@@ -116,8 +114,10 @@ def consent_of(scenario: Scenario) -> Consent:
         scope.append([step.covers(i) for i in issues])
         for issue, b in step.accepts.items():
             bounds.append(_bound(r, k_of[issue], b.min, b.max, b.sd, lo_s, span, f"ratification {step.id}"))
-    parties = tuple(a for a, kind in zip(labels, kinds, strict=False) if kind == "party")
-    explicit = reservation_from_metadata(scenario, parties)
+    # Parties and veto players alike: a veto player's reservation is the utility it needs
+    # on the issues it vetoes.
+    voters = tuple(a for a, kind in zip(labels, kinds, strict=False) if kind in ("party", "veto"))
+    explicit = reservation_from_metadata(scenario, voters)
     reservation = np.array([explicit.get(a, np.nan) for a in labels])
     sq = np.array([np.nan if i.status_quo is None else i.status_quo for i in scenario.issues], dtype=float)
     return Consent(
@@ -130,7 +130,44 @@ def consent_of(scenario: Scenario) -> Consent:
         issue_ids=tuple(issues),
         status_quo=(sq - lo_s) / span,
         loss=scenario.loss,
+        voting=_voting(
+            scenario, kinds, actor_index, np.array(scope, dtype=bool).reshape(len(labels), len(issues))
+        ),
     )
+
+
+def _voting(scenario: Scenario, kinds: list[str], actor_index: list[int], scope: np.ndarray) -> Voting:
+    """Each row's weight per issue, the thresholds and who must accept (see :class:`Voting`)."""
+    from negotia.scenario.arrays import ScenarioArrays
+
+    R, K = scope.shape
+    kinds_a = np.array(kinds)
+    voter = scope & np.isin(kinds_a, ("party", "veto"))[:, None]
+    weight = np.zeros((R, K))
+    threshold = np.ones(K)
+    qualified = np.zeros(K, dtype=bool)
+    required = scope & (kinds_a != "party")[:, None]
+    capability = None
+    ids = [a.id for a in scenario.actors]
+    for k, issue in enumerate(scenario.issues):
+        rule = rule_for(scenario, issue.id)
+        if rule.rule == "unanimity":
+            required[:, k] |= voter[:, k]
+            weight[:, k] = voter[:, k]
+            continue
+        qualified[k] = True
+        threshold[k] = float(rule.threshold or 1.0)
+        how = rule.weighting
+        for r in np.flatnonzero(voter[:, k]):
+            if isinstance(how, dict):
+                weight[r, k] = how.get(ids[actor_index[r]], 0.0)
+            elif how == "equal":
+                weight[r, k] = 1.0
+            else:
+                if capability is None:
+                    capability = ScenarioArrays.from_scenario(scenario).capability[0]
+                weight[r, k] = capability[actor_index[r], k]
+    return Voting(weight, threshold, required, qualified, kinds_a == "party")
 
 
 def _bound(

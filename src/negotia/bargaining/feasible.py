@@ -215,9 +215,10 @@ def _inverse_loss(c: np.ndarray, kind: str) -> np.ndarray:
     return c if kind == "linear" else np.sqrt(c)
 
 
-def issue_zones(rows: Rows) -> IssueZones:
-    """Exact zone of every issue alone, for every problem (closed form, no iteration)."""
-    box = red_line_box(rows)
+def reservation_intervals(rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+    """``(lo, hi)`` ``(B, R, K)``: where each row's reservation holds with the issue settled
+    alone (the others at the status quo): an interval around its ideal point, empty
+    (lo = +inf, hi = -inf) when it holds nowhere, the whole line off the row's scope."""
     scope = rows.scope[None]
     budget = rows.slack[:, :, None] + rows.base  # (B, R, K)
     a = rows.coef
@@ -228,8 +229,13 @@ def issue_zones(rows: Rows) -> IssueZones:
     radius = np.where(a > 0, radius, np.inf)
     r_lo = np.where(none, np.inf, rows.ideal - radius)
     r_hi = np.where(none, -np.inf, rows.ideal + radius)
-    r_lo = np.where(scope, r_lo, -np.inf)
-    r_hi = np.where(scope, r_hi, np.inf)
+    return np.where(scope, r_lo, -np.inf), np.where(scope, r_hi, np.inf)
+
+
+def issue_zones(rows: Rows) -> IssueZones:
+    """Exact zone of every issue alone, for every problem (closed form, no iteration)."""
+    box = red_line_box(rows)
+    r_lo, r_hi = reservation_intervals(rows)
     res_low_row = np.argmax(r_lo, axis=1)
     res_high_row = np.argmin(r_hi, axis=1)
     res_lo = np.take_along_axis(r_lo, res_low_row[:, None], axis=1)[:, 0]
