@@ -16,10 +16,13 @@ def test_agents_over_a_space_too_large_run_on_a_coarser_grid():
     data = collect(sc, models=["compromise"], montecarlo=0)
     run = data.negotiation
     assert run is not None and "agent negotiation" not in data.skipped
-    # The most options per issue whose product the agents can hold: 3**12 <= 8e6 < 4**12.
-    assert set(run.space.shape) == {3} and 3**12 <= MAX_AGENT_SPACE < 4**12
+    # From 11 grid points per issue, the largest issue loses one option at a time until
+    # the grid fits: 4**9 * 3**3 = 7,077,888 <= 8e6 < 4**10 * 3**2 = 9,437,184.
+    assert sorted(run.space.shape) == [3] * 3 + [4] * 9
+    assert 4**9 * 3**3 <= MAX_AGENT_SPACE < 4**10 * 3**2
     title = next(c.title for c in all_charts(data) if c.id == "concessions")
-    assert "3 options per issue" in title
+    assert "7,077,888 packages, 3–4 options per issue" in title
+    assert any("coarser grid" in n for n in run.notes)
 
 
 def test_a_scenario_without_guarantees_or_revisions_says_so():

@@ -14,15 +14,16 @@ mediator   the mediator's single negotiating text
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
 import numpy as np
 
 from negotia.bargaining.mediator import run_mediator
-from negotia.bargaining.negotiation import NegotiationRun
+from negotia.bargaining.negotiation import MAX_AGENT_SPACE, NegotiationRun
 from negotia.bargaining.offers import run_offers
-from negotia.bargaining.space import Resolution
+from negotia.bargaining.space import OutcomeSpace, Resolution
 from negotia.bargaining.strategies import parse_strategy
 from negotia.bargaining.utility import UtilityModel, utility_model
 from negotia.bargaining.zopa import zopa
@@ -38,7 +39,8 @@ def _model(
     resolution: Resolution,
     protocol: str,
     issues: list[str] | None = None,
-) -> tuple[UtilityModel, Any]:
+) -> tuple[UtilityModel, Any, list[str]]:
+    """The parties' utility model, the scenario (None for a GENIUS domain) and notes."""
     from negotia.bargaining import genius
     from negotia.scenario.formats import load_scenario
     from negotia.scenario.schema import Scenario
@@ -46,14 +48,40 @@ def _model(
     if not isinstance(scenario, Scenario):
         path = os.fspath(scenario)
         if genius.is_genius_file(path):
-            return genius.load_model(path, parties, genius.points_from_resolution(resolution))[0], None
+            return genius.load_model(path, parties, genius.points_from_resolution(resolution))[0], None, []
         scenario = load_scenario(path)
     if protocol == "majority" and not parties:
         from negotia.scenario.arrays import ScenarioArrays
 
         arr = ScenarioArrays.from_scenario(scenario)
         parties = [a for k, a in enumerate(arr.actor_ids) if arr.present[0, k].any()]
-    return utility_model(scenario, parties, resolution, issues=issues), scenario
+    model = utility_model(scenario, parties, resolution, issues=issues)
+    if resolution is None and model.space.size > MAX_AGENT_SPACE:
+        coarse = fitting_resolution(model.space, MAX_AGENT_SPACE)
+        before = model.space.size
+        model = utility_model(scenario, parties, coarse, issues=issues)
+        shown = ", ".join(f"{k} {v}" for k, v in coarse.items())
+        note = (
+            f"the default options make {before:,} packages, more than the {MAX_AGENT_SPACE:,} "
+            f"agents handle; simulated on a coarser grid ({shown} options; --resolution to choose)"
+        )
+        return model, scenario, [note]
+    return model, scenario, []
+
+
+def fitting_resolution(space: OutcomeSpace, limit: int) -> dict[str, int]:
+    """Options per issue for a grid of at most ``limit`` packages, coarsening the issue
+    with the most options first (so small issues keep all theirs); only the issues it
+    coarsens are named."""
+    sizes = {o.id: o.size for o in space.issues}
+    out: dict[str, int] = {}
+    while math.prod(sizes.values()) > limit:
+        key = max(sizes, key=lambda k: (sizes[k], k))
+        if sizes[key] <= 2:
+            break
+        sizes[key] -= 1
+        out[key] = sizes[key]
+    return out
 
 
 def simulate(
@@ -106,8 +134,7 @@ def simulate(
         raise ParameterError(f"unknown protocol {protocol!r}; protocols: {', '.join(PROTOCOLS)}")
     if red_lines not in RED_LINES:
         raise ParameterError(f"red_lines must be one of {', '.join(RED_LINES)}, got {red_lines!r}")
-    model, sc = _model(scenario, parties, resolution, protocol, issues)
-    notes: list[str] = []
+    model, sc, notes = _model(scenario, parties, resolution, protocol, issues)
     z = zopa(model)
     if z.empty:
         notes.extend(z.sentences())

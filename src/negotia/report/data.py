@@ -298,17 +298,8 @@ def _bargaining(data: ReportData, parties: list[str] | None, say: Callable[[str]
 
 
 def _agents(sc: Scenario, parties: list[str] | None, seed: int) -> Any:
-    """An agent negotiation; over a space too large for the agents, the same negotiation
-    on a coarser grid (the most options per issue the agents can hold), which the
-    result's ``space`` and the chart's title show."""
+    """An agent negotiation; over a space too large for the agents, ``simulate`` itself
+    runs it on a coarser grid and says so in the run's notes."""
     from negotia.bargaining import simulate
-    from negotia.bargaining.negotiation import MAX_AGENT_SPACE
 
-    try:
-        return simulate(sc, parties=parties, seed=seed)
-    except ParameterError as e:
-        n = len(sc.issues)
-        options = max((r for r in range(2, 12) if r**n <= MAX_AGENT_SPACE), default=0)
-        if options < 2 or "agents handle at most" not in str(e):
-            raise
-        return simulate(sc, parties=parties, seed=seed, resolution=options)
+    return simulate(sc, parties=parties, seed=seed)

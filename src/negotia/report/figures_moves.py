@@ -152,9 +152,9 @@ def concessions(data: ReportData) -> list[Chart]:
     strategies = ", ".join(f"{p} {s}" for p, s in zip(run.parties, run.strategies, strict=False))
     grid = ""
     if run.space is not None:
-        sizes = set(run.space.shape)
-        grid = f"; {run.space.size:,} packages" + (
-            f", {sizes.pop()} options per issue" if len(sizes) == 1 else ""
+        lo, hi = min(run.space.shape), max(run.space.shape)
+        grid = f"; {run.space.size:,} packages, " + (
+            f"{lo} options per issue" if lo == hi else f"{lo}–{hi} options per issue"
         )
     return [
         Chart(
