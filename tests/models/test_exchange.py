@@ -11,6 +11,7 @@ Nobody on the team produced them.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -247,7 +248,7 @@ def test_cli_rejects_bad_parameter() -> None:
     assert "ties" in (r.stdout + r.stderr)
 
 
-def _lane_state(name: str, file: str) -> tuple:
+def _lane_state(name: str, file: str) -> Any:
     """The compiled loop's state of the whole issue set of a reference case at the start of round 1."""
     from negotia.models import exchange_kernel as K
 
@@ -259,7 +260,7 @@ def _lane_state(name: str, file: str) -> tuple:
     W = np.where(elig, cap * sal, 0.0)
     den, num = W.sum(axis=0), (W * x).sum(axis=0)
     left = x <= num / den
-    return K.lane_init((x, sal, W, elig, left, num, den), False, 0.0, np.random.default_rng(0))
+    return K.lane_init(K.RoundData(x, sal, W, elig, left, num, den), False, 0.0, np.random.default_rng(0))
 
 
 def test_affected_exchanges_are_exactly_those_the_rules_pick_out() -> None:
@@ -267,23 +268,24 @@ def test_affected_exchanges_are_exactly_those_the_rules_pick_out() -> None:
     matching rules of the module docstring (step 6) pick out by testing every exchange:
     those whose side I or J supplies where a realised move was made (and only those sides
     take the move into their history), and those whose side demands on an issue where the
-    realised exchange bought a move."""
+    realised exchange bought a move.  Exchanges out of the list leave the index, and a
+    second look finds the same ones."""
     from negotia.models import exchange_kernel as K
 
-    st = _lane_state("cop21", "cop21.csv")
-    ai, aj, pp, qq = st[K.ST_AI], st[K.ST_AJ], st[K.ST_P], st[K.ST_Q]
-    n, nI = len(ai), st[K.ST_CUR].shape[1]
     rng = np.random.default_rng(0)
-    M = rng.normal(0, 5, (2, n))
     for _ in range(30):
+        st = _lane_state("cop21", "cop21.csv")
+        ai, aj, pp, qq = (st.irec[:, c].astype(int) for c in (K.AI, K.AJ, K.P, K.Q))
+        n = len(ai)
+        M = rng.normal(0, 5, (2, n))
+        st.frec[:, K.M0], st.frec[:, K.M1] = M
         live = rng.random(n) < 0.7
         r = int(rng.choice(np.nonzero(live)[0]))
         live[r] = False
+        st.irec[:, K.LIVE] = live
         aI, aJ, p, q = ai[r], aj[r], pp[r], qq[r]
-        hsum, hdir = np.zeros((2, n)), np.zeros((2, n))
-        out, mark = np.empty(n, np.int64), np.zeros(n, bool)
-        args = (st[K.ST_SUP_OFF], st[K.ST_SUP_IDX], st[K.ST_DEM_OFF], st[K.ST_DEM_IDX])
-        na = K._affected(aI, aJ, p, q, nI, *args, live, mark, M, hsum, hdir, out)
+        out = np.empty(n, np.int64)
+        na = K._affected(st, aI, aJ, p, q, out)
         found = out[:na]
         assert len(set(found.tolist())) == na  # each listed once
         side_i = ((ai == aI) & (qq == q)) | ((ai == aJ) & (qq == p))  # I supplies where a move was made
@@ -292,6 +294,10 @@ def test_affected_exchanges_are_exactly_those_the_rules_pick_out() -> None:
         demand |= ((aj == aI) & (qq == p)) | ((ai == aI) & (pp == p))  # ... or what aI bought
         expected = np.nonzero(live & (side_i | side_j | demand))[0]
         assert sorted(found.tolist()) == expected.tolist()
+        hsum, hdir = st.frec[:, [K.H0, K.H1]].T, st.frec[:, [K.D0, K.D1]].T
         np.testing.assert_array_equal(hsum[0], np.where(live & side_i, M[0], 0.0))
         np.testing.assert_array_equal(hsum[1], np.where(live & side_j, M[1], 0.0))
         np.testing.assert_array_equal(hdir[0], np.where(live & side_i, np.sign(M[0]), 0.0))
+        st.mark[found] = False
+        again = K._affected(st, aI, aJ, p, q, out)
+        assert sorted(out[:again].tolist()) == expected.tolist()

@@ -44,7 +44,7 @@ def test_the_case_of_the_issue_is_refused_before_it_runs() -> None:
         run_model("exchange", synthetic(200, 100))
     text = str(e.value)
     assert "200 actors x 100 issues" in text and "24,750,000 candidate exchanges" in text
-    assert "7.9 GB" in text and "--max-gb" in text
+    assert "5.0 GB" in text and "--max-gb" in text
 
 
 def test_cli_refuses_with_the_numbers_and_max_gb_goes_ahead(tmp_path: Path) -> None:

@@ -174,9 +174,11 @@ MODEL_INFO = ModelInfo(
 )
 
 
-#: Memory the compiled round holds per candidate exchange: four index arrays, sixteen
-#: constants and about fifteen state and log arrays (exchange_kernel), rounded up.
-BYTES_PER_EXCHANGE = 320
+#: Memory the compiled round holds per candidate exchange: a row of integers (32 bytes)
+#: and one of floats (72), its entries in the index, the max-tree and the log, and the
+#: keys of the index while it is built (exchange_kernel).  Measured: a peak of about 160
+#: bytes per estimated candidate (300 actors x 20 issues); rounded up.
+BYTES_PER_EXCHANGE = 200
 
 
 def size_estimate(arrays: ScenarioArrays, within: str = "prnr") -> tuple[int, float]:
@@ -287,14 +289,14 @@ def _round_decimal(
                 continue
             st = K.lane_init(K.lane_arrays(arrs, b, iss), True, 0.0, _NO_RNG)
             lane = DecimalLane(sh, K.views(st), iss.tolist(), record=b == 0)
-            if st[K.ST_CTR][K.K_PHASE] == K.PH_REVALIDATE:
+            if st.ctr[K.K_PHASE] == K.PH_REVALIDATE:
                 lane.decide_nbs()
             while (code := K.lane_run(st, True, ties_random, 0.0, _NO_RNG)) != K.DONE:
                 if code == K.TIE:
                     lane.decide_tie(ties_random, rng)
                 else:
                     lane.decide_nbs()
-            done = int(st[K.ST_CTR][K.K_DONE])
+            done = int(st.ctr[K.K_DONE])
             lane.replay(done)
             counts[b] += done
             for aI, q, _, aJ, p, _ in lane.log:
@@ -382,7 +384,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
             for b, a, t in zip(*np.nonzero(elig & (np.abs(x - nbs[:, None, :]) < K.AMBIGUOUS)), strict=True):
                 sh = shadows[b]
                 left[b, a, t] = sh.x0[a][t] <= sh.nbs(t, {}, -1, D0)
-        arrs = (x, sal, W, elig, left, num, den)
+        arrs = K.RoundData(x, sal, W, elig, left, num, den)
         if exact:
             vote, n_done, ev = _round_decimal(K, arrs, blocks, shadows, ties_random, rng)
         else:

@@ -11,16 +11,24 @@ its arithmetic costs.  The formulas are those of the module docstring of
 reference implementation's NBS check and validity rules); this module holds only the
 round's bookkeeping.
 
-State of a lane during a round (local issue indices ``0..nI-1``):
+The state of a lane during a round is a :class:`Lane` (local issue indices
+``0..nI-1``):
 
-* per candidate exchange ``e`` (in creation order): the actors ``ai`` (side I, supplies
-  ``q`` and demands ``p``) and ``aj`` (side J, supplies ``p`` and demands ``q``), the
-  issues ``p < q``, the round constants ``S[:, e]`` (rows ``SIP`` ... ``NUMP``), whether
-  it is still in the list (``live``), its gain, both moves ``M`` and voting positions
-  ``Y``, the NBS decisions (``flags``), and per side the sum and direction of its
-  earlier moves (``hsum``, ``hdir``: the reference keeps, for a side whose supply
-  position another exchange moved, the move the side had computed before; see
-  :func:`_affected`) and the realisation after which it was last calculated (``ver``);
+* ``data``, the round's inputs (:class:`RoundData`): start positions, saliences,
+  weights, the expected outcome's numerator and denominator per issue.  A candidate's
+  constants (its saliences, Equal Gain rates, weights, the partners' positions) are
+  looked up there when it is calculated: these small tables stay in the cache, where
+  a copy per candidate would not;
+* per candidate exchange ``e`` (in creation order), one row of ``irec`` (integers: the
+  actors ``AI`` (side I, supplies ``q`` and demands ``p``) and ``AJ`` (side J, supplies
+  ``p`` and demands ``q``), the issues ``P < Q``, the NBS decisions ``FLAGS``, whether it
+  is still in the list ``LIVE``, and ``VER``, the realisation after which it was last
+  calculated) and one row of ``frec`` (floats: both moves ``M0, M1``, voting positions
+  ``Y0, Y1``, its ``GAIN``, and per side the sum and direction of its earlier moves
+  ``H0, H1, D0, D1``: the reference keeps, for a side whose supply position another
+  exchange moved, the move the side had computed before; see :func:`_affected`).  A
+  candidate's state is one row each, so the few hundred candidates a realisation
+  recalculates cost a few cache lines each, not one per field;
 * per (actor, issue) the current position ``cur``;
 * per (buyer, issue, actor) the moves bought (``G``, NaN = none): when an exchange is
   realised, ``aj`` has bought ``ai``'s move on ``q`` and ``ai`` has bought ``aj``'s move on
@@ -30,8 +38,9 @@ State of a lane during a round (local issue indices ``0..nI-1``):
   realisation since the start of the round, so per buyer and issue is the same), and
   per (buyer, issue) their sum of ``W (G - x0)`` (``Gs``);
 * an index of the candidates by supply key ``(actor, issue)`` and by demand key, so
-  that the exchanges a realisation affects are found directly, and a max-tree of the
-  gains of the exchanges still in the list (``tree``);
+  that the exchanges a realisation affects are found directly (exchanges that have
+  left the list are dropped from it when next met), and a max-tree of the gains of
+  the exchanges still in the list (``tree``);
 * the log of the realised exchanges (which, their NBS decisions, the positions they
   moved from).
 
@@ -49,12 +58,19 @@ with ``ties_random`` a seeded coin picks one of the two earliest created.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 _JIT: dict[str, Any] = {"cache": True, "error_model": "numpy", "nogil": True}
+#: For the helpers of the realisation step: inlined into their callers, where the passing
+#: of arrays to a separate compiled function (reference counts on each) would cost more
+#: than their arithmetic.
+_INLINE: dict[str, Any] = {**_JIT, "inline": "always"}
 
 # The constants live here, with the compiled code that uses them: numba freezes a global
 # into the cached machine code, and a change in another module would not invalidate it.
@@ -78,31 +94,90 @@ DECIMAL_TIE_ATOL = 1e-11
 #: which an NBS check is decided in decimals (``decimal=True``).
 AMBIGUOUS = 1e-9
 
-#: Rows of the per-candidate round constants ``S``: the four saliences, the Equal Gain
-#: rates (shift of the outcome on q per unit of shift on p, and its inverse, each computed
-#: as the reference does), then per side its weight (capability x salience) on its supply
-#: issue, that issue's denominator, the partner's position there (its demand position),
-#: the side's start position there and the issue's numerator.
-(SIP, SIQ, SJP, SJQ, RQ, RP, WIQ, WJP, DENQ, DENP, DJ, DI, X0I, X0J, NUMQ, NUMP) = range(16)
-N_CONST = 16
+#: How many candidates ahead the realisation step asks for their rows (see :func:`_prefetch`).
+AHEAD = 8
+
+#: Columns of a candidate's integer row ``irec``.
+AI, AJ, P, Q, FLAGS, LIVE, VER = range(7)
+N_ICOLS = 8  # one spare: a row of 32 bytes
+#: Columns of a candidate's float row ``frec``.
+M0, M1, Y0, Y1, GAIN, H0, H1, D0, D1 = range(9)
+N_FCOLS = 9
 
 #: Return codes of :func:`lane_run`.
 DONE, TIE, AMBIG = 0, 1, 2
 #: Slots of the counter array ``ctr``: realised so far, entries in ``buf``, next phase,
 #: the exchange to realise (set by the caller after a TIE).
 K_DONE, K_NBUF, K_PHASE, K_CHOSEN = 0, 1, 2, 3
-#: Positions in the state tuple of a lane (see :func:`lane_init`).
-(
-    ST_AI, ST_AJ, ST_P, ST_Q, ST_S, ST_CUR, ST_X0, ST_W, ST_G, ST_HSUM, ST_HDIR, ST_M, ST_Y, ST_GAIN,
-    ST_LIVE, ST_FLAGS, ST_SUP_OFF, ST_SUP_IDX, ST_DEM_OFF, ST_DEM_IDX, ST_MARK, ST_BUF, ST_CTR,
-    ST_LOG_E, ST_LOG_FLAGS, ST_LOG_FROM, ST_VER, ST_TREE, ST_GS,
-) = range(29)  # fmt: skip
 #: Phases: select the next exchange, realise ``ctr[K_CHOSEN]``, revalidate the candidates
 #: in ``buf`` (their moves were decided by the caller).
 PH_SELECT, PH_REALISE, PH_REVALIDATE = 0, 1, 2
 
 
-@njit(**_JIT)
+class RoundData(NamedTuple):
+    """A round's inputs: ``(A, I)`` start positions on 0-100, saliences, weights
+    (capability x salience, 0 where not eligible), eligibility, side of the expected
+    outcome (``x <= outcome``), and ``(I,)`` the expected outcome's numerator and
+    denominator.  With a leading batch axis for :func:`run_round`."""
+
+    x0: np.ndarray
+    sal: np.ndarray
+    W: np.ndarray
+    elig: np.ndarray
+    left: np.ndarray
+    num: np.ndarray
+    den: np.ndarray
+
+
+class Lane(NamedTuple):
+    """The state of one lane during a round (module docstring)."""
+
+    data: RoundData
+    irec: np.ndarray  # (n, N_ICOLS) int32
+    frec: np.ndarray  # (n, N_FCOLS) float64
+    cur: np.ndarray  # (A, nI)
+    G: np.ndarray  # (A, nI, A)
+    Gs: np.ndarray  # (A, nI)
+    sup_off: np.ndarray  # CSR by supply key: entries 2e + side
+    sup_end: np.ndarray
+    sup_idx: np.ndarray
+    dem_off: np.ndarray  # CSR by demand key: entries e
+    dem_end: np.ndarray
+    dem_idx: np.ndarray
+    mark: np.ndarray
+    buf: np.ndarray
+    pend: np.ndarray  # scratch: NBS checks left to the caller, per entry of buf
+    ctr: np.ndarray
+    log_e: np.ndarray
+    log_flags: np.ndarray
+    log_from: np.ndarray  # (2, n)
+    tree: np.ndarray
+
+
+@intrinsic
+def _prefetch(typingctx: Any, arr: Any, i: Any) -> Any:
+    """Ask the CPU for row ``i`` of a C-contiguous array ahead of its use (a hint; no effect
+    on results).  The candidates a realisation recalculates lie scattered over arrays of
+    tens of MB: waiting for each row in turn is most of the cost of a step at scale."""
+    sig = types.void(arr, i)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        row = context.cast(builder, args[1], signature.args[1], types.intp)
+        idx = [row] + [context.get_constant(types.intp, 0)] * (aryty.ndim - 1)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, idx)
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]), "llvm.prefetch.p0i8"
+        )
+        builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])  # read, keep, data
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@njit(**_INLINE)
 def _moves_valid(xs: float, m: float, hsum: float, hdir: float) -> bool:
     """The reference's validity test of one side's move, given its earlier moves.
 
@@ -122,22 +197,7 @@ def _moves_valid(xs: float, m: float, hsum: float, hdir: float) -> bool:
     )
 
 
-@njit(**_JIT)
-def _base(
-    G: np.ndarray, Gs: np.ndarray, W: np.ndarray, x0: np.ndarray, num: float, buyer: int, t: int, own: int
-) -> float:
-    """Numerator of the expected outcome on ``t`` with the moves ``buyer`` bought there,
-    all but ``own``'s (the side whose check this is counts its own position separately).
-
-    ``Gs[buyer, t]`` is the sum of ``W (G - x0)`` over the moves bought, kept as they come.
-    """
-    g = G[buyer, t, own]
-    if np.isnan(g):
-        return num + Gs[buyer, t]
-    return num + (Gs[buyer, t] - W[own, t] * (g - x0[own, t]))
-
-
-@njit(**_JIT)
+@njit(**_INLINE)
 def _fmin(a: float, b: float) -> float:
     """``np.minimum`` on scalars: NaN if either is NaN."""
     if np.isnan(a) or np.isnan(b):
@@ -225,7 +285,7 @@ def _randomise(
     return mo, mx
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _shorten(
     d: float,
     den: float,
@@ -254,113 +314,147 @@ def _shorten(
 
 @njit(**_JIT)
 def _calc(
-    e: int,
-    ai: np.ndarray,
-    aj: np.ndarray,
-    pp: np.ndarray,
-    qq: np.ndarray,
-    S: np.ndarray,
+    data: RoundData,
+    irec: np.ndarray,
+    frec: np.ndarray,
     cur: np.ndarray,
-    x0: np.ndarray,
-    W: np.ndarray,
     G: np.ndarray,
     Gs: np.ndarray,
-    hsum: np.ndarray,
-    hdir: np.ndarray,
-    M: np.ndarray,
-    Y: np.ndarray,
-    gain: np.ndarray,
-    live: np.ndarray,
-    flags: np.ndarray,
+    ids: np.ndarray,
+    count: int,
     decimal: bool,
     p_rand: float,
     rng: np.random.Generator,
-) -> bool:
-    """(Re)compute moves, gain and validity of candidate ``e``, in place.
+    pend: np.ndarray,
+) -> None:
+    """(Re)compute moves, gain and validity of the candidates ``ids[:count]``, in place.
 
     Equal Gain rate with the overshoot cap, then the NBS check of side I and side J in
     turn (module docstring of :mod:`negotia.models.exchange`, steps 4-5); with
-    ``p_rand > 0`` the randomised variant.  Returns True when ``decimal`` and an NBS check
-    is too close to call in floats: the caller then decides the moves in decimals (the
-    candidate stays provisionally live and is revalidated afterwards).
+    ``p_rand > 0`` the randomised variant.  ``pend[r]`` is set True when ``decimal`` and an
+    NBS check of ``ids[r]`` is too close to call in floats: the caller then decides its
+    moves in decimals (it stays provisionally live and is revalidated afterwards).
+
+    One call handles a list: every array bound to a name costs two atomic reference-count
+    operations, which per candidate had cost more than its arithmetic.
     """
-    aI, aJ, p, q = ai[e], aj[e], pp[e], qq[e]
-    sIp, sIq, sJp, sJq, rq, rp = S[SIP, e], S[SIQ, e], S[SJP, e], S[SJQ, e], S[RQ, e], S[RP, e]
-    WIq, WJp, denQ, denP = S[WIQ, e], S[WJP, e], S[DENQ, e], S[DENP, e]
-    dJ, dI, x0I, x0J, numQ, numP = S[DJ, e], S[DI, e], S[X0I, e], S[X0J, e], S[NUMQ, e], S[NUMP, e]
-    xIs = cur[aI, q]
-    xJs = cur[aJ, p]
-    diff0 = dJ - xIs  # each side's way to its partner's position
-    diff1 = dI - xJs
-    distI = abs(diff0)
-    distJ = abs(diff1)
-    # Equal Gain: J moves all the way (shift dp of the outcome on p), I's move follows
-    dp = distJ * WJp / denP
-    dq = rq * dp
-    m0 = dq * denQ / WIq
-    m1 = distJ
-    if m0 > distI:  # overshoot cap: I moves all the way, J's move follows
-        dq = distI * WIq / denQ
-        dp = rp * dq
-        m0 = distI
-        m1 = dp * denP / WJp
-    m0 = math.copysign(m0, diff0)  # toward the partner (a move of 0 is invalid anyway)
-    m1 = math.copysign(m1, diff1)
-    g = abs(dq * sIq - dp * sIp)
-    h0, d0, h1, d1 = hsum[0, e], hdir[0, e], hsum[1, e], hdir[1, e]
-    valid = _moves_valid(xIs, m0, h0, d0) and _moves_valid(xJs, m1, h1, d1) and g >= EPS
-    ambiguous = False
-    flag = 4
-    ux0 = G[aJ, q, aI]  # the side's own move as bought by its partner (NaN = none)
-    ux1 = G[aI, p, aJ]
-    base0 = 0.0
-    base1 = 0.0
-    if valid:
-        # NBS check: a side's move must not carry the expected outcome of its supply issue
-        # past the partner's position (e = partner's position - outcome, before and after)
-        base0 = _base(G, Gs, W, x0, numQ, aJ, q, aI)
-        base1 = _base(G, Gs, W, x0, numP, aI, p, aJ)
-        e00 = dJ - (base0 + WIq * (xIs - x0I)) / denQ
-        e10 = dJ - (base0 + WIq * (xIs + m0 - x0I)) / denQ
-        e01 = dI - (base1 + WJp * (xJs - x0J)) / denP
-        e11 = dI - (base1 + WJp * (xJs + m1 - x0J)) / denP
-        cross0 = not (e00 * e10 >= 0)
-        cross1 = not (e01 * e11 >= 0)
-        amb0 = abs(e00) < AMBIGUOUS or abs(e10) < AMBIGUOUS
-        amb1 = abs(e01) < AMBIGUOUS or abs(e11) < AMBIGUOUS
-        moved = False
-        if cross0:
-            pos = xIs if np.isnan(ux0) else ux0
-            m0, m1, g = _shorten(dJ, denQ, base0, WIq, pos, x0I, rp, denP, WJp, diff0, diff1, sJp, sJq)
-            moved = True
-            # side J's check sees I's shortened move
-            e1 = dI - (base1 + WJp * (xJs + m1 - x0J)) / denP
-            cross1 = not (e01 * e1 >= 0)
-            amb1 = abs(e01) < AMBIGUOUS or abs(e1) < AMBIGUOUS
-        if cross1:
-            pos = xJs if np.isnan(ux1) else ux1
-            m1, m0, g = _shorten(dI, denP, base1, WJp, pos, x0J, rq, denQ, WIq, diff1, diff0, sIq, sIp)
-            moved = True
-        ambiguous = decimal and (amb0 or amb1)
-        flag = int(cross0) + 2 * int(cross1) + 4 * int(ambiguous)
-        if moved and not ambiguous:  # shortened moves are tested again
+    x0, sal, W, num, den = data.x0, data.sal, data.W, data.num, data.den
+    for r in range(count):
+        if r + AHEAD < count:
+            _prefetch(irec, ids[r + AHEAD])
+            _prefetch(frec, ids[r + AHEAD])
+        e = ids[r]
+        aI, aJ, p, q = irec[e, AI], irec[e, AJ], irec[e, P], irec[e, Q]
+        sIp, sIq, sJp, sJq = sal[aI, p], sal[aI, q], sal[aJ, p], sal[aJ, q]
+        # the Equal Gain rates, in the reference's order of operations
+        rq = (sJp + sIp) / (sJq + sIq)
+        rp = (sIq + sJq) / (sIp + sJp)
+        WIq, WJp, denQ, denP = W[aI, q], W[aJ, p], den[q], den[p]
+        dJ, dI, x0I, x0J = x0[aJ, q], x0[aI, p], x0[aI, q], x0[aJ, p]
+        xIs = cur[aI, q]
+        xJs = cur[aJ, p]
+        diff0 = dJ - xIs  # each side's way to its partner's position
+        diff1 = dI - xJs
+        distI = abs(diff0)
+        distJ = abs(diff1)
+        # Equal Gain: J moves all the way (shift dp of the outcome on p), I's move follows
+        dp = distJ * WJp / denP
+        dq = rq * dp
+        m0 = dq * denQ / WIq
+        m1 = distJ
+        if m0 > distI:  # overshoot cap: I moves all the way, J's move follows
+            dq = distI * WIq / denQ
+            dp = rp * dq
+            m0 = distI
+            m1 = dp * denP / WJp
+        m0 = math.copysign(m0, diff0)  # toward the partner (a move of 0 is invalid anyway)
+        m1 = math.copysign(m1, diff1)
+        g = abs(dq * sIq - dp * sIp)
+        h0, d0, h1, d1 = frec[e, H0], frec[e, D0], frec[e, H1], frec[e, D1]
+        valid = _moves_valid(xIs, m0, h0, d0) and _moves_valid(xJs, m1, h1, d1) and g >= EPS
+        ambiguous = False
+        flag = 4
+        ux0 = G[aJ, q, aI]  # the side's own move as bought by its partner (NaN = none)
+        ux1 = G[aI, p, aJ]
+        base0 = 0.0
+        base1 = 0.0
+        if valid:
+            # NBS check: a side's move must not carry the expected outcome of its supply
+            # issue past the partner's position (e = partner's position - outcome, before
+            # and after).  The base is the outcome's numerator with the moves the partner
+            # bought there (their sum of W (G - x0) kept in Gs), all but the side's own.
+            base0 = num[q] + Gs[aJ, q] if np.isnan(ux0) else num[q] + (Gs[aJ, q] - WIq * (ux0 - x0I))
+            base1 = num[p] + Gs[aI, p] if np.isnan(ux1) else num[p] + (Gs[aI, p] - WJp * (ux1 - x0J))
+            e00 = dJ - (base0 + WIq * (xIs - x0I)) / denQ
+            e10 = dJ - (base0 + WIq * (xIs + m0 - x0I)) / denQ
+            e01 = dI - (base1 + WJp * (xJs - x0J)) / denP
+            e11 = dI - (base1 + WJp * (xJs + m1 - x0J)) / denP
+            cross0 = not (e00 * e10 >= 0)
+            cross1 = not (e01 * e11 >= 0)
+            amb0 = abs(e00) < AMBIGUOUS or abs(e10) < AMBIGUOUS
+            amb1 = abs(e01) < AMBIGUOUS or abs(e11) < AMBIGUOUS
+            moved = False
+            if cross0:
+                pos = xIs if np.isnan(ux0) else ux0
+                m0, m1, g = _shorten(dJ, denQ, base0, WIq, pos, x0I, rp, denP, WJp, diff0, diff1, sJp, sJq)
+                moved = True
+                # side J's check sees I's shortened move
+                e1 = dI - (base1 + WJp * (xJs + m1 - x0J)) / denP
+                cross1 = not (e01 * e1 >= 0)
+                amb1 = abs(e01) < AMBIGUOUS or abs(e1) < AMBIGUOUS
+            if cross1:
+                pos = xJs if np.isnan(ux1) else ux1
+                m1, m0, g = _shorten(dI, denP, base1, WJp, pos, x0J, rq, denQ, WIq, diff1, diff0, sIq, sIp)
+                moved = True
+            ambiguous = decimal and (amb0 or amb1)
+            flag = int(cross0) + 2 * int(cross1) + 4 * int(ambiguous)
+            if moved and not ambiguous:  # shortened moves are tested again
+                valid = _moves_valid(xIs, m0, h0, d0) and _moves_valid(xJs, m1, h1, d1)
+        if valid and p_rand > 0.0:
+            u = rng.random()
+            v = rng.random()
+            z = rng.random()
+            s_i = (sIq, sIp, WIq, denQ, xIs, dJ, base0, x0I, ux0)
+            s_j = (sJp, sJq, WJp, denP, xJs, dI, base1, x0J, ux1)
+            m0, m1 = _randomise(p_rand, u, v, z, g, s_i, s_j, distI, distJ)
             valid = _moves_valid(xIs, m0, h0, d0) and _moves_valid(xJs, m1, h1, d1)
-    if valid and p_rand > 0.0:
-        u = rng.random()
-        v = rng.random()
-        z = rng.random()
-        s_i = (sIq, sIp, WIq, denQ, xIs, dJ, base0, x0I, ux0)
-        s_j = (sJp, sJq, WJp, denP, xJs, dI, base1, x0J, ux1)
-        m0, m1 = _randomise(p_rand, u, v, z, g, s_i, s_j, distI, distJ)
-        valid = _moves_valid(xIs, m0, h0, d0) and _moves_valid(xJs, m1, h1, d1)
-    M[0, e] = m0
-    M[1, e] = m1
-    Y[0, e] = xIs + m0
-    Y[1, e] = xJs + m1
-    gain[e] = g
-    live[e] = valid
-    flags[e] = flag
-    return ambiguous
+        frec[e, M0] = m0
+        frec[e, M1] = m1
+        frec[e, Y0] = xIs + m0
+        frec[e, Y1] = xJs + m1
+        frec[e, GAIN] = g
+        irec[e, LIVE] = valid
+        irec[e, FLAGS] = flag
+        pend[r] = ambiguous
+
+
+@njit(**_JIT)
+def _tree_update(
+    tree: np.ndarray, irec: np.ndarray, frec: np.ndarray, ids: np.ndarray, count: int, pend: np.ndarray
+) -> int:
+    """The recalculated candidates ``ids[:count]`` into the max-tree, except those whose
+    NBS checks are left to the caller (``pend``): these move to the front of ``ids``, in
+    order.  Returns their number."""
+    npend = 0
+    size = len(tree) // 2
+    for r in range(count):
+        e = ids[r]
+        if pend[r]:
+            ids[npend] = e  # npend <= r: overwrites only entries already processed
+            npend += 1
+            continue
+        # _tree_set, written out: a call per candidate would count references
+        i = size + e
+        tree[i] = frec[e, GAIN] if irec[e, LIVE] else -np.inf
+        i >>= 1
+        while i:
+            a, b = tree[2 * i], tree[2 * i + 1]
+            m = a if a > b else b
+            if tree[i] == m:
+                break
+            tree[i] = m
+            i >>= 1
+    return npend
 
 
 @njit(**_JIT)
@@ -402,37 +496,23 @@ def _tree_collect(tree: np.ndarray, threshold: float, out: np.ndarray) -> int:
 
 
 @njit(**_JIT)
-def _enumerate(
-    left: np.ndarray,
-    elig: np.ndarray,
-    sal: np.ndarray,
-    W: np.ndarray,
-    x0: np.ndarray,
-    num: np.ndarray,
-    den: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """All candidate exchanges of a round, in the reference's creation order.
+def _enumerate(data: RoundData) -> np.ndarray:
+    """All candidate exchanges of a round, in the reference's creation order: rows of
+    ``irec`` with the actors and issues filled in.
 
     For every pair of issues ``p < q`` actors fall in groups by their side of both
     expected outcomes, ``left[a, p] + 2 left[a, q]``: group 0 trades with group 3, then
     group 1 with group 2, actors in index order within each.  Supply and demand by the
     salience ratio (module docstring of :mod:`negotia.models.exchange`, step 3).
     """
-    A, nI = x0.shape
+    left, elig, sal = data.left, data.elig, data.sal
+    A, nI = sal.shape
     code = np.empty(A, np.int64)
     n = 0
-    ai = np.empty(0, np.int64)
-    aj = np.empty(0, np.int64)
-    pp = np.empty(0, np.int64)
-    qq = np.empty(0, np.int64)
-    S = np.empty((N_CONST, 0))
+    irec = np.zeros((0, N_ICOLS), np.int32)
     for rep in range(2):  # count, then fill
         if rep == 1:
-            ai = np.empty(n, np.int64)
-            aj = np.empty(n, np.int64)
-            pp = np.empty(n, np.int64)
-            qq = np.empty(n, np.int64)
-            S = np.empty((N_CONST, n))
+            irec = np.zeros((n, N_ICOLS), np.int32)
         k = 0
         for p in range(nI):
             for q in range(p + 1, nI):
@@ -446,26 +526,15 @@ def _enumerate(
                         for s in range(A):
                             if code[s] != hi:
                                 continue
-                            if rep == 0:
-                                k += 1
-                                continue
-                            if sal[f, p] / sal[f, q] < sal[s, p] / sal[s, q]:
-                                i_, j_ = s, f
-                            else:
-                                i_, j_ = f, s
-                            ai[k], aj[k], pp[k], qq[k] = i_, j_, p, q
-                            sIp, sIq, sJp, sJq = sal[i_, p], sal[i_, q], sal[j_, p], sal[j_, q]
-                            S[SIP, k], S[SIQ, k], S[SJP, k], S[SJQ, k] = sIp, sIq, sJp, sJq
-                            S[RQ, k] = (sJp + sIp) / (sJq + sIq)
-                            S[RP, k] = (sIq + sJq) / (sIp + sJp)
-                            S[WIQ, k], S[WJP, k] = W[i_, q], W[j_, p]
-                            S[DENQ, k], S[DENP, k] = den[q], den[p]
-                            S[DJ, k], S[DI, k] = x0[j_, q], x0[i_, p]
-                            S[X0I, k], S[X0J, k] = x0[i_, q], x0[j_, p]
-                            S[NUMQ, k], S[NUMP, k] = num[q], num[p]
+                            if rep == 1:
+                                if sal[f, p] / sal[f, q] < sal[s, p] / sal[s, q]:
+                                    i_, j_ = s, f
+                                else:
+                                    i_, j_ = f, s
+                                irec[k, AI], irec[k, AJ], irec[k, P], irec[k, Q] = i_, j_, p, q
                             k += 1
         n = k
-    return ai, aj, pp, qq, S
+    return irec
 
 
 @njit(**_JIT)
@@ -477,7 +546,7 @@ def _index(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
     for k in range(n_keys):
         off[k + 1] += off[k]
     fill = off[:-1].copy()
-    idx = np.empty(len(keys), np.int64)
+    idx = np.empty(len(keys), np.int32)
     for r in range(len(keys)):
         k = keys[r]
         idx[fill[k]] = r
@@ -486,57 +555,51 @@ def _index(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(**_JIT)
-def lane_init(arrs: tuple, decimal: bool, p_rand: float, rng: np.random.Generator) -> tuple:
+def lane_init(data: RoundData, decimal: bool, p_rand: float, rng: np.random.Generator) -> Lane:
     """The state of a lane at the start of a round.
 
-    ``arrs`` are the lane's ``(x0, sal, W, elig, left, num, den)`` in local issue indices
-    (:func:`lane_arrays`).  Candidates are enumerated and calculated; those that are
-    invalid from the start are dropped (they never come back).  Returns the state tuple
-    that :func:`lane_run` takes; if some NBS checks need decimals, they are listed in
-    ``buf`` and the phase is :data:`PH_REVALIDATE`.
+    ``data`` are the lane's inputs in local issue indices (:func:`lane_arrays`).
+    Candidates are enumerated and calculated; those that are invalid from the start are
+    dropped (they never come back).  If some NBS checks need decimals, they are listed
+    in ``buf`` and the phase is :data:`PH_REVALIDATE`.
     """
-    x0, sal, W, elig, left, num, den = arrs
+    x0 = data.x0
     A, nI = x0.shape
-    ai, aj, pp, qq, S = _enumerate(left, elig, sal, W, x0, num, den)
-    n = len(ai)
+    irec = _enumerate(data)
+    n = len(irec)
     cur = x0.copy()
     G = np.full((A, nI, A), np.nan)
     Gs = np.zeros((A, nI))
-    M = np.zeros((2, n))
-    Y = np.zeros((2, n))
-    gain = np.zeros(n)
-    live = np.zeros(n, np.bool_)
-    flags = np.zeros(n, np.int8)
-    hsum = np.zeros((2, n))
-    hdir = np.zeros((2, n))
+    frec = np.zeros((n, N_FCOLS))
     pend = np.zeros(n, np.bool_)
+    _calc(data, irec, frec, cur, G, Gs, np.arange(n), n, decimal, p_rand, rng, pend)
+    # keep the valid and the pending, in creation order, in place (no second copy)
+    k = 0
     for e in range(n):
-        pend[e] = _calc(
-            e, ai, aj, pp, qq, S, cur, x0, W, G, Gs, hsum, hdir, M, Y, gain, live, flags, decimal, p_rand, rng
-        )
-    keep = np.nonzero(live | pend)[0]
-    ai, aj, pp, qq = ai[keep], aj[keep], pp[keep], qq[keep]
-    S = np.ascontiguousarray(S[:, keep])
-    M = np.ascontiguousarray(M[:, keep])
-    Y = np.ascontiguousarray(Y[:, keep])
-    gain, flags, pend = gain[keep], flags[keep], pend[keep]
-    n = len(keep)
-    live = np.ones(n, np.bool_)
-    hsum = np.zeros((2, n))
-    hdir = np.zeros((2, n))
+        if irec[e, LIVE] or pend[e]:
+            if k != e:
+                irec[k] = irec[e]
+                frec[k] = frec[e]
+                pend[k] = pend[e]
+            irec[k, LIVE] = 1
+            k += 1
+    n = k
+    irec = irec[:n]
+    frec = frec[:n]
     # index: entry 2e + side under the side's supply key (actor, issue), and e under both
     # demand keys (side I demands p, side J demands q)
     sup_keys = np.empty(2 * n, np.int64)
     dem_keys = np.empty(2 * n, np.int64)
     for e in range(n):
-        sup_keys[2 * e] = ai[e] * nI + qq[e]
-        sup_keys[2 * e + 1] = aj[e] * nI + pp[e]
-        dem_keys[2 * e] = ai[e] * nI + pp[e]
-        dem_keys[2 * e + 1] = aj[e] * nI + qq[e]
+        ai, aj, p, q = irec[e, AI], irec[e, AJ], irec[e, P], irec[e, Q]
+        sup_keys[2 * e] = ai * nI + q
+        sup_keys[2 * e + 1] = aj * nI + p
+        dem_keys[2 * e] = ai * nI + p
+        dem_keys[2 * e + 1] = aj * nI + q
     sup_off, sup_idx = _index(sup_keys, A * nI)
     dem_off, dem_idx = _index(dem_keys, A * nI)
-    for k in range(len(dem_idx)):
-        dem_idx[k] //= 2
+    for r in range(len(dem_idx)):
+        dem_idx[r] //= 2
     buf = np.empty(max(n, 1), np.int64)
     ctr = np.zeros(4, np.int64)
     nb = 0
@@ -546,23 +609,36 @@ def lane_init(arrs: tuple, decimal: bool, p_rand: float, rng: np.random.Generato
             nb += 1
     ctr[K_NBUF] = nb
     ctr[K_PHASE] = PH_REVALIDATE if nb else PH_SELECT
-    log_e = np.empty(max(n, 1), np.int64)
-    log_flags = np.empty(max(n, 1), np.int8)
-    log_from = np.empty((2, max(n, 1)))
-    mark = np.zeros(n, np.bool_)
-    ver = np.zeros(n, np.int64)
     size = 1
     while size < n:
         size *= 2
     tree = np.full(2 * size, -np.inf)
     for e in range(n):
-        tree[size + e] = gain[e]
+        tree[size + e] = frec[e, GAIN]
     for i in range(size - 1, 0, -1):
         tree[i] = max(tree[2 * i], tree[2 * i + 1])
-    return (
-        ai, aj, pp, qq, S, cur, x0, W, G, hsum, hdir, M, Y, gain, live, flags,
-        sup_off, sup_idx, dem_off, dem_idx, mark, buf, ctr, log_e, log_flags, log_from, ver, tree, Gs,
-    )  # fmt: skip
+    return Lane(
+        data,
+        irec,
+        frec,
+        cur,
+        G,
+        Gs,
+        sup_off,
+        sup_off[1:].copy(),
+        sup_idx,
+        dem_off,
+        dem_off[1:].copy(),
+        dem_idx,
+        np.zeros(n, np.bool_),
+        buf,
+        np.zeros(max(n, 1), np.bool_),
+        ctr,
+        np.empty(max(n, 1), np.int64),
+        np.empty(max(n, 1), np.int8),
+        np.empty((2, max(n, 1))),
+        tree,
+    )
 
 
 @njit(**_JIT)
@@ -584,58 +660,65 @@ def _bought(
 
 
 @njit(**_JIT)
-def _affected(
-    aI: int,
-    aJ: int,
-    p: int,
-    q: int,
-    nI: int,
-    sup_off: np.ndarray,
-    sup_idx: np.ndarray,
-    dem_off: np.ndarray,
-    dem_idx: np.ndarray,
-    live: np.ndarray,
-    mark: np.ndarray,
-    M: np.ndarray,
-    hsum: np.ndarray,
-    hdir: np.ndarray,
-    out: np.ndarray,
-) -> int:
+def _affected(st: Lane, aI: int, aJ: int, p: int, q: int, out: np.ndarray) -> int:
     """The live exchanges that the realised exchange ``(aI, aJ, p, q)`` affects, into ``out``.
 
     Those with a side supplying where a move was made (``aI`` on ``q``, ``aJ`` on ``p``):
     that side keeps the move it had computed as an earlier move (the reference appends the
     realised move, then drops the last one); and those with a side demanding where a move
     was bought (``aJ`` on ``q``, ``aI`` on ``p``): it counts in their partner's NBS check.
-    Each is listed once (``mark`` is left set for the caller to clear).  Returns their number.
+    Each is listed once (``mark`` is left set for the caller to clear), in the order of
+    the index.  Exchanges no longer in the list leave the index lists as they are met
+    (they never come back): a list is walked as often as its key moves, and most of
+    its entries die young.  Returns their number.
     """
+    irec, frec, mark = st.irec, st.frec, st.mark
+    nI = st.cur.shape[1]
+    sup_off, sup_end, sup_idx = st.sup_off, st.sup_end, st.sup_idx
+    dem_off, dem_end, dem_idx = st.dem_off, st.dem_end, st.dem_idx
     na = 0
     for key in (aI * nI + q, aJ * nI + p):
-        for r in range(sup_off[key], sup_off[key + 1]):
+        w, end = sup_off[key], sup_end[key]
+        for r in range(sup_off[key], end):
+            if r + AHEAD < end:
+                c_ = sup_idx[r + AHEAD] // 2
+                _prefetch(irec, c_)
+                _prefetch(frec, c_)
             c2 = sup_idx[r]
             c = c2 // 2
-            if not live[c]:
+            if not irec[c, LIVE]:
                 continue
+            sup_idx[w] = c2
+            w += 1
             side = c2 - 2 * c
-            m = M[side, c]
-            hsum[side, c] += m
-            hdir[side, c] = np.sign(m)
+            m = frec[c, M0 + side]
+            frec[c, H0 + side] += m
+            frec[c, D0 + side] = np.sign(m)
             if not mark[c]:
                 mark[c] = True
                 out[na] = c
                 na += 1
+        sup_end[key] = w
     for key in (aJ * nI + q, aI * nI + p):
-        for r in range(dem_off[key], dem_off[key + 1]):
+        w, end = dem_off[key], dem_end[key]
+        for r in range(dem_off[key], end):
+            if r + AHEAD < end:
+                _prefetch(irec, dem_idx[r + AHEAD])
             c = dem_idx[r]
-            if live[c] and not mark[c]:
+            if not irec[c, LIVE]:
+                continue
+            dem_idx[w] = c
+            w += 1
+            if not mark[c]:
                 mark[c] = True
                 out[na] = c
                 na += 1
+        dem_end[key] = w
     return na
 
 
 @njit(**_JIT)
-def lane_run(st: tuple, decimal: bool, ties_random: bool, p_rand: float, rng: np.random.Generator) -> int:
+def lane_run(st: Lane, decimal: bool, ties_random: bool, p_rand: float, rng: np.random.Generator) -> int:
     """Realise exchanges, highest gain first, until none is left or the caller must decide.
 
     Returns :data:`DONE`, or with ``decimal``: :data:`TIE` (the candidates whose gains are
@@ -644,11 +727,7 @@ def lane_run(st: tuple, decimal: bool, ties_random: bool, p_rand: float, rng: np
     recalculated candidates in ``buf`` need their NBS checks decided; the caller writes
     ``M``, ``Y`` and ``gain`` and calls again).
     """
-    (
-        ai, aj, pp, qq, S, cur, x0, W, G, hsum, hdir, M, Y, gain, live, flags,
-        sup_off, sup_idx, dem_off, dem_idx, mark, buf, ctr, log_e, log_flags, log_from, ver, tree, Gs,
-    ) = st  # fmt: skip
-    nI = cur.shape[1]
+    irec, frec, cur, tree, buf, ctr, mark = st.irec, st.frec, st.cur, st.tree, st.buf, st.ctr, st.mark
     rtol, atol = (DECIMAL_TIE_TOL, DECIMAL_TIE_ATOL) if decimal else (TIE_TOL, 0.0)
     phase = ctr[K_PHASE]
     while True:
@@ -656,12 +735,13 @@ def lane_run(st: tuple, decimal: bool, ties_random: bool, p_rand: float, rng: np
             # moves decided by the caller: tested again with the side's earlier moves
             for k in range(ctr[K_NBUF]):
                 e = buf[k]
-                xI = cur[ai[e], qq[e]]
-                xJ = cur[aj[e], pp[e]]
-                live[e] = _moves_valid(xI, M[0, e], hsum[0, e], hdir[0, e]) and _moves_valid(
-                    xJ, M[1, e], hsum[1, e], hdir[1, e]
+                xI = cur[irec[e, AI], irec[e, Q]]
+                xJ = cur[irec[e, AJ], irec[e, P]]
+                ok = _moves_valid(xI, frec[e, M0], frec[e, H0], frec[e, D0]) and _moves_valid(
+                    xJ, frec[e, M1], frec[e, H1], frec[e, D1]
                 )
-                _tree_set(tree, e, gain[e] if live[e] else -np.inf)
+                irec[e, LIVE] = ok
+                _tree_set(tree, e, frec[e, GAIN] if ok else -np.inf)
             ctr[K_NBUF] = 0
             phase = PH_SELECT
         if phase == PH_SELECT:
@@ -683,53 +763,27 @@ def lane_run(st: tuple, decimal: bool, ties_random: bool, p_rand: float, rng: np
             phase = PH_REALISE
         # PH_REALISE
         e = ctr[K_CHOSEN]
-        aI, aJ, p, q = ai[e], aj[e], pp[e], qq[e]
-        live[e] = False
+        aI, aJ, p, q = irec[e, AI], irec[e, AJ], irec[e, P], irec[e, Q]
+        irec[e, LIVE] = 0
         _tree_set(tree, e, -np.inf)
         k = ctr[K_DONE]
-        log_e[k] = e
-        log_flags[k] = flags[e]
-        log_from[0, k] = cur[aI, q]
-        log_from[1, k] = cur[aJ, p]
+        st.log_e[k] = e
+        st.log_flags[k] = irec[e, FLAGS]
+        st.log_from[0, k] = cur[aI, q]
+        st.log_from[1, k] = cur[aJ, p]
         ctr[K_DONE] = k + 1
-        cur[aI, q] = Y[0, e]
-        cur[aJ, p] = Y[1, e]
+        cur[aI, q] = frec[e, Y0]
+        cur[aJ, p] = frec[e, Y1]
         # aJ bought aI's move on q, aI bought aJ's move on p
-        _bought(G, Gs, W, x0, aJ, q, aI, Y[0, e])
-        _bought(G, Gs, W, x0, aI, p, aJ, Y[1, e])
-        na = _affected(aI, aJ, p, q, nI, sup_off, sup_idx, dem_off, dem_idx, live, mark, M, hsum, hdir, buf)
-        npend = 0
+        _bought(st.G, st.Gs, st.data.W, st.data.x0, aJ, q, aI, frec[e, Y0])
+        _bought(st.G, st.Gs, st.data.W, st.data.x0, aI, p, aJ, frec[e, Y1])
+        na = _affected(st, aI, aJ, p, q, buf)
         for r in range(na):
             c = buf[r]
             mark[c] = False
-            ver[c] = k + 1
-            if _calc(
-                c,
-                ai,
-                aj,
-                pp,
-                qq,
-                S,
-                cur,
-                x0,
-                W,
-                G,
-                Gs,
-                hsum,
-                hdir,
-                M,
-                Y,
-                gain,
-                live,
-                flags,
-                decimal,
-                p_rand,
-                rng,
-            ):
-                buf[npend] = c  # npend <= r: overwrites only entries already processed
-                npend += 1
-            else:
-                _tree_set(tree, c, gain[c] if live[c] else -np.inf)
+            irec[c, VER] = k + 1
+        _calc(st.data, irec, frec, cur, st.G, st.Gs, buf, na, decimal, p_rand, rng, st.pend)
+        npend = _tree_update(tree, irec, frec, buf, na, st.pend)
         if npend:
             ctr[K_NBUF] = npend
             ctr[K_PHASE] = PH_REVALIDATE
@@ -748,34 +802,20 @@ def _gather(src: np.ndarray, iss: np.ndarray) -> np.ndarray:
 
 
 @njit(**_JIT)
-def lane_arrays(arrs: tuple, b: int, iss: np.ndarray) -> tuple:
-    """Batch element ``b`` of a round's arrays restricted to the issues ``iss``.
-
-    ``arrs`` are ``(x, sal, W, elig, left, num, den)``: positions on 0-100, saliences,
-    weights (capability x salience, 0 where not eligible), eligibility and side of the
-    expected outcome ``(B, A, I)``, the expected outcome's numerator and denominator
-    ``(B, I)``.
-    """
-    x, sal, W, elig, left, num, den = (
-        arrs[0][b],
-        arrs[1][b],
-        arrs[2][b],
-        arrs[3][b],
-        arrs[4][b],
-        arrs[5][b],
-        arrs[6][b],
-    )
+def lane_arrays(data: RoundData, b: int, iss: np.ndarray) -> RoundData:
+    """Batch element ``b`` of a round's inputs ``(B, ...)`` restricted to the issues ``iss``."""
+    num, den = data.num[b], data.den[b]
     numl = np.empty(len(iss))
     denl = np.empty(len(iss))
     for t in range(len(iss)):
         numl[t] = num[iss[t]]
         denl[t] = den[iss[t]]
-    return (
-        _gather(x, iss),
-        _gather(sal, iss),
-        _gather(W, iss),
-        _gather(elig, iss),
-        _gather(left, iss),
+    return RoundData(
+        _gather(data.x0[b], iss),
+        _gather(data.sal[b], iss),
+        _gather(data.W[b], iss),
+        _gather(data.elig[b], iss),
+        _gather(data.left[b], iss),
         numl,
         denl,
     )
@@ -783,7 +823,7 @@ def lane_arrays(arrs: tuple, b: int, iss: np.ndarray) -> tuple:
 
 @njit(**_JIT)
 def run_round(
-    arrs: tuple,
+    data: RoundData,
     blk_off: np.ndarray,
     blk_iss: np.ndarray,
     ties_random: bool,
@@ -793,14 +833,14 @@ def run_round(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One round in float arithmetic for every lane (batch element x block of issues).
 
-    ``arrs`` are the round's arrays (:func:`lane_arrays`); the blocks are
+    ``data`` are the round's inputs with a batch axis (:class:`RoundData`); the blocks are
     ``blk_iss[blk_off[k]:blk_off[k + 1]]`` (ascending issue indices).  Returns the voting
     positions ``(B, A, I)``, the number of exchanges realised per batch element, and the
     realised exchanges of batch element 0 (at most ``ev_cap``): integer columns (block,
     step, actor I, issue q, actor J, issue p) and float columns (I from, I to, J from,
     J to, gain).
     """
-    x = arrs[0]
+    x = data.x0
     B = x.shape[0]
     vote = x.copy()
     counts = np.zeros(B, np.int64)
@@ -812,38 +852,38 @@ def run_round(
             iss = blk_iss[blk_off[k] : blk_off[k + 1]]
             if len(iss) < 2:
                 continue
-            st = lane_init(lane_arrays(arrs, b, iss), False, p_rand, rng)
+            st = lane_init(lane_arrays(data, b, iss), False, p_rand, rng)
             lane_run(st, False, ties_random, p_rand, rng)
-            ai, aj, pp, qq, cur = st[ST_AI], st[ST_AJ], st[ST_P], st[ST_Q], st[ST_CUR]
-            Y, gain = st[ST_Y], st[ST_GAIN]
-            ctr, log_e, log_from = st[ST_CTR], st[ST_LOG_E], st[ST_LOG_FROM]
+            irec, frec, cur = st.irec, st.frec, st.cur
             for a in range(cur.shape[0]):
                 for t in range(len(iss)):
                     vote[b, a, iss[t]] = cur[a, t]
-            K = ctr[K_DONE]
+            K = st.ctr[K_DONE]
             counts[b] += K
             if b == 0:
                 for s in range(K):
-                    e = log_e[s]
+                    e = st.log_e[s]
                     if ne < ev_cap:
                         ev_i[ne, 0], ev_i[ne, 1] = k, s
-                        ev_i[ne, 2], ev_i[ne, 3] = ai[e], iss[qq[e]]
-                        ev_i[ne, 4], ev_i[ne, 5] = aj[e], iss[pp[e]]
-                        ev_f[ne, 0], ev_f[ne, 1] = log_from[0, s], Y[0, e]
-                        ev_f[ne, 2], ev_f[ne, 3] = log_from[1, s], Y[1, e]
-                        ev_f[ne, 4] = gain[e]
+                        ev_i[ne, 2], ev_i[ne, 3] = irec[e, AI], iss[irec[e, Q]]
+                        ev_i[ne, 4], ev_i[ne, 5] = irec[e, AJ], iss[irec[e, P]]
+                        ev_f[ne, 0], ev_f[ne, 1] = st.log_from[0, s], frec[e, Y0]
+                        ev_f[ne, 2], ev_f[ne, 3] = st.log_from[1, s], frec[e, Y1]
+                        ev_f[ne, 4] = frec[e, GAIN]
                         ne += 1
     return vote, counts, ev_i[:ne], ev_f[:ne]
 
 
-def views(st: tuple) -> dict[str, np.ndarray]:
-    """The arrays of a lane's state by name, for the decisions made in Python
-    (:class:`~negotia.models.exchange_decimal.DecimalLane`); the counters as one-element
+def views(st: Lane) -> dict[str, np.ndarray]:
+    """The candidates' fields by name, for the decisions made in Python
+    (:class:`~negotia.models.exchange_decimal.DecimalLane`): views into the rows, so that
+    writes land in the state (``M`` and ``Y`` as ``(2, n)``); the counters as one-element
     views: ``done`` (realised so far), ``nbuf`` (candidates in ``buf``), ``chosen``."""
-    names = ("ai", "aj", "pp", "qq", "M", "Y", "gain", "flags", "buf", "log_e", "log_flags", "ver")
-    slots = (ST_AI, ST_AJ, ST_P, ST_Q, ST_M, ST_Y, ST_GAIN, ST_FLAGS, ST_BUF, ST_LOG_E, ST_LOG_FLAGS, ST_VER)
-    out = {k: st[i] for k, i in zip(names, slots, strict=True)}
-    ctr = st[ST_CTR]
+    irec, frec, ctr = st.irec, st.frec, st.ctr
+    cols = (("ai", AI), ("aj", AJ), ("pp", P), ("qq", Q), ("flags", FLAGS), ("ver", VER))
+    out = {k: irec[:, c] for k, c in cols}
+    out.update(M=frec[:, M0 : M1 + 1].T, Y=frec[:, Y0 : Y1 + 1].T, gain=frec[:, GAIN])
+    out.update(buf=st.buf, log_e=st.log_e, log_flags=st.log_flags)
     for k, i in (("done", K_DONE), ("nbuf", K_NBUF), ("chosen", K_CHOSEN)):
         out[k] = ctr[i : i + 1]
     return out
