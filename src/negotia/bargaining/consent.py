@@ -32,6 +32,7 @@ from negotia.bargaining.majority import Voting
 from negotia.bargaining.utility import reservation_from_metadata
 from negotia.errors import ParameterError
 from negotia.scenario.roles import rule_for
+from negotia.scenario.scale import to_unit
 
 if TYPE_CHECKING:
     from negotia.scenario.arrays import ScenarioArrays
@@ -83,8 +84,8 @@ def consent_of(scenario: Scenario) -> Consent:
     roles = scenario.roles
     issues = scenario.issue_ids
     k_of = {i: k for k, i in enumerate(issues)}
-    lo_s = np.array([i.scale.min for i in scenario.issues])
-    span = np.array([i.scale.max - i.scale.min for i in scenario.issues])
+    lo_s = np.array([i.scale.min for i in scenario.issues], dtype=float)
+    hi_s = np.array([i.scale.max for i in scenario.issues], dtype=float)
     labels, kinds, actor_index, scope = [], [], [], []
     for j, a in enumerate(scenario.actors):
         role = roles[a.id]
@@ -104,7 +105,7 @@ def consent_of(scenario: Scenario) -> Consent:
         if r is None or not scope[r][k_of[line.issue]]:
             continue  # no vote there: the red line does not bind the deal
         bounds.append(
-            _bound(r, k_of[line.issue], line.min, line.max, line.sd, lo_s, span, f"red line of {line.actor}")
+            _bound(r, k_of[line.issue], line.min, line.max, line.sd, lo_s, hi_s, f"red line of {line.actor}")
         )
     for step in scenario.ratifications:
         r = len(labels)
@@ -113,7 +114,7 @@ def consent_of(scenario: Scenario) -> Consent:
         actor_index.append(-1)
         scope.append([step.covers(i) for i in issues])
         for issue, b in step.accepts.items():
-            bounds.append(_bound(r, k_of[issue], b.min, b.max, b.sd, lo_s, span, f"ratification {step.id}"))
+            bounds.append(_bound(r, k_of[issue], b.min, b.max, b.sd, lo_s, hi_s, f"ratification {step.id}"))
     # Parties and veto players alike: a veto player's reservation is the utility it needs
     # on the issues it vetoes.
     voters = tuple(a for a, kind in zip(labels, kinds, strict=False) if kind in ("party", "veto"))
@@ -128,7 +129,7 @@ def consent_of(scenario: Scenario) -> Consent:
         bounds=tuple(bounds),
         reservation=reservation,
         issue_ids=tuple(issues),
-        status_quo=(sq - lo_s) / span,
+        status_quo=to_unit(sq, lo_s, hi_s),
         loss=scenario.loss,
         voting=_voting(
             scenario, kinds, actor_index, np.array(scope, dtype=bool).reshape(len(labels), len(issues))
@@ -177,15 +178,15 @@ def _bound(
     hi: float | None,
     sd: float | None,
     lo_s: np.ndarray,
-    span: np.ndarray,
+    hi_s: np.ndarray,
     what: str,
 ) -> Bound:
     return Bound(
         row=r,
         issue=k,
-        min=-np.inf if lo is None else (lo - lo_s[k]) / span[k],
-        max=np.inf if hi is None else (hi - lo_s[k]) / span[k],
-        sd=0.0 if sd is None else sd / span[k],
+        min=-np.inf if lo is None else float(to_unit(lo, lo_s[k], hi_s[k])),
+        max=np.inf if hi is None else float(to_unit(hi, lo_s[k], hi_s[k])),
+        sd=0.0 if sd is None else sd / (hi_s[k] - lo_s[k]),
         what=what,
     )
 

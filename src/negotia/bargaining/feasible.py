@@ -55,10 +55,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from negotia.errors import ParameterError
+from negotia.scenario.redlines import RED_LINE_ATOL
 
 LOSSES = ("linear", "quadratic")
-#: Tolerance on the unit issue scale (red lines, as in :mod:`negotia.bargaining.utility`).
-ATOL_SCALE = 1e-9
+#: Tolerance on the unit issue scale: the one red-line tolerance
+#: (:data:`negotia.scenario.redlines.RED_LINE_ATOL`).
+ATOL_SCALE = RED_LINE_ATOL
 #: Tolerance on a row's loss, relative to the largest loss it can suffer in the box.
 ATOL_LOSS = 1e-12
 #: Tolerance at which the SciPy fallback decides a problem on the boundary.

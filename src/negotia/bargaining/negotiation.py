@@ -7,7 +7,6 @@ Pareto frontier.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from negotia.bargaining.pareto import grid_frontier
 from negotia.bargaining.space import OutcomeSpace
 from negotia.bargaining.utility import UtilityModel
 from negotia.errors import ParameterError
+from negotia.jsonable import json_text
 
 #: Largest outcome space the agents evaluate in memory.
 MAX_AGENT_SPACE = 8_000_000
@@ -116,7 +116,7 @@ class NegotiationRun:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2)
+        return json_text(self.to_dict())
 
 
 @dataclass

@@ -24,7 +24,6 @@ the result says so (``ignored``) and each package lists the red lines it crosses
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +42,7 @@ from negotia.bargaining.solutions import (
 from negotia.bargaining.space import Resolution
 from negotia.bargaining.utility import UtilityModel, utility_model
 from negotia.bargaining.zopa import Zopa, _join, zopa
+from negotia.jsonable import json_text
 
 #: Smallest per-issue utility difference counted as a concession or a gain.
 CONCESSION_TOL = 0.002
@@ -192,7 +192,7 @@ class BargainingResult:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, default=float)
+        return json_text(self.to_dict())
 
 
 def _trades(p: PackageReport) -> list[str]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from negotia.errors import ParameterError
+from negotia.scenario.scale import to_unit
 
 if TYPE_CHECKING:
     from negotia.scenario.schema import Scenario
@@ -67,7 +68,7 @@ class IssueOptions:
     @property
     def unit(self) -> np.ndarray:
         """Option values on [0, 1] of the issue scale."""
-        return (self.values - self.scale_min) / (self.scale_max - self.scale_min)
+        return to_unit(self.values, self.scale_min, self.scale_max)
 
     def label(self, j: int) -> str:
         return self.labels[j]

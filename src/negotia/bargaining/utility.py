@@ -39,11 +39,10 @@ import numpy as np
 
 from negotia.bargaining.space import CHUNK, OutcomeSpace, Resolution, space_from_scenario
 from negotia.errors import InputError, ParameterError, Problem, UnknownNameError
+from negotia.scenario.redlines import within
 
 if TYPE_CHECKING:
     from negotia.scenario.schema import Scenario
-
-_EPS = 1e-9
 
 
 @dataclass(frozen=True)
@@ -210,10 +209,7 @@ def _masks(space: OutcomeSpace, parties: tuple[str, ...], red_lines: tuple[RedLi
         for r in red_lines:
             if r.issue != o.id or r.party not in pos:
                 continue
-            lo = -np.inf if r.min is None else r.min
-            hi = np.inf if r.max is None else r.max
-            span = o.scale_max - o.scale_min
-            a[pos[r.party]] &= (o.values >= lo - _EPS * span) & (o.values <= hi + _EPS * span)
+            a[pos[r.party]] &= within(o.values, r.min, r.max, o.scale_max - o.scale_min)
         out.append(a)
     return tuple(out)
 

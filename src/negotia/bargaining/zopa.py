@@ -24,7 +24,6 @@ When the ZOPA is empty, :func:`zopa` says why:
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from dataclasses import asdict, dataclass, field, replace
 
@@ -32,6 +31,7 @@ import numpy as np
 
 from negotia.bargaining.utility import RedLineBound, UtilityModel
 from negotia.bargaining.zone_count import ZoneSize, count, exists, least_cost_package
+from negotia.jsonable import json_text
 from negotia.seeding import check_seed
 
 
@@ -187,7 +187,7 @@ class Zopa:
         return d
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2)
+        return json_text(self.to_dict())
 
 
 def _join(names: tuple[str, ...] | list[str]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,35 +72,9 @@ def print_json(data: Any) -> None:
 
 def json_text(data: Any) -> str:
     """``data`` as the strict JSON text :func:`print_json` writes."""
-    return json.dumps(_finite_only(data), indent=2, default=_json_default, allow_nan=False)
+    from negotia.jsonable import json_text as strict
 
-
-def _finite_only(x: Any) -> Any:
-    import math
-
-    import numpy as np
-
-    if isinstance(x, float | np.floating):
-        return float(x) if math.isfinite(x) else None
-    if isinstance(x, np.ndarray):
-        return _finite_only(x.tolist())
-    if isinstance(x, dict):
-        return {k: _finite_only(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_finite_only(v) for v in x]
-    return x
-
-
-def _json_default(x: Any) -> Any:
-    import numpy as np
-
-    if isinstance(x, np.ndarray):
-        return x.tolist()
-    if isinstance(x, np.generic):
-        return x.item()
-    if hasattr(x, "isoformat"):
-        return x.isoformat()
-    raise TypeError(f"cannot serialise {type(x).__name__}")
+    return strict(data)
 
 
 def fmt_num(x: float, digits: int = 2) -> str:

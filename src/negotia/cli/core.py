@@ -93,11 +93,6 @@ def model_runs(specs: list[str], extra: dict[str, str]) -> list[tuple[str, str, 
     return runs
 
 
-def red_line_crossings(scenario: Scenario, issue_id: str, value: float) -> list[str]:
-    """Actors whose red line on ``issue_id`` excludes ``value``."""
-    return [r.actor for r in scenario.red_lines if r.issue == issue_id and not r.accepts(value)]
-
-
 def forecast_rows(
     scenario: Scenario,
     forecasts: dict[str, Forecast],
@@ -125,7 +120,7 @@ def forecast_rows(
                         "carries": iv.carries,
                     },
                     "anchor": issue.nearest_anchor(value),
-                    "crosses_red_lines_of": red_line_crossings(scenario, issue.id, value),
+                    "crosses_red_lines_of": scenario.red_line_crossings(issue.id, value),
                 }
             )
     return rows

@@ -35,9 +35,12 @@ from negotia.ensemble.perturb import (
     check_n,
     model_rng,
 )
+from negotia.jsonable import to_jsonable
 from negotia.models import get_model, parse_model_spec, run_model
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.formats import load_scenario
+from negotia.scenario.redlines import within
+from negotia.scenario.scale import to_scale
 from negotia.scenario.schema import Scenario
 from negotia.seeding import seed_sequence
 
@@ -46,7 +49,6 @@ BINS = 20
 #: A task carries about this many blocks' worth of work at least (fewer only when N is small).
 _TARGET_TASKS = 32
 #: Outcomes this close to a red line (on [0, 1]) count as on it, not across it.
-_RED_TOL = 1e-12
 
 
 # -- the work a task does (module level, so that worker processes can import it) --------
@@ -246,7 +248,7 @@ class MonteCarloResult:
 
     def on_scale(self) -> np.ndarray:
         """The raw outcomes ``(n, I)`` on each issue's scale."""
-        return self.scale_min + self.outcome * (self.scale_max - self.scale_min)
+        return to_scale(self.outcome, self.scale_min, self.scale_max)
 
     def to_dict(self, *, outcomes: bool = False) -> dict[str, Any]:
         """Plain data for JSON (the raw outcomes only when ``outcomes`` is True)."""
@@ -259,22 +261,12 @@ class MonteCarloResult:
             "backend": self.backend,
             "perturbation": self.perturbation,
             "seconds": self.seconds,
-            "issues": [_clean(asdict(s)) for s in self.issues],
-            "rounds": None if self.rounds_summary is None else _clean(asdict(self.rounds_summary)),
+            "issues": [to_jsonable(asdict(s)) for s in self.issues],
+            "rounds": None if self.rounds_summary is None else to_jsonable(asdict(self.rounds_summary)),
         }
         if outcomes:
             d["outcomes"] = {i: self.on_scale()[:, k].tolist() for k, i in enumerate(self.issue_ids)}
         return d
-
-
-def _clean(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_clean(v) for v in x]
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
 
 
 def summarise_issue(
@@ -305,7 +297,8 @@ def summarise_issue(
     counts, edges = np.histogram(v, bins=bins, range=(lo, hi))
     risks = []
     for actor, rmin, rmax, umin, umax in red_lines:
-        crossed = (u < umin - _RED_TOL) | (u > umax + _RED_TOL)
+        # A missing draw (NaN) crosses nothing.
+        crossed = ~within(u, umin, umax) & ~np.isnan(u)
         p = float(crossed.mean()) if n else nan
         risks.append(RedLineRisk(actor, rmin, rmax, p, math.sqrt(p * (1 - p) / n) if n else nan))
     return IssueSummary(
@@ -349,8 +342,7 @@ def summarise(
 ) -> list[IssueSummary]:
     """Per-issue summaries of ``outcome`` ``(n, I)`` on [0, 1]; ``baseline`` ``(I,)`` on [0, 1]."""
     lo, hi = arrays.scale_min, arrays.scale_max
-    values = lo + outcome * (hi - lo)
-    span = hi - lo
+    values = to_scale(outcome, lo, hi)
     out = []
     for k, issue_id in enumerate(arrays.issue_ids):
         # The arrays hold each actor's acceptable interval (the intersection of all the
@@ -359,14 +351,14 @@ def summarise(
         for a, actor in enumerate(arrays.actor_ids):
             umin, umax = float(arrays.red_min[a, k]), float(arrays.red_max[a, k])
             if math.isfinite(umin) or math.isfinite(umax):
-                rmin = float(lo[k] + umin * span[k]) if math.isfinite(umin) else None
-                rmax = float(lo[k] + umax * span[k]) if math.isfinite(umax) else None
+                rmin = float(to_scale(umin, lo[k], hi[k])) if math.isfinite(umin) else None
+                rmax = float(to_scale(umax, lo[k], hi[k])) if math.isfinite(umax) else None
                 lines.append((actor, rmin, rmax, umin, umax))
         s = summarise_issue(
             values[:, k],
             float(lo[k]),
             float(hi[k]),
-            float(lo[k] + baseline[k] * (hi[k] - lo[k])),
+            float(to_scale(baseline[k], lo[k], hi[k])),
             lines,
             outcome[:, k],
             bins,

@@ -43,6 +43,7 @@ from negotia.ensemble.montecarlo import (
 )
 from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec
 from negotia.errors import ParameterError
+from negotia.jsonable import to_jsonable
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.schema import Scenario
 from negotia.seeding import seed_sequence
@@ -189,9 +190,6 @@ class SensitivityResult:
         return sorted(rows, key=lambda r: -np.nan_to_num(r[1][self.key], nan=-np.inf))
 
     def to_dict(self) -> dict[str, Any]:
-        def clean(v: float) -> float | None:
-            return None if not np.isfinite(v) else float(v)
-
         return {
             "scenario": self.scenario,
             "model": self.model,
@@ -207,7 +205,7 @@ class SensitivityResult:
             "notes": self.notes,
             "names": self.names,
             "indices": {
-                issue: {k: [clean(x) for x in v] for k, v in d.items()} for issue, d in self.indices.items()
+                issue: {k: to_jsonable(v) for k, v in d.items()} for issue, d in self.indices.items()
             },
         }
 

@@ -110,13 +110,12 @@ def cross_validate(
     learners = {"calibrated": {}} if learners is None else learners
     design = design_from_table(table, source)
     arrays = ScenarioArrays.from_scenario(table)
-    span_all = arrays.scale_max - arrays.scale_min
     static: dict[str, np.ndarray] = {}
     for spec in specs:
         if spec in learners:
             continue
         on_scale = predict(table, spec, arrays=arrays, seed=seed)
-        static[spec] = ((on_scale - arrays.scale_min) / span_all)[design.index]
+        static[spec] = arrays.from_scale(on_scale)[design.index]
     root = np.random.SeedSequence(seed)
     streams = root.spawn(repeats)
     fold_table = np.empty((repeats, design.n), dtype=int)

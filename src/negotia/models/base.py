@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from negotia.errors import ParameterError
+from negotia.jsonable import to_jsonable
+from negotia.scenario.scale import to_scale
 
 
 @dataclass(frozen=True)
@@ -184,21 +186,17 @@ class RoundTrace(Record):
 
 
 def _jsonable(x: Any) -> Any:
+    # Arrays are tagged with their dtype so that from_dict restores them; the values
+    # themselves are cleaned by negotia.jsonable (absent actors' NaN become null).
     if isinstance(x, Record):
         return _jsonable(x.to_dict())
     if isinstance(x, np.ndarray):
-        # Strict JSON has no NaN: missing values (absent actors) become null.
-        data = np.where(np.isfinite(x), x, None).tolist() if x.dtype.kind == "f" else x.tolist()
-        return {"__ndarray__": data, "dtype": str(x.dtype)}
-    if isinstance(x, np.generic):
-        return x.item()
+        return {"__ndarray__": to_jsonable(x), "dtype": str(x.dtype)}
     if isinstance(x, Mapping):
         return {str(k): _jsonable(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
         return [_jsonable(v) for v in x]
-    if isinstance(x, float) and not np.isfinite(x):
-        return None
-    return x
+    return to_jsonable(x)
 
 
 def _from_jsonable(x: Any) -> Any:
@@ -265,8 +263,7 @@ class Forecast:
 
     def on_scale(self, values: np.ndarray | None = None) -> np.ndarray:
         """Outcomes (or other [0, 1] values, last axis = issues) on each issue's own scale."""
-        v = self.outcome if values is None else np.asarray(values)
-        return self.scale_min + v * (self.scale_max - self.scale_min)
+        return to_scale(self.outcome if values is None else values, self.scale_min, self.scale_max)
 
     def to_rows(self, batch_index: int = 0) -> list[dict[str, Any]]:
         """One row per issue: ``{"issue", "forecast"}`` on the issue scale."""
@@ -315,6 +312,22 @@ class Forecast:
         return cls.from_dict(json.loads(text))
 
 
+#: The actor weighting schemes: each names the arrays whose product is the weight (the
+#: one table :func:`weight_factors`, :func:`weights_for` and :data:`WEIGHTING` read).
+WEIGHTING_SCHEMES: dict[str, tuple[str, ...]] = {
+    "capability_salience": ("capability", "salience"),
+    "salience": ("salience",),
+    "capability": ("capability",),
+    "equal": (),
+}
+
+
+def _scheme(weighting: str) -> tuple[str, ...]:
+    if weighting not in WEIGHTING_SCHEMES:  # pragma: no cover - guarded by Param.choices
+        raise ParameterError(f"unknown weighting {weighting!r}")
+    return WEIGHTING_SCHEMES[weighting]
+
+
 def weight_factors(arrays: Any, weighting: str) -> tuple[np.ndarray, ...]:
     """The arrays whose product is the weight of :func:`weights_for`, unmultiplied.
 
@@ -322,16 +335,9 @@ def weight_factors(arrays: Any, weighting: str) -> tuple[np.ndarray, ...]:
     ``(B, A, I)`` product first (the allocation costs more than the arithmetic).  The
     presence mask is a factor only where some actor is absent.
     """
-    factors = {
-        "capability_salience": (arrays.capability, arrays.salience),
-        "salience": (arrays.salience,),
-        "capability": (arrays.capability,),
-        "equal": (),
-    }
-    if weighting not in factors:  # pragma: no cover - guarded by Param.choices
-        raise ParameterError(f"unknown weighting {weighting!r}")
+    factors = tuple(getattr(arrays, name) for name in _scheme(weighting))
     mask = () if arrays.present.all() else (arrays.present.astype(float),)
-    return factors[weighting] + mask
+    return factors + mask
 
 
 def weights_for(arrays: Any, weighting: str) -> np.ndarray:
@@ -340,16 +346,10 @@ def weights_for(arrays: Any, weighting: str) -> np.ndarray:
     ``capability_salience`` (the standard in the literature), ``salience``,
     ``capability`` or ``equal``.
     """
-    if weighting == "capability_salience":
-        w = arrays.capability * arrays.salience
-    elif weighting == "salience":
-        w = arrays.salience
-    elif weighting == "capability":
-        w = arrays.capability
-    elif weighting == "equal":
-        w = np.ones_like(arrays.position)
-    else:  # pragma: no cover - guarded by Param.choices
-        raise ParameterError(f"unknown weighting {weighting!r}")
+    names = _scheme(weighting)
+    w = getattr(arrays, names[0]) if names else np.ones_like(arrays.position)
+    for name in names[1:]:
+        w = w * getattr(arrays, name)
     # Multiplying by the mask is several times faster than np.where on large batches.
     return w * arrays.present
 
@@ -358,5 +358,5 @@ WEIGHTING = Param(
     "weights",
     "capability_salience",
     "how actors are weighted: capability_salience, salience, capability or equal",
-    choices=("capability_salience", "salience", "capability", "equal"),
+    choices=tuple(WEIGHTING_SCHEMES),
 )

@@ -15,6 +15,7 @@ import numpy as np
 
 from negotia.report.chart import GREY, Bars, Chart, Interval, Line, Points, Rule, Segments, colour
 from negotia.report.data import ReportData
+from negotia.scenario.scale import to_scale
 
 
 def eum_rounds(data: ReportData) -> list[Chart]:
@@ -26,20 +27,22 @@ def eum_rounds(data: ReportData) -> list[Chart]:
     rounds = tuple(float(r) for r in range(fc.trace["position"].shape[0]))
     for k, issue_id in enumerate(fc.issue_ids):
         issue = data.scenario.issue(issue_id)
-        lo, span = issue.scale.min, issue.scale.max - issue.scale.min
+        lo, hi = issue.scale.min, issue.scale.max
         layers: list = []
         for a, actor in enumerate(fc.actor_ids):
             ys = fc.trace["position"][:, 0, a, k]
             if not np.all(np.isfinite(ys)):
                 continue
-            layers.append(Line(rounds, tuple(float(lo + v * span) for v in ys), actor, colour(a), width=1.2))
+            layers.append(
+                Line(rounds, tuple(float(to_scale(v, lo, hi)) for v in ys), actor, colour(a), width=1.2)
+            )
         ends = [(a, fc.trace["position"][-1, 0, a, k]) for a in range(len(fc.actor_ids))]
         ends = [(a, v) for a, v in ends if np.isfinite(v)]
         # Names at the last round: sixteen actors share eight colours.
         layers.append(
             Points(
                 tuple(rounds[-1] for _ in ends),
-                tuple(float(lo + v * span) for _, v in ends),
+                tuple(float(to_scale(v, lo, hi)) for _, v in ends),
                 "actor at the last round",
                 "#333333",
                 tuple(4.0 for _ in ends),
@@ -51,7 +54,7 @@ def eum_rounds(data: ReportData) -> list[Chart]:
         layers.append(
             Line(
                 rounds,
-                tuple(float(lo + v * span) for v in out),
+                tuple(float(to_scale(v, lo, hi)) for v in out),
                 "forecast (median voter)",
                 "#000000",
                 "dash",

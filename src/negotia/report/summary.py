@@ -89,7 +89,7 @@ def _issue_sentences(data: ReportData, issue_id: str) -> list[str]:
         out.append(
             f"Without a deal the status quo holds: {issue.status_quo:g}" + (f" (“{sq}”)." if sq else ".")
         )
-    crossed = sorted({r.actor for r in sc.red_lines if r.issue == issue_id and not r.accepts(v)})
+    crossed = sorted(set(sc.red_line_crossings(issue_id, v)))
     if crossed:
         out.append(f"That forecast lies outside the red line of {', '.join(crossed)}.")
     if mc is not None:

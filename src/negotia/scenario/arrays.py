@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from negotia.scenario.scale import to_scale, to_unit
+
 if TYPE_CHECKING:
     from negotia.scenario.schema import Scenario
 
@@ -92,11 +94,11 @@ class ScenarioArrays:
     # -- scale -------------------------------------------------------------------------
     def to_scale(self, unit: np.ndarray) -> np.ndarray:
         """Map values on [0, 1] (last axis = issues) to each issue's own scale."""
-        return self.scale_min + np.asarray(unit) * (self.scale_max - self.scale_min)
+        return to_scale(unit, self.scale_min, self.scale_max)
 
     def from_scale(self, value: np.ndarray) -> np.ndarray:
         """Map values on each issue's own scale (last axis = issues) to [0, 1]."""
-        return (np.asarray(value) - self.scale_min) / (self.scale_max - self.scale_min)
+        return to_unit(value, self.scale_min, self.scale_max)
 
     # -- construction ------------------------------------------------------------------
     def replace(self, **changes: np.ndarray) -> ScenarioArrays:
@@ -149,7 +151,6 @@ class ScenarioArrays:
         n_a, n_i = len(actors), len(issues)
         lo = np.array([i.scale.min for i in scenario.issues], dtype=float)
         hi = np.array([i.scale.max for i in scenario.issues], dtype=float)
-        span = hi - lo
         position = np.zeros((1, n_a, n_i))
         salience = np.zeros((1, n_a, n_i))
         capability = np.zeros((1, n_a, n_i))
@@ -157,7 +158,7 @@ class ScenarioArrays:
         default_cap = {a.id: a.capability for a in scenario.actors}
         for s in scenario.stances:
             a, i = a_index[s.actor], i_index[s.issue]
-            position[0, a, i] = (s.position - lo[i]) / span[i]
+            position[0, a, i] = to_unit(s.position, lo[i], hi[i])
             salience[0, a, i] = s.salience
             cap = s.capability if s.capability is not None else default_cap[s.actor]
             capability[0, a, i] = 0.0 if cap is None else cap
@@ -170,9 +171,9 @@ class ScenarioArrays:
         for r in scenario.red_lines:
             a, i = a_index[r.actor], i_index[r.issue]
             if r.min is not None:
-                red_min[a, i] = max(red_min[a, i], (r.min - lo[i]) / span[i])
+                red_min[a, i] = max(red_min[a, i], to_unit(r.min, lo[i], hi[i]))
             if r.max is not None:
-                red_max[a, i] = min(red_max[a, i], (r.max - lo[i]) / span[i])
+                red_max[a, i] = min(red_max[a, i], to_unit(r.max, lo[i], hi[i]))
         return cls(
             actor_ids=tuple(actors),
             issue_ids=tuple(issues),
@@ -182,7 +183,7 @@ class ScenarioArrays:
             present=present,
             scale_min=lo,
             scale_max=hi,
-            status_quo=(sq - lo) / span,
+            status_quo=to_unit(sq, lo, hi),
             red_min=red_min,
             red_max=red_max,
             issue_attributes=tuple(dict(i.attributes) for i in scenario.issues),

@@ -12,6 +12,7 @@ user sees all mistakes of a file in one run.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date as Date
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from pydantic import (
 from negotia.scenario.fields import Strict as _Strict
 from negotia.scenario.fields import Uncertainty, check_interval
 from negotia.scenario.fields import finite as _finite
+from negotia.scenario.redlines import within
 from negotia.scenario.roles import DecisionRule, Ratification, RoleName, effective_roles, role_problems
 from negotia.scenario.snapshot import revision_problems, snapshot
 from negotia.scenario.timeline import Revision
@@ -173,10 +175,14 @@ class RedLine(_Strict):
         check_interval(self.min, self.max, self.sd, "a red line")
         return self
 
-    def accepts(self, value: float) -> bool:
-        lo = -math.inf if self.min is None else self.min
-        hi = math.inf if self.max is None else self.max
-        return lo <= value <= hi
+    def accepts(self, value: float, span: float = 1.0) -> bool:
+        """Whether ``value`` (on the issue scale) is inside the line.
+
+        ``span`` is the issue's scale width, to which the tolerance of the one red-line
+        test (:mod:`negotia.scenario.redlines`) is relative;
+        :meth:`Scenario.red_line_crossings` passes it.
+        """
+        return within(value, self.min, self.max, span)
 
 
 class Scenario(_Strict):
@@ -214,11 +220,11 @@ class Scenario(_Strict):
         # field validation so the stored scenario is already normalised.
         if isinstance(data, dict) and data.get("salience_scale") == 100:
             data = dict(data)
-            data["stances"] = [_percent_salience(s) for s in data.get("stances") or []]
+            data["stances"] = [percent_salience(s) for s in data.get("stances") or []]
             revisions = []
             for r in data.get("revisions") or []:
                 if isinstance(r, dict) and r.get("item") == "stance" and isinstance(r.get("set"), dict):
-                    r = {**r, "set": _percent_salience(r["set"])}
+                    r = {**r, "set": percent_salience(r["set"])}
                 revisions.append(r)
             if revisions:
                 data["revisions"] = revisions
@@ -269,6 +275,12 @@ class Scenario(_Strict):
             if i.id == issue_id:
                 return i
         raise KeyError(issue_id)
+
+    def red_line_crossings(self, issue_id: str, value: float) -> list[str]:
+        """Actors whose red line on ``issue_id`` excludes ``value`` (on the issue scale)."""
+        scale = self.issue(issue_id).scale
+        span = scale.max - scale.min
+        return [r.actor for r in self.red_lines if r.issue == issue_id and not r.accepts(value, span)]
 
     def stance(self, actor_id: str, issue_id: str) -> Stance | None:
         for s in self.stances:
@@ -390,14 +402,22 @@ def reference_problems(sc: Scenario) -> list[tuple[str, str]]:
     return out
 
 
-def _percent_salience(item: Any) -> Any:
-    """A stance (or a revision's changes) with its salience and salience sd on 0-1."""
-    if not isinstance(item, dict):
+def percent_salience(item: Any) -> Any:
+    """A stance (or a revision's changes) written on 0-100, with salience and its sd on 0-1.
+
+    The one place saliences are rescaled: the schema on construction and the file
+    readers (which first report out-of-range values with their line) both call it.
+    """
+    if not isinstance(item, Mapping):
         return item
     item = dict(item)
-    if isinstance(item.get("salience"), int | float):
+    if _number(item.get("salience")):
         item["salience"] = item["salience"] / 100.0
     unc = item.get("uncertainty")
-    if isinstance(unc, dict) and isinstance(unc.get("salience"), int | float):
+    if isinstance(unc, Mapping) and _number(unc.get("salience")):
         item["uncertainty"] = {**unc, "salience": unc["salience"] / 100.0}
     return item
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)

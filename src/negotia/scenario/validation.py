@@ -18,7 +18,16 @@ from pydantic import TypeAdapter, ValidationError
 from negotia.errors import InputError, Problem
 from negotia.locations import LineOf, Loc, locate, path_str, pydantic_problems
 from negotia.scenario.roles import Ratification
-from negotia.scenario.schema import Actor, Issue, RedLine, Scenario, Source, Stance, reference_problems
+from negotia.scenario.schema import (
+    Actor,
+    Issue,
+    RedLine,
+    Scenario,
+    Source,
+    Stance,
+    percent_salience,
+    reference_problems,
+)
 from negotia.scenario.timeline import ITEMS, Revision
 
 _LISTS: dict[str, TypeAdapter[Any]] = {
@@ -210,22 +219,16 @@ def _line_key(p: Problem) -> int:
 def _rescale_salience(
     item: Mapping[str, Any], loc: Loc, line_of: LineOf | None, problems: list[Problem]
 ) -> Any:
-    item = dict(item)
     sal = item.get("salience")
     if isinstance(sal, int | float) and not isinstance(sal, bool):
         where = locate((*loc, "salience"), line_of)
         if not math.isfinite(sal):
             problems.append(Problem(where, f"salience must be a finite number, got {sal}"))
-            item["salience"] = 0.0
+            item = {**item, "salience": 0.0}
         elif not 0 <= sal <= 100:
             problems.append(Problem(where, f"salience {sal:g} is outside 0-100"))
-            item["salience"] = 0.0
-        else:
-            item["salience"] = sal / 100.0
-    unc = item.get("uncertainty")
-    if isinstance(unc, Mapping) and isinstance(unc.get("salience"), int | float):
-        item["uncertainty"] = {**unc, "salience": unc["salience"] / 100.0}
-    return item
+            item = {**item, "salience": 0.0}
+    return percent_salience(item)
 
 
 def _parse_path(path: str) -> Loc:
