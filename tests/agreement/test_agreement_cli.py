@@ -41,7 +41,9 @@ def test_csv_keeps_every_digit() -> None:
         run_cli("agreement", "ukraine-2025", "-n", "200", "-f", "json", "--all-or-nothing").stdout
     )
     first = lib["outcomes"][0]
-    assert float(rows[0]["if_agreed"]) == first["if_agreed"]["median"]
+    median = first["if_agreed"]["median"]  # None when no variant settles the package
+    assert (float(rows[0]["if_agreed"]) if rows[0]["if_agreed"] else None) == median
+    assert int(rows[0]["agreed_variants"]) == first["if_agreed"]["variants"]
     assert all(r_["p_zone_partial"] != "" for r_ in rows)
     # all-or-nothing: every issue uses the package's probability
     assert {r_["p_agreement"] for r_ in rows} == {repr(lib["package"]["p_agreement"])}

@@ -220,3 +220,38 @@ def test_probabilities_in_range_and_monotone_as_a_red_line_widens(a_max, b_min, 
             assert 0.0 <= p <= 1.0
     assert wide.package.p_zone >= narrow.package.p_zone
     assert wide.issue("x").alone.p_zone >= narrow.issue("x").alone.p_zone
+
+
+def test_the_forecast_if_agreed_counts_only_the_variants_that_settle() -> None:
+    """x alone, status quo 0; A (at 80) needs at least 60, B (at 30) accepts what lies no
+    farther from it than the status quo, |v - b| <= b (quadratic loss, one issue): a zone
+    exists exactly when 2b >= 0.6, i.e. when B's drawn position is at least 30 -- about
+    half the variants. The compromise (equal weights) is about (a + b) / 2, 55 over all
+    variants; over those with b >= 30 only, E[b | b >= 30] = 30 + 5 x 0.80 = 34 (normal,
+    sd 5), so the median if agreed lies near 57, above 56."""
+    sc = scenario(
+        PARTIES,
+        {"A": {"x": 80}, "B": {"x": 30}},
+        red_lines=[{"actor": "A", "issue": "x", "min": 60}],
+        status_quo={"x": 0},
+    )
+    r = analyse_agreement(sc, 400, seed=0)
+    o = r.outcomes[0]
+    assert o.agreed_variants == round(r.issue("x").p_partial * 400)
+    assert 120 < o.agreed_variants < 280
+    assert o.if_agreed is not None and o.if_agreed > 56.0
+
+
+def test_no_variant_agrees_gives_no_forecast_if_agreed() -> None:
+    """Disjoint red lines on x: no variant settles it; there is no forecast if agreed and
+    the outcome is the status quo (50) for certain."""
+    sc = scenario(
+        PARTIES,
+        {"A": {"x": 20}, "B": {"x": 90}},
+        red_lines=[{"actor": "A", "issue": "x", "max": 30}, {"actor": "B", "issue": "x", "min": 70}],
+    )
+    r = analyse_agreement(sc, 100)
+    o = r.outcomes[0]
+    assert o.agreed_variants == 0 and o.if_agreed is None and o.if_agreed_low is None
+    assert (o.median, o.low, o.high) == (50.0, 50.0, 50.0)
+    assert o.to_dict()["if_agreed"] == {"median": None, "interval": [None, None], "variants": 0}

@@ -40,7 +40,10 @@ def _check_summary(text: str) -> None:
         assert cells[1] == f"{100 * issue.p_agreement:.0f}%", issue.issue
         assert cells[2] == _point(issue.status_quo), issue.issue
         medians = [o.if_agreed for o in result.outcomes if o.issue == issue.issue]
-        assert cells[3 : 3 + len(medians)] == [f"{m:.0f}" for m in medians], issue.issue
+        if all(m is None for m in medians):  # no variant settles the issue
+            assert " ".join(cells[3:6]) == "no variant agrees", issue.issue
+            cells = cells[:3] + ["—"] * len(medians) + cells[6:]
+        assert cells[3 : 3 + len(medians)] == ["—" if m is None else f"{m:.0f}" for m in medians], issue.issue
         lows = [o.low for o in result.outcomes if o.issue == issue.issue]
         highs = [o.high for o in result.outcomes if o.issue == issue.issue]
         assert cells[3 + len(medians)] == f"{min(lows):.0f}–{max(highs):.0f}", issue.issue

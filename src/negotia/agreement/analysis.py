@@ -355,11 +355,13 @@ def analyse_agreement(
         package = _zone(int(whole_m.feasible.sum()), n, blockers, prior)
         zones: Any = majority_issue_zones(rows, voting)
         fallback = whole_m.fallback
+        package_ok = whole_m.feasible
     else:
         whole = settle(rows)
         package = _zone(int(whole.feasible.sum()), n, package_blockers(consent, rows, whole), prior)
         zones = issue_zones(rows)
         fallback = whole.fallback
+        package_ok = whole.feasible
     partial = settled_sets(rows, voting if voting.any_qualified else None)
     if partial.greedy:
         notes.append(f"largest partial package found greedily (not exactly) in {partial.greedy} variants")
@@ -372,7 +374,11 @@ def analyse_agreement(
     ids = consent.issue_ids
     sets = sorted(((tuple(ids[k] for k in s), w / n) for s, w in partial.sets.items()), key=lambda t: -t[1])
     p_by_issue = {i.issue: i.p_agreement for i in issues}
-    outcomes, warnings = outcomes_without_deal(scenario, arrays, p_by_issue, tuple(models), ss)
+    # The forecast if agreed counts the variants that settle the issue only.
+    agreed = {
+        issue: package_ok if all_or_nothing else partial.inclusion[:, k] > 0 for k, issue in enumerate(ids)
+    }
+    outcomes, warnings = outcomes_without_deal(scenario, arrays, p_by_issue, tuple(models), ss, agreed)
     return AgreementAnalysis(
         scenario=scenario.name,
         date=scenario.date,

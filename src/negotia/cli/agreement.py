@@ -33,6 +33,7 @@ CSV_COLUMNS = (
     "p_zone_partial",
     "p_zone_package",
     "p_agreement",
+    "agreed_variants",
     "no_deal",
     "if_agreed",
     "if_agreed_low",
@@ -63,6 +64,7 @@ def _csv(result: AgreementAnalysis) -> str:
             i.p_partial,
             result.package.p_zone,
             o.p_agreement,
+            o.agreed_variants,
             o.no_deal,
             o.if_agreed,
             o.if_agreed_low,
@@ -71,7 +73,13 @@ def _csv(result: AgreementAnalysis) -> str:
             o.low,
             o.high,
         )
-        w.writerow([o.issue, o.model, *("" if v is None else repr(float(v)) for v in vals)])
+        w.writerow(
+            [
+                o.issue,
+                o.model,
+                *("" if v is None else repr(v) if isinstance(v, int) else repr(float(v)) for v in vals),
+            ]
+        )
     return out.getvalue()
 
 
@@ -104,17 +112,29 @@ def render(result: AgreementAnalysis, as_of: Date | None = None, known_by: Date 
             i.issue, _pct(i.alone.p_zone), _pct(i.p_partial), _pct(i.p_agreement), _num(i.status_quo), blocks
         )
     console.print(t)
-    o = Table(title="Forecast if agreed, and overall (median [90%])", title_justify="left")
+    o = Table(
+        title="Forecast if agreed (over the variants that settle the issue), and overall (median [90%])",
+        title_justify="left",
+    )
     o.add_column("issue", style="bold", ratio=1)
     o.add_column("model", no_wrap=True)
     o.add_column("if agreed", justify="right", no_wrap=True)
     o.add_column("overall", justify="right", no_wrap=True)
+    settle_in: dict[str, int] = {}
     for x in r.outcomes:
         overall = "—" if x.median is None else f"{x.median:.1f} [{x.low:.1f}, {x.high:.1f}]"
-        o.add_row(
-            x.issue, x.model, f"{x.if_agreed:.1f} [{x.if_agreed_low:.1f}, {x.if_agreed_high:.1f}]", overall
-        )
+        if x.if_agreed is None:
+            agreed = "no variant agrees"
+        else:
+            agreed = f"{x.if_agreed:.1f} [{x.if_agreed_low:.1f}, {x.if_agreed_high:.1f}]"
+        o.add_row(x.issue, x.model, agreed, overall)
+        settle_in[x.issue] = x.agreed_variants
     console.print(o)
+    console.print(
+        f"Variants that settle each issue (of {r.n}; the forecast if agreed is over these): "
+        + ", ".join(f"{i} {c}" for i, c in settle_in.items())
+        + "."
+    )
     if pkg.blockers:
         console.print(f"[bold]What blocks the whole package[/bold] (of {pkg.failures} failed variants):")
         for b in pkg.blockers[:6]:

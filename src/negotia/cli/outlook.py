@@ -45,6 +45,8 @@ DEFAULT_MODELS = ("compromise", "median", "nash", "calibrated", "eum")
 #: Blockers named per issue in the summary, and the least share worth naming.
 TOP_BLOCKERS = 2
 MIN_SHARE = 0.05
+#: Shown instead of the models' settlements when no variant settles the issue.
+NO_VARIANT = "no variant agrees"
 
 
 def short_names(models: Sequence[str]) -> list[str]:
@@ -101,7 +103,10 @@ def summary_table(result: AgreementAnalysis) -> Table:
     t.add_column("blocked by", ratio=1, overflow="fold")
     for i in result.issues:
         rows = [o for o in result.outcomes if o.issue == i.issue]
-        agreed = " ".join(f"{o.if_agreed:>3.0f}" for o in rows)
+        if all(o.if_agreed is None for o in rows):
+            agreed = NO_VARIANT
+        else:
+            agreed = " ".join("  —" if o.if_agreed is None else f"{o.if_agreed:>3.0f}" for o in rows)
         lows = [o.low for o in rows if o.low is not None]
         highs = [o.high for o in rows if o.high is not None]
         span = f"{min(lows):.0f}–{max(highs):.0f}" if lows and highs else "—"
@@ -123,7 +128,8 @@ def _legend(result: AgreementAnalysis) -> list[str]:
         "P deal: probability that the issue is settled (zone of agreement under the "
         "scenario's uncertainty, combined with the prior from history).",
         "no deal: the status quo, which holds if the talks fail. if agreed: each model's "
-        f"median settlement ({names}).",
+        f"median settlement ({names}) over the variants that settle the issue "
+        "(how many: in the detail).",
         "90% range: where the outcome falls, deal or no deal, over those models. "
         "blocked by: whose red line (or, marked (res.), whose preference for no deal) "
         "blocked the issue alone, in what share of the variants it failed in.",

@@ -45,10 +45,13 @@ def _agreement_sentences(data: ReportData, issue_id: str) -> list[str]:
     mixed = [o for o in a.outcomes if o.issue == issue_id]
     if mixed:
         o = mixed[0]
-        text = (
-            f"If agreed, {o.model} puts it at {_fmt(o.if_agreed)} ({_fmt(o.if_agreed_low)}–"
-            f"{_fmt(o.if_agreed_high)})"
-        )
+        if o.if_agreed is None:
+            text = "No variant of the analysis settles it"
+        else:
+            text = (
+                f"If agreed ({o.agreed_variants:,} of {a.n:,} variants settle it), {o.model} puts it at "
+                f"{_fmt(o.if_agreed)} ({_fmt(o.if_agreed_low)}–{_fmt(o.if_agreed_high)})"
+            )
         if o.no_deal is not None and o.median is not None:
             text += (
                 f"; counting the chance of no deal, the median outcome is {_fmt(o.median)} "
