@@ -10,6 +10,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -153,6 +154,35 @@ def _refuse_missing(sc: Scenario, rows: list[dict[str, Any]], source: str) -> No
         raise InputError(source, problems)
 
 
+def _refuse_unweighted(
+    arrays: ScenarioArrays, runs: list[tuple[str, str, dict[str, Any]]], source: str
+) -> None:
+    """An issue on which no actor has any weight is an error naming it (issue 16 item 3).
+
+    Every model weights the actors by capability x salience; where all of them are 0 the
+    models would silently count the actors equally, an answer nobody asked for.  Allowed
+    when every selected model is told to weight equally (``weights=equal``).
+    """
+    if all(params.get("weights") == "equal" for _, _, params in runs):
+        return
+    present, weight = arrays.present[0], arrays.weight[0]  # (A, I)
+    taking_part = present.any(axis=0)
+    weighted = (np.where(present, weight, 0.0) > 0).any(axis=0)
+    problems = [
+        Problem(
+            f"issue {iid!r}",
+            "every stance on it has salience 0 (or its actor capability 0), so no actor gives it "
+            "any weight and the models could only count the actors equally; give the actors who "
+            "care about it a salience above 0, leave the issue out, or run the models with "
+            "weights=equal",
+        )
+        for iid, part, w in zip(arrays.issue_ids, taking_part, weighted, strict=True)
+        if part and not w
+    ]
+    if problems:
+        raise InputError(source, problems)
+
+
 def register(app: typer.Typer) -> None:
     @app.command(context_settings=EXTRA_ARGS)
     @handle_errors
@@ -179,6 +209,7 @@ def register(app: typer.Typer) -> None:
         sc = scenario_as_of(scenario, as_of, known_by=known_by)
         runs = model_runs(model or model_names(), parse_extra_params(list(ctx.args)))
         arrays = ScenarioArrays.from_scenario(sc)
+        _refuse_unweighted(arrays, runs, scenario)
         forecasts = {}
         # A model can take seconds on a large scenario (the exchange model compiles on
         # first use): a bar on a terminal's stderr says which one is running.

@@ -360,3 +360,38 @@ WEIGHTING = Param(
     "how actors are weighted: capability_salience, salience, capability or equal",
     choices=tuple(WEIGHTING_SCHEMES),
 )
+
+
+def equal_weight_notes(arrays: Any, weight: np.ndarray, weighting: str = "capability_salience") -> list[str]:
+    """Notes naming the issues on which every present actor's ``weight`` ``(B, A, I)``
+    (by the scheme ``weighting``) is zero, so that a weighted model falls back on counting
+    the actors equally; none with ``weighting="equal"``.
+
+    Why a note, not silence: an issue nobody gives any weight (every salience 0, say) is
+    forecast as the plain mean or median of the positions, which the user did not ask
+    for (issue 16 item 3).  Names the issues of batch element 0; for a batch also counts
+    the (batch element, issue) runs where it happened.
+    """
+    if weighting == "equal":
+        return []
+    what = weighting.replace("_", " x ")
+    present = np.asarray(arrays.present)
+    unweighted = present.any(axis=-2) & ~(np.where(present, weight, 0.0) > 0).any(axis=-2)  # (B, I)
+    if not unweighted.any():
+        return []
+    notes = []
+    issues = [iid for iid, hit in zip(arrays.issue_ids, unweighted[0], strict=True) if hit]
+    if issues:
+        names = ", ".join(repr(i) for i in issues[:5]) + (
+            f" and {len(issues) - 5} more" if len(issues) > 5 else ""
+        )
+        notes.append(
+            f"issue{'s' if len(issues) > 1 else ''} {names}: every actor's weight ({what}) is 0, "
+            "so the actors taking part were counted equally"
+        )
+    if unweighted.shape[0] > 1:
+        notes.append(
+            f"weights all 0 ({what}) in {int(unweighted.sum()):,} of {unweighted.size:,} "
+            "(batch element, issue) runs: the actors there were counted equally"
+        )
+    return notes

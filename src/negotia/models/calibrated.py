@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 
 from negotia.errors import InputError, Problem
-from negotia.models.base import Forecast, ModelInfo
+from negotia.models.base import Forecast, ModelInfo, equal_weight_notes
 from negotia.models.compromise import weighted_mean
 from negotia.models.median import weighted_median
 from negotia.scenario.arrays import ScenarioArrays
@@ -325,6 +325,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         scale_max=arrays.scale_max,
         params=p,
         actor_ids=arrays.actor_ids,
+        notes=equal_weight_notes(arrays, arrays.weight),
     )
 
 

@@ -11,8 +11,9 @@ with capability :math:`c`, salience :math:`s` and position :math:`x` of actor
 which actors are weighted by capability x salience, and on EU data it is the most
 accurate of the published models (Thomson et al. 2006, ch. 10).
 
-Where every weight on an issue is zero the present actors count equally; where no
-actor takes part, the forecast is the status quo (NaN if none is known).
+Where every weight on an issue is zero the present actors count equally, and the
+forecast's notes name the issue; where no actor takes part, the forecast is the status
+quo (NaN if none is known).
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from negotia.models.base import WEIGHTING, Forecast, ModelInfo, weight_factors, weights_for
+from negotia.models.base import (
+    WEIGHTING,
+    Forecast,
+    ModelInfo,
+    equal_weight_notes,
+    weight_factors,
+    weights_for,
+)
 from negotia.scenario.arrays import ScenarioArrays
 
 MODEL_INFO = ModelInfo(
@@ -69,6 +77,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     """
     p = MODEL_INFO.resolve(params)
     factors = weight_factors(arrays, p["weights"])
+    notes: list[str] = []
     if factors:
         # One pass over the batch: sum_a c*s*x and sum_a c*s without the product array.
         subs = ",".join(["...ai"] * len(factors))
@@ -77,8 +86,9 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         with np.errstate(invalid="ignore", divide="ignore"):
             out = num / total
         if np.any(total <= 0):
-            fallback = weighted_mean(arrays.position, weights_for(arrays, p["weights"]), arrays.present)
-            out = np.where(total <= 0, fallback, out)
+            w = weights_for(arrays, p["weights"])
+            out = np.where(total <= 0, weighted_mean(arrays.position, w, arrays.present), out)
+            notes = equal_weight_notes(arrays, w, p["weights"])
     else:
         out = weighted_mean(arrays.position, weights_for(arrays, "equal"), arrays.present)
     out = np.where(np.isnan(out), arrays.status_quo, out)
@@ -90,4 +100,5 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         scale_max=arrays.scale_max,
         params=p,
         actor_ids=arrays.actor_ids,
+        notes=notes,
     )

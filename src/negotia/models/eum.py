@@ -121,7 +121,7 @@ from typing import Any
 import numpy as np
 
 from negotia.errors import ParameterError
-from negotia.models.base import Forecast, ModelInfo, Param
+from negotia.models.base import Forecast, ModelInfo, Param, equal_weight_notes
 from negotia.models.eum_core import KINDS, Mapper, RoundReport, chunks_of, simulate
 from negotia.scenario.arrays import ScenarioArrays
 
@@ -400,7 +400,7 @@ def forecast(
         events=_events(batch0, arrays, order[0]),
         rounds=sim["settled"].reshape(b, n_i).max(axis=1),
         actor_ids=arrays.actor_ids,
-        notes=_notes(sim, report, arrays, p["cycle"]),
+        notes=equal_weight_notes(arrays, arrays.weight) + _notes(sim, report, arrays, p["cycle"]),
     )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from negotia.models.base import WEIGHTING, Forecast, ModelInfo, weights_for
+from negotia.models.base import WEIGHTING, Forecast, ModelInfo, equal_weight_notes, weights_for
 from negotia.scenario.arrays import ScenarioArrays
 
 MODEL_INFO = ModelInfo(
@@ -86,6 +86,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     w = weights_for(arrays, p["weights"])
     out = weighted_median(arrays.position, w, arrays.present)
     out = np.where(np.isnan(out), arrays.status_quo, out)
+    notes = equal_weight_notes(arrays, w, p["weights"])
     return Forecast(
         model=MODEL_INFO.name,
         issue_ids=arrays.issue_ids,
@@ -94,4 +95,5 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         scale_max=arrays.scale_max,
         params=p,
         actor_ids=arrays.actor_ids,
+        notes=notes,
     )

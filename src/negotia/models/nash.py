@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from negotia.models.base import WEIGHTING, Forecast, ModelInfo, Param, weights_for
+from negotia.models.base import WEIGHTING, Forecast, ModelInfo, Param, equal_weight_notes, weights_for
 from negotia.scenario.arrays import ScenarioArrays
 
 MODEL_INFO = ModelInfo(
@@ -92,7 +92,8 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     p = MODEL_INFO.resolve(params)
     w = weights_for(arrays, p["weights"])
     x = arrays.position
-    # Where all weights on an issue are zero, present actors count equally.
+    # Where all weights on an issue are zero, present actors count equally (and a note says so).
+    notes = equal_weight_notes(arrays, w, p["weights"])
     total = w.sum(axis=-2, keepdims=True)
     w = np.where(total > 0, w, np.where(arrays.present, 1.0, 0.0))
     active = w > 0
@@ -144,4 +145,5 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         scale_max=arrays.scale_max,
         params=p,
         actor_ids=arrays.actor_ids,
+        notes=notes,
     )
