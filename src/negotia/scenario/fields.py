@@ -14,6 +14,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+#: The largest capability accepted.  Only ratios of capabilities matter to the models, but
+#: they multiply and add them (weights, votes, products of two actors' weights): above
+#: about 1e150 those sums overflow to infinity and the forecast is silently 0 or NaN.  A
+#: googol leaves room for every product and sum the models take (issue 16 item 3).
+MAX_CAPABILITY = 1e100
+#: The largest magnitude of an issue scale's ends.  Positions, forecasts and their Monte
+#: Carlo sums, means and variances (squares) are computed on the issue scale; with the
+#: ends within a googol none of them overflows, where a scale near 1e308 gave inf and NaN.
+MAX_SCALE = 1e100
+
+
 def finite(v: float | None, what: str) -> float | None:
     """``v`` unchanged, or a ValueError naming ``what`` if it is NaN or infinite."""
     if v is not None and not math.isfinite(v):

@@ -23,8 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from negotia.scenario.fields import MAX_CAPABILITY, MAX_SCALE, Uncertainty, check_interval
 from negotia.scenario.fields import Strict as _Strict
-from negotia.scenario.fields import Uncertainty, check_interval
 from negotia.scenario.fields import finite as _finite
 from negotia.scenario.redlines import within
 from negotia.scenario.roles import DecisionRule, Ratification, RoleName, effective_roles, role_problems
@@ -44,6 +44,15 @@ class Source(_Strict):
     note: str | None = None
 
 
+def _capability(v: float | None) -> float | None:
+    if v is not None and v > MAX_CAPABILITY:
+        raise ValueError(
+            f"capability {v:g} is above {MAX_CAPABILITY:g}: the models' weighted sums would "
+            "overflow; only ratios of capabilities matter, so state them in a larger unit"
+        )
+    return v
+
+
 class Actor(_Strict):
     """A party to the negotiation.
 
@@ -58,7 +67,7 @@ class Actor(_Strict):
     name: str | None = None
     aliases: list[str] = Field(default_factory=list)
     group: str | None = None
-    capability: float | None = Field(default=None, ge=0)
+    capability: float | None = Field(default=None, ge=0)  # at most MAX_CAPABILITY (below)
     capability_source: str | None = None
     role: RoleName | None = None
     veto_on: list[str] = Field(default_factory=list)
@@ -67,7 +76,7 @@ class Actor(_Strict):
     @field_validator("capability")
     @classmethod
     def _cap_finite(cls, v: float | None) -> float | None:
-        return _finite(v, "capability")
+        return _capability(_finite(v, "capability"))
 
     @property
     def label(self) -> str:
@@ -86,6 +95,11 @@ class Scale(_Strict):
         _finite(self.max, "scale.max")
         if not self.max > self.min:
             raise ValueError(f"scale.max ({self.max}) must be greater than scale.min ({self.min})")
+        if max(-self.min, self.max) > MAX_SCALE:
+            raise ValueError(
+                f"the scale from {self.min:g} to {self.max:g} goes beyond ±{MAX_SCALE:g}: sums and "
+                "means of forecasts on it would overflow; state it in a larger unit"
+            )
         return self
 
 
@@ -151,6 +165,12 @@ class Stance(_Strict):
     salience: float = Field(ge=0, allow_inf_nan=False)
     capability: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     uncertainty: Uncertainty | None = None
+
+    @field_validator("capability")
+    @classmethod
+    def _cap_size(cls, v: float | None) -> float | None:
+        return _capability(v)
+
     source: str | None = None
     note: str | None = None
 
