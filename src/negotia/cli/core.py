@@ -29,7 +29,6 @@ from negotia.cli.common import (
     handle_errors,
     json_text,
     print_json,
-    progress_bar,
 )
 from negotia.errors import InputError, ParameterError, Problem
 from negotia.evaluate import evaluate as run_evaluation
@@ -211,14 +210,17 @@ def register(app: typer.Typer) -> None:
         arrays = ScenarioArrays.from_scenario(sc)
         _refuse_unweighted(arrays, runs, scenario)
         forecasts = {}
-        # A model can take seconds on a large scenario (the exchange model compiles on
-        # first use): a bar on a terminal's stderr says which one is running.
+        from negotia import progress
         from negotia.ensemble.backends import thread_map
 
-        with progress_bar("forecast", len(runs), quiet=False) as (advance, _), thread_map() as mapper:
-            for label, name, params in runs:
-                forecasts[label] = run_model(name, arrays, rng=seeding.rng(seed), mapper=mapper, **params)
-                advance(1)
+        # A model can take seconds on a large scenario: a bar on a terminal's stderr says
+        # which one runs and, for a dynamic model, its rounds (negotia.progress).
+        with thread_map() as mapper:
+            for k, (label, name, params) in enumerate(runs, 1):
+                with progress.steps(f"forecast {label} ({k}/{len(runs)})", console=err_console) as report:
+                    forecasts[label] = run_model(
+                        name, arrays, rng=seeding.rng(seed), mapper=mapper, progress=report, **params
+                    )
         rows = forecast_rows(sc, forecasts, forecast_intervals(sc, forecasts))
         _refuse_missing(sc, rows, scenario)
         if record:
