@@ -38,6 +38,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "bargaining/zopa.py": (
         "tests/bargaining/test_bargaining_zopa.py",
         "tests/bargaining/test_zopa_diagnosis.py",
+        "tests/bargaining/test_zopa_paths.py",
         "tests/bargaining/test_zone_count.py",
     ),
     "bargaining/pareto.py": (

@@ -247,9 +247,10 @@ def _moves(model: UtilityModel, relaxed: tuple[RedLineBound, ...], package: int)
             moves.append(Move(r.party, r.issue, "min", r.min, v))
         elif r.max is not None and v > r.max:
             moves.append(Move(r.party, r.issue, "max", r.max, v))
-        else:  # the line did not have to move for this package
+        else:  # the package lies inside the line: it need not move (distance 0)
             bound = "min" if r.min is not None else "max"
-            moves.append(Move(r.party, r.issue, bound, float(r.min if r.min is not None else r.max), v))
+            limit = float(r.min if r.min is not None else r.max)
+            moves.append(Move(r.party, r.issue, bound, limit, limit))
     return tuple(moves)
 
 
