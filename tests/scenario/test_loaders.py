@@ -274,6 +274,24 @@ def test_bundled_scenario_by_name() -> None:
         assert {s.actor for s in by_name.stances} == {a.id for a in by_name.actors}
 
 
+def test_a_bundled_scenario_is_parsed_once_and_handed_out_as_a_copy(monkeypatch) -> None:
+    from negotia.scenario import formats, yamljson
+    from negotia.scenario.formats import bundled_path
+
+    first = load_scenario("ukraine-2025")
+    # Named again in the same process, the file is not read again ...
+    monkeypatch.setattr(yamljson, "read_data", lambda *a, **k: pytest.fail("bundled file read again"))
+    again = load_scenario("ukraine-2025")
+    assert again == first and again is not first
+    # ... and the copy is the caller's own: editing it leaves the next load untouched.
+    again.stances[0].position = -1.0
+    again.actors.pop()
+    assert load_scenario("ukraine-2025") == first
+    # A path (not a name) is always read from the file.
+    monkeypatch.undo()
+    assert formats.load_scenario(bundled_path("ukraine-2025")) == first
+
+
 def test_unknown_bundled_name() -> None:
     from negotia.errors import UnknownNameError
 

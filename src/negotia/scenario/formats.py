@@ -139,9 +139,29 @@ def load_scenario(
     path = Path(source)
     if not path.exists():
         if isinstance(source, str) and os.sep not in source and "." not in source:
-            path = bundled_path(source)
-        else:
-            raise InputError(str(source), Problem("", "no such file"))
+            return _load_bundled(bundled_path(source), format, tuple(checks))
+        raise InputError(str(source), Problem("", "no such file"))
+    return _load_file(path, source, format, checks)
+
+
+#: Bundled scenarios already parsed in this process, by (file, its size and time, format,
+#: checks): a caller that names one again (Monte Carlo in a loop, a notebook) gets a copy
+#: without parsing the file again.
+_BUNDLED: dict[tuple[object, ...], Scenario] = {}
+
+
+def _load_bundled(path: Path, format: str | None, checks: tuple[ScenarioCheck, ...]) -> Scenario:
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, format, checks)
+    if key not in _BUNDLED:
+        _BUNDLED[key] = _load_file(path, path.stem, format, checks)
+    # A deep copy (a few ms), so that a caller who edits its scenario never edits the cache.
+    return _BUNDLED[key].model_copy(deep=True)
+
+
+def _load_file(
+    path: Path, source: str | os.PathLike[str], format: str | None, checks: Sequence[ScenarioCheck]
+) -> Scenario:
     if path.is_dir():
         raise InputError(str(source), Problem("", "is a folder, not a scenario file"))
     if format is not None and format not in FORMATS:
