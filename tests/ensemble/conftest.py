@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -48,3 +49,12 @@ def linear_scenario() -> Scenario:
         ],
         red_lines=[{"actor": "C", "issue": "x", "min": 50.0}, {"actor": "A", "issue": "x", "max": 45.0}],
     )
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of the smallest size (1024 variants) whatever the scenario's shape, so that
+    a small run spans several blocks and tasks (the block travels with the payload, so
+    worker processes draw the same blocks)."""
+    perturb = importlib.import_module("negotia.ensemble.perturb")
+    monkeypatch.setattr(perturb, "BLOCK_MAX", perturb.BLOCK)

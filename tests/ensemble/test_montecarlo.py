@@ -90,7 +90,7 @@ def _strip_timing(d: dict) -> dict:
     return d
 
 
-def test_same_summaries_for_any_chunk_size(linear_scenario: Scenario) -> None:
+def test_same_summaries_for_any_chunk_size(linear_scenario: Scenario, small_blocks: None) -> None:
     runs = [
         monte_carlo(linear_scenario, "compromise", 3000, seed=5, chunk_size=c) for c in (None, 1, 1024, 5000)
     ]
@@ -100,7 +100,7 @@ def test_same_summaries_for_any_chunk_size(linear_scenario: Scenario) -> None:
         assert _strip_timing(r.to_dict(outcomes=True)) == first
 
 
-def test_same_summaries_serial_and_process_pool(linear_scenario: Scenario) -> None:
+def test_same_summaries_serial_and_process_pool(linear_scenario: Scenario, small_blocks: None) -> None:
     serial = monte_carlo(linear_scenario, "median", 2500, seed=9, chunk_size=600)
     pool = monte_carlo(linear_scenario, "median", 2500, seed=9, backend="processes", workers=2)
     np.testing.assert_array_equal(serial.outcome, pool.outcome)
@@ -109,7 +109,7 @@ def test_same_summaries_serial_and_process_pool(linear_scenario: Scenario) -> No
 
 
 @pytest.mark.dask
-def test_same_summaries_on_a_local_dask_cluster(linear_scenario: Scenario) -> None:
+def test_same_summaries_on_a_local_dask_cluster(linear_scenario: Scenario, small_blocks: None) -> None:
     serial = monte_carlo(linear_scenario, "compromise", 2500, seed=9)
     with DaskBackend(workers=2, processes=True, timeout=30) as dask:
         one = monte_carlo(linear_scenario, "compromise", 2500, seed=9, backend=dask, chunk_size=512)
@@ -117,6 +117,17 @@ def test_same_summaries_on_a_local_dask_cluster(linear_scenario: Scenario) -> No
     np.testing.assert_array_equal(serial.outcome, one.outcome)
     assert _strip_timing(serial.to_dict()) == _strip_timing(one.to_dict())
     np.testing.assert_array_equal(other.outcome, monte_carlo(linear_scenario, "nash", 600, seed=9).outcome)
+
+
+def test_default_blocks_of_the_bundled_scenario_are_the_same_on_every_backend() -> None:
+    # ukraine-2025 (16 actors x 12 issues) draws blocks of 2048 variants: 5000 variants are
+    # three blocks, run as one task, as tasks of one block each, and in a process pool.
+    one = monte_carlo("ukraine-2025", "compromise", 5000, seed=3)
+    split = monte_carlo("ukraine-2025", "compromise", 5000, seed=3, chunk_size=1)
+    pool = monte_carlo("ukraine-2025", "compromise", 5000, seed=3, backend="processes", workers=2)
+    for other in (split, pool):
+        np.testing.assert_array_equal(other.outcome, one.outcome)
+        assert _strip_timing(other.to_dict()) == _strip_timing(one.to_dict())
 
 
 def test_other_seed_other_draws(linear_scenario: Scenario) -> None:
@@ -156,7 +167,9 @@ NOISY = types.SimpleNamespace(
 )
 
 
-def test_stochastic_model_rng_is_per_block(linear_scenario: Scenario, monkeypatch) -> None:
+def test_stochastic_model_rng_is_per_block(
+    linear_scenario: Scenario, monkeypatch, small_blocks: None
+) -> None:
     monkeypatch.setitem(REGISTRY, "noisy", NOISY)
     a = monte_carlo(linear_scenario, "noisy", 2100, seed=4, chunk_size=512)
     b = monte_carlo(linear_scenario, "noisy", 2100, seed=4)
@@ -207,7 +220,7 @@ def test_empty_scenario_uncertainty_uses_the_default(linear_scenario: Scenario) 
     assert abs(s.sd - 10.0) < 4 * 10 / math.sqrt(2 * 4999)
 
 
-def test_progress_reports_every_variant_once(linear_scenario: Scenario) -> None:
+def test_progress_reports_every_variant_once(linear_scenario: Scenario, small_blocks: None) -> None:
     seen: list[int] = []
     monte_carlo(linear_scenario, "compromise", 2500, seed=1, chunk_size=1000, progress=seen.append)
     assert sum(seen) == 2500 and len(seen) == 3

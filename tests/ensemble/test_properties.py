@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,7 +53,10 @@ SC = make_scenario(
         {"actor": "B", "issue": "y", "position": 40, "salience": 0.5},
     ]
 )
-PERT = Perturbation.from_scenario(SC, PerturbationSpec(dropout=0.2, capability_noise=0.3))
+# Blocks of BLOCK variants (not the default for so small a scenario), so a run spans three.
+PERT = replace(
+    Perturbation.from_scenario(SC, PerturbationSpec(dropout=0.2, capability_noise=0.3)), block=BLOCK
+)
 WHOLE = PERT.draw(np.random.SeedSequence(42), 0, 3 * BLOCK)
 
 
@@ -63,3 +68,35 @@ def test_any_slice_of_a_run_equals_the_same_variants_of_the_whole_run(data: st.D
     part = PERT.draw(np.random.SeedSequence(42), a, b)
     for name in ("position", "salience", "capability", "present"):
         np.testing.assert_array_equal(getattr(part, name), getattr(WHOLE, name)[a:b])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    position=st.floats(0.0, 100.0),
+    sd=st.floats(1e-3, 500.0),
+    capability=st.floats(0.0, 100.0),
+    cap_sd=st.floats(0.0, 100.0),
+)
+def test_drawn_values_stay_in_their_range(
+    position: float, sd: float, capability: float, cap_sd: float
+) -> None:
+    # Either method (rejection or inverse CDF, chosen by the mass in range) keeps every
+    # value in range, and a stance with sd 0 keeps its value.
+    sc = make_scenario(
+        [
+            {
+                "actor": "A",
+                "issue": "x",
+                "position": position,
+                "salience": 0.5,
+                "uncertainty": {"position": sd, "capability": cap_sd},
+            },
+            {"actor": "B", "issue": "x", "position": 50, "salience": 0.5, "uncertainty": {"salience": 0}},
+        ],
+        actors=[{"id": "A", "capability": capability}, {"id": "B", "capability": 1.0}],
+    )
+    arrays = replace(Perturbation.from_scenario(sc), block=BLOCK).draw(np.random.SeedSequence(1), 0, BLOCK)
+    assert np.all((arrays.position >= 0) & (arrays.position <= 1))
+    assert np.all((arrays.salience >= 0) & (arrays.salience <= 1))
+    assert np.all(np.isfinite(arrays.capability) & (arrays.capability >= 0))
+    assert np.all(arrays.salience[:, 1, 0] == 0.5)

@@ -1,9 +1,10 @@
 """Monte Carlo: run a registered model over N perturbed variants of a scenario and
 summarise the forecast's distribution.
 
-The N variants are split into blocks of :data:`~negotia.ensemble.perturb.BLOCK`;
-each block is drawn from its own stream and the model runs once per block (vectorised
-over the block) with its own rng, derived from the same seed.  Tasks sent to a backend
+The N variants are split into blocks (:func:`~negotia.ensemble.perturb.block_size`:
+a power of two set by the scenario's shape, never by the backend); each block is
+drawn from its own streams and the model runs once per block (vectorised over the
+block) with its own rng, derived from the same seed.  Tasks sent to a backend
 are runs of whole blocks, so the outcome of variant ``j`` depends only on the seed and
 ``j``: never on the backend, the number of workers or the chunk size.  Summaries are
 computed once, in this process, from the outcomes in variant order, so they are
@@ -69,15 +70,17 @@ def run_blocks(
     first: int,
     stop: int,
     n_total: int,
+    block: int = BLOCK,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Run ``model`` on blocks ``first`` .. ``stop - 1`` of a run of ``n_total`` variants.
 
-    ``arrays_of_block(k, size)`` gives the arrays of block ``k`` (``size`` variants).
-    Returns the outcomes ``(n, I)`` on [0, 1] and the rounds ``(n,)`` (or None).
+    ``arrays_of_block(k, size)`` gives the arrays of block ``k`` (``size`` variants);
+    a block holds ``block`` variants.  Returns the outcomes ``(n, I)`` on [0, 1] and
+    the rounds ``(n,)`` (or None).
     """
     outcomes, rounds = [], []
     for k in range(first, stop):
-        size = min(BLOCK, n_total - k * BLOCK)
+        size = min(block, n_total - k * block)
         arrays = arrays_of_block(k, size)
         fc = run_model(model.name, arrays, rng=model_rng(seed, k), **model.params)
         outcomes.append(np.asarray(fc.outcome, dtype=float))
@@ -98,21 +101,23 @@ class MonteCarloJob:
     n: int
 
     def block(self, k: int, size: int) -> ScenarioArrays:
-        return self.perturbation.draw_block(self.seed, k).take(slice(0, size))
+        arrays = self.perturbation.draw_block(self.seed, k)
+        return arrays if size == arrays.batch else arrays.take(slice(0, size))
 
 
 def monte_carlo_task(job: MonteCarloJob, first: int, stop: int) -> tuple[np.ndarray, np.ndarray | None]:
     """One task: blocks ``first`` .. ``stop - 1`` of the run."""
-    return run_blocks(job.model, job.seed, job.block, first, stop, job.n)
+    return run_blocks(job.model, job.seed, job.block, first, stop, job.n, job.perturbation.block)
 
 
-def plan_tasks(n: int, chunk_size: int | None = None) -> list[tuple[int, int]]:
-    """Split ``n`` variants into tasks of whole blocks: ``[(first_block, stop_block), ...]``.
+def plan_tasks(n: int, chunk_size: int | None = None, block: int = BLOCK) -> list[tuple[int, int]]:
+    """Split ``n`` variants into tasks of whole blocks of ``block`` variants:
+    ``[(first_block, stop_block), ...]``.
 
-    The default chunk depends on ``n`` only (about 32 tasks, at least one block each),
-    never on the backend or its workers.
+    The default chunk depends on ``n`` and the block only (about 32 tasks, at least
+    one block each), never on the backend or its workers.
     """
-    n_blocks = math.ceil(n / BLOCK)
+    n_blocks = math.ceil(n / block)
     if chunk_size is None:
         per = max(1, math.ceil(n_blocks / _TARGET_TASKS))
     else:
@@ -120,7 +125,7 @@ def plan_tasks(n: int, chunk_size: int | None = None) -> list[tuple[int, int]]:
             from negotia.errors import ParameterError
 
             raise ParameterError(f"chunk size must be a positive integer, got {chunk_size!r}")
-        per = max(1, math.ceil(chunk_size / BLOCK))
+        per = max(1, math.ceil(chunk_size / block))
     return [(k, min(k + per, n_blocks)) for k in range(0, n_blocks, per)]
 
 
@@ -151,6 +156,7 @@ def run_planned(
     timeout: float | None,
     progress: Callable[[int], None] | None,
     task_args: Callable[[int, int], tuple[Any, ...]] | None = None,
+    block: int = BLOCK,
 ) -> tuple[np.ndarray, np.ndarray | None, str]:
     """Run ``n`` variants in whole-block tasks (:func:`plan_tasks`) on a backend.
 
@@ -159,8 +165,8 @@ def run_planned(
     arguments (default: the block range itself).  Returns the outcomes and rounds in
     variant order and the backend's description.
     """
-    tasks = plan_tasks(n, chunk_size)
-    sizes = [min(stop * BLOCK, n) - first * BLOCK for first, stop in tasks]
+    tasks = plan_tasks(n, chunk_size, block)
+    sizes = [min(stop * block, n) - first * block for first, stop in tasks]
     args = [task_args(first, stop) for first, stop in tasks] if task_args else list(tasks)
     owned = not isinstance(backend, Backend)
     be = make_backend(backend, workers=workers, scheduler=scheduler, timeout=timeout)
@@ -452,6 +458,7 @@ def monte_carlo(
         scheduler=scheduler,
         timeout=timeout,
         progress=progress,
+        block=pert.block,
     )
     base_rng = np.random.Generator(
         np.random.PCG64(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 0, 2)))
