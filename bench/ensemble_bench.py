@@ -66,8 +66,8 @@ def best_of(repeat: int, fn: Callable[..., object], *args: object, **kwargs: obj
 
 
 def blocks_of(pert: Perturbation, n: int) -> list:
-    ss = np.random.SeedSequence(1)
-    return [pert.draw_block(ss, k).take(slice(0, min(BLOCK, n - k * BLOCK))) for k in range(-(-n // BLOCK))]
+    ss, size = np.random.SeedSequence(1), pert.block
+    return [pert.draw_block(ss, k).take(slice(0, min(size, n - k * size))) for k in range(-(-n // size))]
 
 
 def run_blocks(name: str, blocks: list, rng: np.random.Generator) -> None:
@@ -87,7 +87,7 @@ MODELS = model_names()
 
 def throughput(scenarios: dict[str, Scenario], sizes: list[int], budget: float) -> None:
     print("\n### Throughput (variants/s; best of 3 below 1 s, else one run)\n")
-    print(f"| scenario | model | batch | one call | in blocks of {BLOCK} (as Monte Carlo) |")
+    print("| scenario | model | batch | one call | in blocks (as Monte Carlo) |")
     print("|---|---|---:|---:|---:|")
     for label, sc in scenarios.items():
         pert = Perturbation.from_scenario(sc)
@@ -129,11 +129,10 @@ def overhead(scenarios: dict[str, Scenario], n_max: int, budget: float) -> None:
                 1, run_model, name, pilot.repeat(128), rng=np.random.default_rng(0), **params
             )
             n = int(min(n_max, max(BLOCK, rate * budget)))
-            n_blocks = -(-n // BLOCK)
+            size = pert.block
+            n_blocks = -(-n // size)
             t = time.perf_counter()
-            blocks = [
-                pert.draw_block(ss, k).take(slice(0, min(BLOCK, n - k * BLOCK))) for k in range(n_blocks)
-            ]
+            blocks = [pert.draw_block(ss, k).take(slice(0, min(size, n - k * size))) for k in range(n_blocks)]
             t_draw = time.perf_counter() - t
             t = time.perf_counter()
             outs = [run_model(name, b, rng=model_rng(ss, k), **params).outcome for k, b in enumerate(blocks)]
@@ -203,6 +202,7 @@ def growth(actors: list[int], issues: list[int], fixed_a: int, fixed_i: int, bud
     shapes = [(a, fixed_i) for a in actors] + [(fixed_a, i) for i in issues if i != fixed_i]
     for a, i in shapes:
         block = Perturbation.from_scenario(synthetic(a, i)).draw_block(np.random.SeedSequence(3), 0)
+        block = block.take(slice(0, BLOCK))
         rng = np.random.default_rng(0)
         cells = []
         for name in names:
@@ -244,7 +244,7 @@ def main() -> None:
     print("## Uncertainty (ensemble) benchmarks")
     print(
         f"\nPython {platform.python_version()}, NumPy {np.__version__}, {platform.machine()}, "
-        f"{os.cpu_count()} CPUs; block size {BLOCK}; models: {', '.join(MODELS)}"
+        f"{os.cpu_count()} CPUs; Monte Carlo blocks by scenario shape; models: {', '.join(MODELS)}"
     )
     scenarios = {"ukraine-2025": load_scenario("ukraine-2025"), "synthetic 50×10": synthetic(50, 10)}
     if args.quick:
