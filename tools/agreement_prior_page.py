@@ -313,29 +313,37 @@ def reference_section(result: dict, n_boot: int, seed: int) -> list[str]:
 
 def combination_section(prior_example: float, base: float) -> list[str]:
     s, c = comb.SENSITIVITY, comb.SPECIFICITY
-    lr_pos, lr_neg = s / (1 - c), (1 - s) / c
+    q_base = float(comb.conditionals(base)[0])
     out = [
         "## Combining the prior with the bargaining space",
         "",
         "The agreement analysis gives `p_zone`, the probability (under the scenario's uncertainty) that a "
-        "package exists which every party and veto player accepts. `negotia.agreement.combine` treats "
-        '"a zone is found" as a diagnostic test of agreement with two stated assumptions, the '
-        f"*sensitivity* s = P(zone found | agreement) = {s} and the *specificity* c = P(no zone found | no "
-        f"agreement) = {c}, and applies Bayes' rule with `p_zone` as soft evidence (Jeffrey's rule):",
+        "package exists which every party and veto player accepts. A zone is **necessary, not sufficient**: "
+        "no deal can be signed that a party or veto player rejects, and talks also fail when a zone exists "
+        "(private information, commitment problems, spoilers; Fearon 1995, *International Organization* "
+        "49(3)). So `negotia.agreement.combine` uses",
         "",
-        "    P(A | zone)    = π s / (π s + (1 - π)(1 - c))",
-        "    P(A | no zone) = π (1 - s) / (π (1 - s) + (1 - π) c)",
-        "    P(A)           = p_zone · P(A | zone) + (1 - p_zone) · P(A | no zone)",
+        "    P(deal) = p_zone · P(settle | zone),   P(settle | zone) = π / (π + (1 - π)(1 - c))",
         "",
-        f"With the defaults, finding a zone multiplies the prior odds by {lr_pos:.1f} and finding none by "
-        f"{lr_neg:.1f}. What is assumed: s < 1 because red lines stated in public are often relaxed before a "
-        "deal; c is well below 1 because talks also fail when a zone exists (private information, "
-        "commitment problems, spoilers; Fearon 1995, *International Organization* 49(3)). Neither is "
-        "measured: no data set records both the parties' red lines and how their talks ended. Properties "
-        "(tested): the result lies between the two conditionals, rises with `p_zone` and with the prior, and "
-        "equals the prior when s + c = 1 or when `p_zone` equals what the prior itself expects, "
-        "π s + (1 - π)(1 - c). The interval reported with it carries the prior's interval and that of "
-        "`p_zone`, not the uncertainty of s and c; the table below shows that.",
+        "where π is the prior above and the conditional follows from it by Bayes' rule under two stated "
+        f"assumptions: every agreement had a zone (the *sensitivity* s = P(zone | agreement) = {s:g}), and "
+        f"a share c = P(no zone | no agreement) = {c} of the failed talks had none (the *specificity*; the "
+        "others failed with a zone). Limits (tested): `p_zone` = 0 gives 0; `p_zone` = 1 gives "
+        "P(settle | zone); `p_zone` equal to what history itself implies, π + (1 - π)(1 - c), gives back π. "
+        f"For the base rate π = {base:.2f}, P(settle | zone) = {q_base:.2f}: a zone found for certain does "
+        "not make a deal likely, it makes one possible.",
+        "",
+        "A user who holds stated red lines to be soft can pass s < 1; the finding then acts as a diagnostic "
+        "test (Bayes' rule with likelihood ratios s / (1 - c) for a zone and (1 - s) / c for none, Jeffrey's "
+        "rule for the uncertain finding), and without a zone P(deal) = π (1 - s) / (π (1 - s) + (1 - π) c) "
+        "instead of 0. A red line's `sd` in the scenario is the better way to say that it may move: it "
+        "enters `p_zone` itself. Neither s nor c is measured: no data set records both the parties' red "
+        "lines and how their talks ended.",
+        "",
+        "**What the Brier scores above do and do not cover.** They score the prior alone, against history. "
+        "The combined P(deal) has no out-of-sample score: it multiplies that prior's conditional by a "
+        "`p_zone` that no historical table records. Its interval carries the prior's interval and that of "
+        "`p_zone`, not the uncertainty of s and c; the tables below show how much the result leans on them.",
         "",
     ]
     for label, pi in (
@@ -345,14 +353,14 @@ def combination_section(prior_example: float, base: float) -> list[str]:
         rows = comb.sensitivity_table(pi)
         keys = [k for k in rows[0] if k.startswith("p_zone")]
         out += [
-            f"P(agreement) for {label}:",
+            f"P(deal) for {label}:",
             "",
             "| s | c | " + " | ".join(keys) + " |",
             "|---:|---:|" + "---:|" * len(keys),
         ]
         for r in rows:
             out.append(
-                f"| {r['sensitivity']} | {r['specificity']} | "
+                f"| {r['sensitivity']:g} | {r['specificity']} | "
                 + " | ".join(f"{r[k]:.2f}" for k in keys)
                 + " |"
             )

@@ -3,40 +3,41 @@
 The agreement analysis finds, under the scenario's uncertainty, the probability ``z``
 that a zone of agreement exists (a package every party and veto player accepts).  The
 prior ``π`` (:mod:`negotia.agreement.prior`) says how often crises like this one ended in
-an agreement.  Neither is the answer alone: a zone can exist and talks still fail, and
-stated red lines are often relaxed before a deal.
+an agreement.  Neither is the answer alone.
 
-The combination treats "the analysis finds a zone" (Z) as a diagnostic test of "the
-talks end in agreement" (A), with two stated assumptions:
+**A zone is necessary, not sufficient.**  No deal can be signed that a party or veto
+player rejects, so without a zone there is no deal; with one, talks still fail often
+(private information, commitment problems, spoilers; Fearon 1995, "Rationalist
+explanations for war", *International Organization* 49(3): 379-414).  Hence
 
-- ``sensitivity`` s = P(Z | A): had the talks ended in a deal, how often the analysis of
-  the stances held during the talks would have found a zone (below 1, because red lines
-  stated in public are often relaxed before a deal);
-- ``specificity`` c = P(not Z | not A): had they failed, how often it would have found
-  none (well below 1, because talks also fail when a zone exists: private information,
-  commitment problems, spoilers; Fearon 1995, "Rationalist explanations for war",
-  *International Organization* 49(3): 379-414).
+    P(deal) = P(zone) x P(settle | zone) = z q,
 
-Bayes' rule gives the probability of agreement if a zone is found and if it is not,
+and ``q`` comes from the historical prior by Bayes' rule.  History records agreements
+(rate ``π``) but not the red lines behind them; one stated assumption links the two, the
+*specificity* c = P(no zone | no agreement), the share of failed talks in which the
+stances left no zone (0.5 by default: half of the failures had a zone and failed anyway).
+With every agreement having had a zone (the *sensitivity* s = P(zone | agreement) = 1),
+
+    q = P(settle | zone) = π / (π + (1 - π)(1 - c)).
+
+Limits (tested): z = 0 gives 0; z = 1 gives q; and z equal to what history itself implies,
+π + (1 - π)(1 - c), gives back π.  P(deal) rises with ``z`` and with ``π``.
+
+**Soft red lines (s < 1).**  Stated red lines are sometimes relaxed before a deal; a user
+who wants to allow for that passes ``sensitivity`` below 1, and the finding then acts as
+a diagnostic test with likelihood ratios s / (1 - c) (zone) and (1 - s) / c (no zone):
 
     P(A | Z)     = π s / (π s + (1 - π)(1 - c)),
     P(A | not Z) = π (1 - s) / (π (1 - s) + (1 - π) c),
+    P(A)         = z P(A | Z) + (1 - z) P(A | not Z)     (Jeffrey's rule for the
+                                                           uncertain finding),
 
-and the analysis's uncertain finding ``z`` is used as soft evidence (Jeffrey's rule of
-probability kinematics; Jeffrey 1965, *The Logic of Decision*):
+of which the default is the case s = 1 (P(A | not Z) = 0, P(A | Z) = q).  A red line's
+``sd`` in the scenario is the better way to say that it may move: it enters ``z``.  The
+evidence is informative only when s + c > 1; s + c = 1 leaves the prior unchanged.
 
-    P(A) = z P(A | Z) + (1 - z) P(A | not Z).
-
-This is the two-stage form P(zone) x P(agree | zone) + P(no zone) x P(agree | no zone)
-with its conditionals anchored on the prior, and in likelihood-ratio form the finding of a
-zone multiplies the prior odds by s / (1 - c), its absence by (1 - s) / c.  Properties
-(tested): the result lies in [0, 1] between the two conditionals; it rises with ``z`` and
-with ``π``; it equals the prior when the test is uninformative (s + c = 1), and also when
-``z`` is what the prior itself expects, π s + (1 - π)(1 - c).
-
-The defaults s = 0.8 and c = 0.5 are assumptions, not measurements: no data set records
-both the parties' red lines and how their talks ended.  ``docs/agreement-prior.md``
-shows how the result moves with them.
+Neither s nor c is measured: no data set records both the parties' red lines and how
+their talks ended.  ``docs/agreement-prior.md`` shows how the result moves with them.
 """
 
 from __future__ import annotations
@@ -48,16 +49,17 @@ import numpy as np
 
 from negotia.errors import ParameterError
 
-#: P(the analysis finds a zone | the talks end in agreement): an assumption (see module doc).
-SENSITIVITY = 0.8
+#: P(a zone exists | the talks end in agreement): 1, a zone is necessary (see module doc).
+SENSITIVITY = 1.0
 #: P(the analysis finds no zone | the talks fail): an assumption (see module doc).
 SPECIFICITY = 0.5
 
 
 def _check_assumptions(sensitivity: float, specificity: float) -> None:
-    for name, v in (("sensitivity", sensitivity), ("specificity", specificity)):
-        if not 0 < v < 1:
-            raise ParameterError(f"{name} must be strictly between 0 and 1, got {v}")
+    if not 0 < sensitivity <= 1:
+        raise ParameterError(f"sensitivity must be in (0, 1], got {sensitivity}")
+    if not 0 < specificity < 1:
+        raise ParameterError(f"specificity must be strictly between 0 and 1, got {specificity}")
     if sensitivity + specificity < 1:
         raise ParameterError(
             f"sensitivity + specificity = {sensitivity + specificity:g} < 1: finding a zone would then "
@@ -76,13 +78,16 @@ def conditionals(
     sensitivity: float = SENSITIVITY,
     specificity: float = SPECIFICITY,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """P(agreement | a zone exists) and P(agreement | no zone), by Bayes' rule from the prior."""
+    """P(agreement | a zone exists) and P(agreement | no zone), by Bayes' rule from the prior
+    (the second is 0 when a zone is necessary, ``sensitivity`` 1)."""
     _check_assumptions(sensitivity, specificity)
     pi = np.asarray(prior, dtype=float)
     _check_probability("the prior", pi)
     s, c = sensitivity, specificity
     if_zone = pi * s / (pi * s + (1 - pi) * (1 - c))
-    if_none = pi * (1 - s) / (pi * (1 - s) + (1 - pi) * c)
+    # 0/0 only when π = 1 and s = 1: no zone, no deal, whatever history says.
+    den = pi * (1 - s) + (1 - pi) * c
+    if_none = np.divide(pi * (1 - s), den, out=np.zeros_like(den, dtype=float), where=den > 0)
     return if_zone, if_none
 
 
@@ -191,11 +196,11 @@ def sensitivity_table(
     prior: float,
     p_zones: tuple[float, ...] = (0.0, 0.5, 1.0),
     assumptions: tuple[tuple[float, float], ...] = (
-        (0.6, 0.5),
-        (0.8, 0.5),
+        (1.0, 0.3),
+        (1.0, 0.5),
+        (1.0, 0.7),
         (0.95, 0.5),
-        (0.8, 0.3),
-        (0.8, 0.7),
+        (0.8, 0.5),
     ),
 ) -> list[dict[str, float]]:
     """P(agreement) for each (sensitivity, specificity) and each ``p_zone``: how much the
