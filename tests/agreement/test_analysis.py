@@ -255,3 +255,30 @@ def test_no_variant_agrees_gives_no_forecast_if_agreed() -> None:
     assert o.agreed_variants == 0 and o.if_agreed is None and o.if_agreed_low is None
     assert (o.median, o.low, o.high) == (50.0, 50.0, 50.0)
     assert o.to_dict()["if_agreed"] == {"median": None, "interval": [None, None], "variants": 0}
+
+
+def test_an_issue_whose_status_quo_all_accept_is_reported_and_adds_nothing() -> None:
+    """z: the status quo 50 lies inside every red line and both parties sit at it, so it is
+    acceptable to all in every variant (a trivial zone: no deal needed). y is contested:
+    A (at 80) needs at least 40 (sd 15), the status quo is 20. Adding z changes neither
+    the package's P(zone) nor its P(deal): settling z at the status quo changes no loss."""
+    red = [{"actor": "A", "issue": "y", "min": 40, "sd": 15}, {"actor": "B", "issue": "z", "max": 90}]
+    pos = {"A": {"y": 80, "z": 50}, "B": {"y": 30, "z": 50}}
+    with_z = analyse_agreement(
+        scenario(PARTIES, pos, red_lines=red, status_quo={"y": 20, "z": 50}), 300, spec=CERTAIN, seed=1
+    )
+    assert with_z.issue("z").status_quo_acceptable == 1.0 and with_z.issue("z").zone_trivial
+    # A's red line on y is drawn below the status quo 20 with P(N(40, 15) <= 20) = 9%.
+    y = with_z.issue("y")
+    assert 0.03 < y.status_quo_acceptable < 0.2 and not y.zone_trivial
+    assert with_z.to_dict()["issues"][1]["zone_trivial"] is True
+    red_y = [red[0], {"actor": "B", "issue": "y", "max": 100}]  # as many bounds: the same draws
+    without = analyse_agreement(
+        scenario(PARTIES, {"A": {"y": 80}, "B": {"y": 30}}, red_lines=red_y, status_quo={"y": 20}),
+        300,
+        spec=CERTAIN,
+        seed=1,
+    )
+    assert 0 < without.package.p_zone < 1
+    assert with_z.package.p_zone == without.package.p_zone
+    assert with_z.package.combined.probability == without.package.combined.probability

@@ -27,6 +27,11 @@ def _point(x: float) -> str:
     return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
 
 
+def _pct(p: float) -> str:
+    # Whole percent, except that a probability strictly between 0 and 1 never rounds to either.
+    return "<1%" if 0 < p < 0.005 else ">99%" if 0.995 < p < 1 else f"{100 * p:.0f}%"
+
+
 def _check_summary(text: str) -> None:
     """Every issue's row holds the analysis's figures, before the detail starts."""
     result = agreement("ukraine-2025", 200, models=MODELS)
@@ -37,7 +42,11 @@ def _check_summary(text: str) -> None:
     for issue in result.issues:
         row = next(line for line in lines[head:detail] if line.split()[:1] == [issue.issue])
         cells = row.split()
-        assert cells[1] == f"{100 * issue.p_agreement:.0f}%", issue.issue
+        if issue.zone_trivial:  # the status quo is acceptable to all: "sq ok"
+            assert cells[1:3] == ["sq", "ok"], issue.issue
+            cells = [cells[0], "sq ok", *cells[3:]]
+        else:
+            assert cells[1] == _pct(issue.p_agreement), issue.issue
         assert cells[2] == _point(issue.status_quo), issue.issue
         medians = [o.if_agreed for o in result.outcomes if o.issue == issue.issue]
         if all(m is None for m in medians):  # no variant settles the issue

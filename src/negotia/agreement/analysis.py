@@ -27,7 +27,7 @@ The perturbation of stances uses the streams of :mod:`negotia.ensemble.perturb` 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,7 @@ from negotia.agreement.nodeal import IssueOutcome, outcomes_without_deal
 from negotia.agreement.prior import AgreementPrior, prior_for_scenario
 from negotia.agreement.settle import settled_sets
 from negotia.bargaining.consent import Consent, consent_of, consent_rows, interval_arrays
-from negotia.bargaining.feasible import Rows, issue_zones, settle
+from negotia.bargaining.feasible import ATOL_SCALE, Rows, issue_zones, reservation_intervals, settle
 from negotia.bargaining.majority import MajorityZones, majority_issue_zones, settle_majority
 from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec, check_n
 from negotia.seeding import Seed, check_seed, child, seed_sequence
@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 _RED_LINES = 2
 #: Level of the Monte Carlo interval of a probability (Jeffreys interval).
 LEVEL = 0.9
+#: An issue's zone is called trivial when the status quo is acceptable to every party and
+#: veto player in at least this share of the variants (most of them).
+TRIVIAL_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,13 @@ class IssueAgreement:
     partial: CombinedAgreement
     p_zone: float
     p_agreement: float
+    status_quo_acceptable: float = 0.0
+
+    @property
+    def zone_trivial(self) -> bool:
+        """The status quo is acceptable to all in most variants: no deal is needed, and the
+        zone (which always holds the status quo then) is no evidence of a deal."""
+        return self.status_quo_acceptable >= TRIVIAL_SHARE
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +148,8 @@ class IssueAgreement:
             "p_partial_agreement": self.partial.probability,
             "p_zone": self.p_zone,
             "p_agreement": self.p_agreement,
+            "status_quo_acceptable": self.status_quo_acceptable,
+            "zone_trivial": self.zone_trivial,
         }
 
 
@@ -371,6 +383,8 @@ def analyse_agreement(
             "decided by a SciPy solve at tolerance 1e-9"
         )
     issues = _issue_results(scenario, consent, zones, partial.inclusion, package, prior, all_or_nothing)
+    sq_ok = status_quo_acceptable(rows).mean(axis=0)
+    issues = [replace(i, status_quo_acceptable=float(sq_ok[k])) for k, i in enumerate(issues)]
     ids = consent.issue_ids
     sets = sorted(((tuple(ids[k] for k in s), w / n) for s, w in partial.sets.items()), key=lambda t: -t[1])
     p_by_issue = {i.issue: i.p_agreement for i in issues}
@@ -394,6 +408,21 @@ def analyse_agreement(
         warnings=tuple(warnings),
         notes=tuple(notes),
     )
+
+
+def status_quo_acceptable(rows: Rows) -> np.ndarray:
+    """``(B, K)``: every row with a say on the issue accepts its status quo (inside its red
+    lines, and at least its reservation value with the issue settled alone); False where
+    an issue has no status quo."""
+    K = rows.n_issues
+    q = np.full(K, np.nan) if rows.status_quo is None else np.asarray(rows.status_quo, dtype=float)
+    scope = rows.scope[None]
+    r_lo, r_hi = reservation_intervals(rows)
+    lo = np.maximum(np.where(scope, rows.lo, -np.inf), r_lo)
+    hi = np.minimum(np.where(scope, rows.hi, np.inf), r_hi)
+    with np.errstate(invalid="ignore"):
+        ok = (lo <= q + ATOL_SCALE) & (hi >= q - ATOL_SCALE)
+    return ok.all(axis=1) & np.isfinite(q)
 
 
 def _issue_results(

@@ -112,6 +112,14 @@ def render(result: AgreementAnalysis, as_of: Date | None = None, known_by: Date 
             i.issue, _pct(i.alone.p_zone), _pct(i.p_partial), _pct(i.p_agreement), _num(i.status_quo), blocks
         )
     console.print(t)
+    trivial = [i for i in r.issues if i.status_quo_acceptable > 0]
+    if trivial:
+        console.print(
+            "Status quo acceptable to every party and veto player (share of variants; a zone "
+            "there is trivial, no deal needed): "
+            + ", ".join(f"{i.issue} {_pct(i.status_quo_acceptable)}" for i in trivial)
+            + "."
+        )
     o = Table(
         title="Forecast if agreed (over the variants that settle the issue), and overall (median [90%])",
         title_justify="left",

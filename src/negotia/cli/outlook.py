@@ -47,6 +47,8 @@ TOP_BLOCKERS = 2
 MIN_SHARE = 0.05
 #: Shown instead of the models' settlements when no variant settles the issue.
 NO_VARIANT = "no variant agrees"
+#: Shown instead of P(deal) when the status quo is acceptable to all (a trivial zone).
+SQ_OK = "sq ok"
 
 
 def short_names(models: Sequence[str]) -> list[str]:
@@ -63,6 +65,11 @@ def short_names(models: Sequence[str]) -> list[str]:
 
 
 def _pct(p: float) -> str:
+    """Whole percent; a probability that is neither 0 nor 1 never reads as one of them."""
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 < p < 1:
+        return ">99%"
     return f"{100 * p:.0f}%"
 
 
@@ -112,7 +119,7 @@ def summary_table(result: AgreementAnalysis) -> Table:
         span = f"{min(lows):.0f}–{max(highs):.0f}" if lows and highs else "—"
         t.add_row(
             i.issue,
-            _pct(i.p_agreement),
+            SQ_OK if i.zone_trivial else _pct(i.p_agreement),
             _point(i.status_quo),
             agreed,
             span,
@@ -126,7 +133,9 @@ def _legend(result: AgreementAnalysis) -> list[str]:
     names = ", ".join(f"{s} {m}" for s, m in zip(short_names(models), models, strict=True))
     return [
         "P deal: probability that the issue is settled (zone of agreement under the "
-        "scenario's uncertainty, combined with the prior from history).",
+        "scenario's uncertainty, times the chance that talks with a zone settle, from "
+        "history). sq ok: the status quo is acceptable to every party and veto player "
+        "(in most variants): no deal is needed, and a zone there says nothing about one.",
         "no deal: the status quo, which holds if the talks fail. if agreed: each model's "
         f"median settlement ({names}) over the variants that settle the issue "
         "(how many: in the detail).",
@@ -152,6 +161,12 @@ def render_outlook(
         f"[{_pct(pkg.combined.low)}, {_pct(pkg.combined.high)}]"
         + (f"; blocked by {blocked}." if blocked else ".")
     )
+    trivial = [i.issue for i in result.issues if i.zone_trivial]
+    if trivial:
+        console.print(
+            f"No deal needed on {', '.join(trivial)}: the status quo is acceptable to all "
+            "(these add nothing to the package's P)."
+        )
     console.print()
     console.print(summary_table(result))
     console.print()
