@@ -250,7 +250,7 @@ def test_cli_rejects_bad_parameter() -> None:
 
 def _lane_state(name: str, file: str) -> Any:
     """The compiled loop's state of the whole issue set of a reference case at the start of round 1."""
-    from negotia.models import exchange_kernel as K
+    from negotia.models.exchange import kernel as K
 
     arrays, _, _ = _case(name, file)
     sal = np.where(arrays.present, arrays.salience, 0.0)[0]
@@ -270,7 +270,7 @@ def test_affected_exchanges_are_exactly_those_the_rules_pick_out() -> None:
     take the move into their history), and those whose side demands on an issue where the
     realised exchange bought a move.  Exchanges out of the list leave the index, and a
     second look finds the same ones."""
-    from negotia.models import exchange_kernel as K
+    from negotia.models.exchange import kernel as K
 
     rng = np.random.default_rng(0)
     for _ in range(30):

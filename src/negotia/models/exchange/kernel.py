@@ -49,7 +49,7 @@ floats: an NBS check whose outcome lands within :data:`AMBIGUOUS` of the partner
 position (code :data:`AMBIG`, the candidates in ``buf``) or several exchanges whose gains
 are nearly equal at the top of the list (code :data:`TIE`, see
 :data:`DECIMAL_TIE_TOL`); the
-caller decides in decimals (:mod:`negotia.models.exchange_decimal`), writes the result
+caller decides in decimals (:mod:`negotia.models.exchange.decimals`), writes the result
 into the state and calls :func:`lane_run` again.  Without it (``decimal=False``) the loop
 never stops: equal gains (to :data:`TIE_TOL`) go to the earliest created exchange, or
 with ``ties_random`` a seeded coin picks one of the two earliest created.
@@ -876,7 +876,7 @@ def run_round(
 
 def views(st: Lane) -> dict[str, np.ndarray]:
     """The candidates' fields by name, for the decisions made in Python
-    (:class:`~negotia.models.exchange_decimal.DecimalLane`): views into the rows, so that
+    (:class:`~negotia.models.exchange.decimals.DecimalLane`): views into the rows, so that
     writes land in the state (``M`` and ``Y`` as ``(2, n)``); the counters as one-element
     views: ``done`` (realised so far), ``nbuf`` (candidates in ``buf``), ``chosen``."""
     irec, frec, ctr = st.irec, st.frec, st.ctr

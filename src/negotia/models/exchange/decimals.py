@@ -8,7 +8,7 @@ decided by the last digit of the decimal result or, when the decimals are exactl
 equal, by the list order.  Binary floats round differently, so a float run realises a
 different exchange in such cases and drifts away.
 
-The compiled loop (:mod:`negotia.models.exchange_kernel`) runs in floats and stops only
+The compiled loop (:mod:`negotia.models.exchange.kernel`) runs in floats and stops only
 where floats cannot decide: several exchanges whose gains are equal to 1e-9 at the top
 of the list, and NBS checks whose outcome lands within 1e-9 of the partner's position.
 :class:`DecimalLane` then decides in decimals, in the reference's order of operations:
@@ -219,7 +219,7 @@ class DecimalLane:
     """Decisions in decimals for one lane (a batch element or a block of its issues) in one round.
 
     ``arrays`` are the lane's state arrays by name
-    (:func:`~negotia.models.exchange_kernel.views`; read, and for decided candidates
+    (:func:`~negotia.models.exchange.kernel.views`; read, and for decided candidates
     written, in place); ``iss`` maps the lane's local issue indices to the batch
     element's.  Realisations are numbered
     from 1; realisation ``r`` happens at sort step ``r`` (the sort before it sees the

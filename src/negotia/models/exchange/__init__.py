@@ -47,7 +47,7 @@ capability :math:`c_{ai}`, salience :math:`s_{ai}` and position :math:`x_{ai}`:
    of :math:`w = 0.1 + 0.4\,(1 - s)` toward its voting position,
    :math:`x' = x + w\,(y - x)`; the next round starts from these preferences.
 
-Computation.  Each round is one compiled pass per lane (:mod:`negotia.models.exchange_kernel`,
+Computation.  Each round is one compiled pass per lane (:mod:`negotia.models.exchange.kernel`,
 numba): the realisation of exchanges is sequential by nature, each realised exchange
 changing the gains of the next, so the loop over them cannot be an array operation.  A
 lane is a batch element, or one block of its issues (below); the candidates a realised
@@ -57,7 +57,7 @@ recomputed; the best exchange comes from a max-tree of the gains.
 Ties.  Many gains are equal in exact arithmetic; the reference (28-digit decimals, a
 stable sort before every realisation) then realises them in list order or by the last
 decimal digit.  With ``arithmetic="decimal"`` (default) the compiled loop runs in floats
-and hands over to :mod:`negotia.models.exchange_decimal` where floats cannot decide:
+and hands over to :mod:`negotia.models.exchange.decimals` where floats cannot decide:
 gains equal to 1e-9 at the top of the list, and NBS checks whose outcome lands within
 1e-9 of the partner's position.  There a decimal shadow, brought up to date by replaying
 the realised exchanges in the reference's order of operations, decides as the reference
@@ -80,16 +80,24 @@ capability).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from negotia.errors import ParameterError
 from negotia.models.base import Forecast, ModelInfo, Param
 from negotia.models.compromise import weighted_mean
-from negotia.models.exchange_decimal import D0, DecimalLane, Shadow, preference_update, shadows_from_arrays
+from negotia.models.exchange.decimals import D0, DecimalLane, Shadow, preference_update, shadows_from_arrays
+from negotia.models.exchange.size import (
+    BYTES_PER_EXCHANGE,
+    SECONDS_PER_CANDIDATE_ROUND,
+    check_size,
+    issue_blocks,
+    size_estimate,
+    time_estimate,
+)
 from negotia.scenario.arrays import ScenarioArrays
 
 MODEL_INFO = ModelInfo(
@@ -153,6 +161,14 @@ MODEL_INFO = ModelInfo(
             choices=("decimal", "float"),
         ),
         Param(
+            "max_seconds",
+            120.0,
+            "refuse to start a run estimated to take longer than this (seconds on one core, estimated "
+            "before the run; raise it to go ahead)",
+            type=float,
+            minimum=0.0,
+        ),
+        Param(
             "max_gb",
             4.0,
             "refuse to start when a round's candidate exchanges would need more memory than this "
@@ -174,70 +190,6 @@ MODEL_INFO = ModelInfo(
 )
 
 
-#: Memory the compiled round holds per candidate exchange: a row of integers (32 bytes)
-#: and one of floats (72), its entries in the index, the max-tree and the log, and the
-#: keys of the index while it is built (exchange_kernel).  Measured: a peak of about 160
-#: bytes per estimated candidate (300 actors x 20 issues); rounded up.
-BYTES_PER_EXCHANGE = 200
-
-
-def size_estimate(arrays: ScenarioArrays, within: str = "prnr") -> tuple[int, float]:
-    """(candidate exchanges, bytes) of the largest batch element's first round, estimated
-    before the run.
-
-    On a pair of issues, the actors that can trade on both fall in four groups by their
-    side of the two expected outcomes; exchanges pair group 0 with 3 and 1 with 2, about
-    ``m**2 / 8`` of ``m`` such actors when sides are mixed at random (``m**2 / 4`` at
-    most).  Pairs of issues in separate negotiations (``within``) do not trade.
-    """
-    present = arrays.present & (arrays.salience > 0) & (arrays.capability > 0)
-    off, order = _blocks(arrays, within)
-    worst = 0.0
-    for b in range(arrays.batch):
-        e = present[b].astype(np.float64)  # (A, I)
-        total = 0.0
-        for k in range(len(off) - 1):
-            cols = order[off[k] : off[k + 1]]
-            m = e[:, cols].T @ e[:, cols]  # actors eligible on both issues of each pair
-            total += (np.triu(m, 1) ** 2).sum() / 8.0
-        worst = max(worst, total)
-    n = round(worst)
-    return n, float(n) * BYTES_PER_EXCHANGE
-
-
-def check_size(arrays: ScenarioArrays, within: str, max_gb: float) -> None:
-    """:class:`ParameterError` with the numbers when a run would need more than ``max_gb``."""
-    n, need = size_estimate(arrays, within)
-    if need > max_gb * 1e9:
-        raise ParameterError(
-            f"the exchange model on {arrays.n_actors:,} actors x {arrays.n_issues:,} issues would weigh "
-            f"about {n:,} candidate exchanges a round, about {need / 1e9:.1f} GB of memory (more than the "
-            f"limit of {max_gb:g} GB); choose other models (-m), or raise the limit to go ahead "
-            f"(--max-gb {max(1, int(np.ceil(2 * need / 1e9)))})"
-        )
-
-
-def _blocks(arrays: ScenarioArrays, within: str) -> tuple[np.ndarray, np.ndarray]:
-    """Blocks of issues that exchange with each other, as CSR (offsets, issue indices).
-
-    Issues with different values of the issue attribute ``within`` are separate
-    negotiations; blocks are numbered by first appearance, issues ascending in each.
-    """
-    I = arrays.n_issues
-    keys = None
-    if within and arrays.issue_attributes is not None:
-        keys = [attrs.get(within) for attrs in arrays.issue_attributes]
-        if all(k is None for k in keys):
-            keys = None
-    if keys is None:
-        return np.array([0, I], dtype=np.int64), np.arange(I, dtype=np.int64)
-    ids: dict[Any, int] = {}
-    block = np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
-    order = np.argsort(block, kind="stable")
-    off = np.concatenate([[0], np.cumsum(np.bincount(block, minlength=len(ids)))]).astype(np.int64)
-    return off, order.astype(np.int64)
-
-
 def _round_float(
     K: ModuleType,
     arrs: tuple[np.ndarray, ...],
@@ -249,7 +201,7 @@ def _round_float(
     """One round in float arithmetic, all lanes in one compiled call.
 
     ``arrs``: the round's ``x, sal, W, elig, left, num, den`` (see
-    :func:`~negotia.models.exchange_kernel.lane_arrays`)."""
+    :func:`~negotia.models.exchange.kernel.lane_arrays`)."""
     off, iss = blocks
     A = arrs[0].shape[1]
     sizes = np.diff(off)
@@ -311,7 +263,13 @@ def _round_decimal(
 _NO_RNG = np.random.default_rng(0)
 
 
-def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, **params: Any) -> Forecast:
+def forecast(
+    arrays: ScenarioArrays,
+    *,
+    rng: np.random.Generator | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **params: Any,
+) -> Forecast:
     """Run the exchange model for ``rounds`` rounds on every batch element.
 
     Parameters
@@ -320,13 +278,19 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         The scenario batch (positions on [0, 1], saliences on [0, 1]).
     rng
         Used only with ``ties="random"`` or ``p > 0``; a fixed default (seed 0) when None.
-    rounds, outcome, ties, order, p, within, arithmetic, max_gb, fixed_weight, salience_weight
+    progress
+        Called after every round with (rounds done, rounds in all): a run of a few
+        hundred actors or tens of issues takes seconds to minutes.
+    rounds, outcome, ties, order, p, within, arithmetic, max_seconds, max_gb, fixed_weight,
+    salience_weight
         See :data:`MODEL_INFO`.
 
     Raises
     ------
     ParameterError
-        When a round would need more than ``max_gb`` of memory (see :func:`size_estimate`).
+        When a run would take longer than ``max_seconds`` or a round would need more than
+        ``max_gb`` of memory (:func:`~negotia.models.exchange.size.check_size`), before it
+        starts.
 
     Returns
     -------
@@ -336,10 +300,10 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
         ``(R+1, B, A, I)``, ``exchanges`` ``(R+1, B)`` and ``outcome``; ``events`` the
         realised exchanges of batch element 0, in order.
     """
-    from negotia.models import exchange_kernel as K  # numba: compiled on first use, then cached
+    from negotia.models.exchange import kernel as K  # numba: compiled on first use, then cached
 
     prm = MODEL_INFO.resolve(params)
-    check_size(arrays, prm["within"], prm["max_gb"])
+    check_size(arrays, prm["within"], prm["rounds"], prm["max_seconds"], prm["max_gb"])
     if rng is None and (prm["ties"] == "random" or prm["p"] > 0):
         rng = np.random.default_rng(0)
     B, A, I = arrays.position.shape
@@ -354,7 +318,7 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     cap = np.where(present, arrays.capability[:, perm], 0.0).astype(np.float64)
     elig = np.ascontiguousarray(present & (sal > 0) & (cap > 0))
     x = np.ascontiguousarray(np.where(present, arrays.position[:, perm], 0.0) * K.SCALE, dtype=np.float64)
-    blocks = _blocks(arrays, prm["within"])
+    blocks = issue_blocks(arrays, prm["within"])
     ties_random = prm["ties"] == "random"
     R = prm["rounds"]
     pos_tr = np.empty((R + 1, B, A, I))
@@ -400,6 +364,8 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
                     xD[b][a][t] = preference_update(sh.x0[a][t], sh.cur[a][t], sD[b][a][t], sw, fw)
                     x[b, a, t] = float(xD[b][a][t])
         pos_tr[r + 1] = x
+        if progress is not None:
+            progress(r + 1, R)
     pos_tr = pos_tr[:, :, inv] / K.SCALE
     vote_tr = vote_tr[:, :, inv] / K.SCALE
     pres = arrays.present
@@ -449,3 +415,14 @@ def _event_maker(perm: np.ndarray, arrays: ScenarioArrays, scale: float) -> Any:
         return {"round": rnd, "step": step, "i": i, "j": j, "gain": e["gain"]}
 
     return event
+
+
+__all__ = [
+    "BYTES_PER_EXCHANGE",
+    "MODEL_INFO",
+    "SECONDS_PER_CANDIDATE_ROUND",
+    "check_size",
+    "forecast",
+    "size_estimate",
+    "time_estimate",
+]
