@@ -79,6 +79,24 @@ def test_compromise_with_every_weight_zero_and_all_present() -> None:
 
 
 @pytest.mark.parametrize("model", ["compromise", "median", "nash"])
+def test_every_weight_zero_is_named_in_the_notes(model: str) -> None:
+    """Issue 16 item 3: the equal-weight fall-back is never silent.  I0 (every capability
+    0) is named, I1 (capabilities 3 and 1) is not; with weights=equal nothing falls back
+    and nothing is said; weighting by salience alone (1 everywhere) needs no fall-back."""
+    fc = run_model(model, ZERO_AND_NORMAL)
+    assert fc.notes == [
+        "issue 'I0': every actor's weight (capability x salience) is 0, so the actors taking "
+        "part were counted equally"
+    ]
+    assert run_model(model, ZERO_AND_NORMAL, weights="equal").notes == []
+    assert run_model(model, ZERO_AND_NORMAL, weights="salience").notes == []
+    only_capability = run_model(model, ZERO_AND_NORMAL, weights="capability").notes
+    assert only_capability == [
+        "issue 'I0': every actor's weight (capability) is 0, so the actors taking part were counted equally"
+    ]
+
+
+@pytest.mark.parametrize("model", ["compromise", "median", "nash"])
 def test_issue_nobody_takes_part_in(model: str) -> None:
     """No actor on I0: the status quo 0.3 if the issue has one, NaN if not; I1 is untouched."""
     absent = dict(
