@@ -173,6 +173,10 @@ def test_costs_are_distances_beyond_the_lines_in_units_of_the_scale() -> None:
     # B's max 16: nothing below counts; 18 .. 30 lie 2 .. 14 above; /20
     costs = zopa_module._costs(model, options, tuple(only_max))[0]
     np.testing.assert_allclose(costs, np.maximum(np.arange(10, 31, 2) - 16, 0) / 20, atol=1e-15)
+    # a line with only a min (A's min 14, written here): nothing above counts; 10 and 12 lie 4, 2 below
+    only_min = (RedLineBound("A", "x", 14.0, None),)
+    costs = zopa_module._costs(model, options, only_min)[0]
+    np.testing.assert_allclose(costs, np.maximum(14 - np.arange(10, 31, 2), 0) / 20, atol=1e-15)
 
 
 # -- a relaxed line the package lies inside ----------------------------------------------------
@@ -186,6 +190,9 @@ def test_a_relaxed_line_the_package_lies_inside_need_not_move() -> None:
     assert moves[0] == Move("A", "x", "min", 41.0, 41.0) and moves[0].distance == 0
     assert moves[1] == Move("B", "x", "max", 49.0, 50.0) and moves[1].distance == 1
     assert moves[2].distance == 0 and moves[2].limit == moves[2].to
+    # a line with only a max, above the package, need not move either
+    (inside_max,) = zopa_module._moves(model, (RedLineBound("B", "x", None, 70.0),), package)
+    assert inside_max == Move("B", "x", "max", 70.0, 70.0)
 
 
 # -- the size when it must be estimated ----------------------------------------------------------
