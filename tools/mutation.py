@@ -66,7 +66,8 @@ def prepare(module: str) -> Path:
     """The scratch folder for ``module``, with its links and mutmut configuration."""
     work = WORK / module.removesuffix(".py").replace("/", "-")
     work.mkdir(parents=True, exist_ok=True)
-    for name in ("src", "tests", "bench", "pyproject.toml"):  # some tests import bench helpers
+    # some tests import bench helpers, some read the docs they check (scenario-format.md)
+    for name in ("src", "tests", "bench", "docs", "pyproject.toml"):
         _link(ROOT / name, work / name)
     # the tests look for ROOT.parent / "shared"; in mutmut's copy ROOT is work / "mutants"
     _link(ROOT.parent / "shared", work / "shared")
@@ -75,7 +76,9 @@ def prepare(module: str) -> Path:
         "[mutmut]",
         "source_paths = src",
         f"only_mutate = src/negotia/{module}",
-        "also_copy = bench",
+        "also_copy =",
+        "    bench",
+        "    docs",
         "pytest_add_cli_args_test_selection =",
         *(f"    {t}" for t in tests),
         "pytest_add_cli_args =",
