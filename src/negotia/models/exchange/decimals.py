@@ -230,7 +230,9 @@ class DecimalLane:
         self.sh = shadow
         self.v = arrays
         self.iss = iss
-        self.ai, self.aj, self.pp, self.qq = (arrays[k].tolist() for k in ("ai", "aj", "pp", "qq"))
+        # views, read one candidate at a time: a lane has up to millions of candidates and
+        # only the few thousand realised or tied ever come here
+        self.ai, self.aj, self.pp, self.qq = (arrays[k] for k in ("ai", "aj", "pp", "qq"))
         self.ver = arrays["ver"]
         self.replayed = 0
         #: moves bought: (buyer, issue) -> {actor: decimal position}
@@ -254,7 +256,7 @@ class DecimalLane:
 
     # -- the candidate's keys, in batch-element issue indices -----------------------------
     def _keys(self, e: int) -> tuple[int, int, int, int]:
-        return self.ai[e], self.aj[e], self.iss[self.pp[e]], self.iss[self.qq[e]]
+        return int(self.ai[e]), int(self.aj[e]), self.iss[int(self.pp[e])], self.iss[int(self.qq[e])]
 
     def _index(self) -> None:
         """Extend the index of past states to the realisations replayed so far."""

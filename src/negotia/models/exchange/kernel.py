@@ -339,10 +339,17 @@ def _calc(
     operations, which per candidate had cost more than its arithmetic.
     """
     x0, sal, W, num, den = data.x0, data.sal, data.W, data.num, data.den
+    A, nI = x0.shape
+    Gf = G.reshape(-1)
     for r in range(count):
         if r + AHEAD < count:
             _prefetch(irec, ids[r + AHEAD])
             _prefetch(frec, ids[r + AHEAD])
+        if r + AHEAD // 2 < count:  # its row asked for earlier: the moves bought it reads
+            c = ids[r + AHEAD // 2]
+            cI, cJ = irec[c, AI], irec[c, AJ]
+            _prefetch(Gf, (cJ * nI + irec[c, Q]) * A + cI)
+            _prefetch(Gf, (cI * nI + irec[c, P]) * A + cJ)
         e = ids[r]
         aI, aJ, p, q = irec[e, AI], irec[e, AJ], irec[e, P], irec[e, Q]
         sIp, sIq, sJp, sJq = sal[aI, p], sal[aI, q], sal[aJ, p], sal[aJ, q]
@@ -438,6 +445,8 @@ def _tree_update(
     npend = 0
     size = len(tree) // 2
     for r in range(count):
+        if r + AHEAD < count:
+            _prefetch(tree, size + ids[r + AHEAD])
         e = ids[r]
         if pend[r]:
             ids[npend] = e  # npend <= r: overwrites only entries already processed
@@ -507,33 +516,41 @@ def _enumerate(data: RoundData) -> np.ndarray:
     """
     left, elig, sal = data.left, data.elig, data.sal
     A, nI = sal.shape
-    code = np.empty(A, np.int64)
+    # per pair of issues, the actors of each group in index order, then the pairs of
+    # groups 0-3 and 1-2: counted first, then filled
+    grp = np.empty((4, A), np.int64)
+    cnt = np.zeros(4, np.int64)
     n = 0
-    irec = np.zeros((0, N_ICOLS), np.int32)
-    for rep in range(2):  # count, then fill
-        if rep == 1:
-            irec = np.zeros((n, N_ICOLS), np.int32)
-        k = 0
-        for p in range(nI):
-            for q in range(p + 1, nI):
-                for a in range(A):
-                    code[a] = int(left[a, p]) + 2 * int(left[a, q]) if elig[a, p] and elig[a, q] else -1
-                for blk in range(2):
-                    lo, hi = blk, 3 - blk
-                    for f in range(A):
-                        if code[f] != lo:
-                            continue
-                        for s in range(A):
-                            if code[s] != hi:
-                                continue
-                            if rep == 1:
-                                if sal[f, p] / sal[f, q] < sal[s, p] / sal[s, q]:
-                                    i_, j_ = s, f
-                                else:
-                                    i_, j_ = f, s
-                                irec[k, AI], irec[k, AJ], irec[k, P], irec[k, Q] = i_, j_, p, q
-                            k += 1
-        n = k
+    for p in range(nI):
+        for q in range(p + 1, nI):
+            cnt[:] = 0
+            for a in range(A):
+                if elig[a, p] and elig[a, q]:
+                    c = int(left[a, p]) + 2 * int(left[a, q])
+                    cnt[c] += 1
+            n += cnt[0] * cnt[3] + cnt[1] * cnt[2]
+    irec = np.zeros((n, N_ICOLS), np.int32)
+    k = 0
+    for p in range(nI):
+        for q in range(p + 1, nI):
+            cnt[:] = 0
+            for a in range(A):
+                if elig[a, p] and elig[a, q]:
+                    c = int(left[a, p]) + 2 * int(left[a, q])
+                    grp[c, cnt[c]] = a
+                    cnt[c] += 1
+            for lo in range(2):
+                hi = 3 - lo
+                for u in range(cnt[lo]):
+                    f = grp[lo, u]
+                    for v in range(cnt[hi]):
+                        s = grp[hi, v]
+                        if sal[f, p] / sal[f, q] < sal[s, p] / sal[s, q]:
+                            i_, j_ = s, f
+                        else:
+                            i_, j_ = f, s
+                        irec[k, AI], irec[k, AJ], irec[k, P], irec[k, Q] = i_, j_, p, q
+                        k += 1
     return irec
 
 
