@@ -24,8 +24,8 @@ from negotia.scenario.arrays import ScenarioArrays
 #: bytes per estimated candidate (300 actors x 20 issues); rounded up.
 BYTES_PER_EXCHANGE = 200
 #: CPU seconds per estimated candidate and round, default (decimal) arithmetic, measured
-#: with bench/exchange_scaling_bench.py on the project's 2-core machine: 0.85-1.0 µs from
-#: 25 x 20 to 100 x 30 (float arithmetic: about 0.7 µs).
+#: with bench/exchange_scaling_bench.py on the project's 2-core machine under load: 0.7 µs
+#: (100 x 30) to 0.9 µs (25 x 20) at load average 7, up to 1 µs at load 10; rounded up.
 SECONDS_PER_CANDIDATE_ROUND = 1.0e-6
 
 
