@@ -50,7 +50,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 
 from negotia.errors import InputError, ParameterError, Problem
 from negotia.scenario.arrays import ScenarioArrays
@@ -276,6 +275,8 @@ class _Input:
 
     @classmethod
     def of(cls, value: np.ndarray, sd: np.ndarray, present: np.ndarray, lo: float, hi: float) -> _Input:
+        from scipy.special import ndtr  # heavy; only when a perturbation is built
+
         base = np.where(present, value, 0.0).ravel()
         sd = np.asarray(sd, dtype=float).ravel()
         cells = np.flatnonzero(present.ravel() & (sd > 0))
@@ -344,6 +345,8 @@ class _Input:
 
 def _quantile(p: np.ndarray, mean: np.ndarray, sd: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """``mean + sd * ndtri(p)`` clipped to [lo, hi], in place in ``p``."""
+    from scipy.special import ndtri
+
     # Keep the CDF value below 1 so an unbounded range never yields +inf.
     np.minimum(p, _BELOW_ONE, out=p)
     ndtri(p, out=p)
@@ -359,6 +362,8 @@ def truncated_normal(mean: np.ndarray, sd: np.ndarray, lo: float, hi: float, u: 
     ``mean`` must lie in [lo, hi]; where ``sd`` is 0 the result is ``mean`` exactly.
     Shapes broadcast; the result has the shape of ``u``.
     """
+    from scipy.special import ndtr
+
     mean = np.asarray(mean, dtype=float)
     sd = np.asarray(sd, dtype=float)
     if not np.any(sd > 0):
@@ -372,13 +377,7 @@ def truncated_normal(mean: np.ndarray, sd: np.ndarray, lo: float, hi: float, u: 
         pb = np.where(pos, ndtr((hi - mean) / safe), 0.5)
     x = np.multiply(u, pb - pa)
     x += pa
-    # Keep the CDF value below 1 so an unbounded range never yields +inf.
-    np.minimum(x, _BELOW_ONE, out=x)
-    ndtri(x, out=x)
-    x *= safe
-    x += mean
-    np.clip(x, lo, hi, out=x)
-    return x
+    return _quantile(x, mean, safe, lo, hi)
 
 
 def model_rng(seed: np.random.SeedSequence, block: int) -> np.random.Generator:
