@@ -24,7 +24,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from negotia.guarantees.catalogue import catalogue
-from negotia.guarantees.compare import UKRAINE_ARRANGEMENTS, assess_guarantees, compare_arrangements
+from negotia.guarantees.compare import assess_guarantees, compare_arrangements, guarantee_case
 from negotia.guarantees.credibility import BaseRate, Credibility, fit_logit, load_leeds_anac, loo_brier
 from negotia.guarantees.deterrence import simulate_response
 
@@ -89,7 +89,7 @@ def main(argv: list[str]) -> int:
     print("\n### End to end (default event, 20,000 draws)\n")
     print("| arrangement | assess_guarantees (s) |")
     print("|---|---:|")
-    for arr in UKRAINE_ARRANGEMENTS:
+    for arr in guarantee_case().arrangements:
         print(f"| {arr} | {best_of(lambda arr=arr: assess_guarantees(arr, n_draws=20_000)):.3f} |")
     print(f"| compare (all five) | {best_of(lambda: compare_arrangements(n_draws=20_000)):.3f} |")
 

@@ -27,9 +27,9 @@ import pytest
 
 from negotia.errors import InputError, UnknownNameError
 from negotia.guarantees.compare import (
-    UKRAINE_ARRANGEMENTS,
     assess_guarantees,
     compare_arrangements,
+    guarantee_case,
     renewed_russian_attack,
     resolve_arrangement,
 )
@@ -49,7 +49,7 @@ def test_required_arrangements_are_compared(comp):
     ids = [a.arrangement.id for a in comp.assessments]
     for want in ("nato-membership", "bilateral-2024", "draft-2025-european", "budapest"):
         assert want in ids
-    assert set(comp.ranking) == set(UKRAINE_ARRANGEMENTS)
+    assert set(comp.ranking) == set(guarantee_case().arrangements)
 
 
 @pytest.mark.parametrize("era", ["all", "post1945", "pre1945", "llm"])
@@ -122,3 +122,28 @@ def test_to_dict_is_strict_json_and_says_what_the_objects_say(comp):
     assert back["deterrence"]["p_outweighs"] == one.deterrence.p_outweighs
     assert back["deterrence"]["max_response"] == one.deterrence.max_response
     assert len(back["triggers"]) == len(one.triggers) and len(back["credibility"]) == len(one.credibility)
+
+
+def test_the_bundled_case_is_data_not_code(tmp_path) -> None:
+    """The Ukraine case (arrangements, default attack) comes from data/cases.yaml.
+
+    The expected values are the file's own, read independently with PyYAML: the library
+    must return exactly what the data file says, nothing written into code.
+    """
+    from importlib import resources
+
+    import yaml
+
+    from negotia.errors import ParameterError
+
+    raw = yaml.safe_load((resources.files("negotia.guarantees") / "data" / "cases.yaml").read_text())
+    case = guarantee_case()
+    assert case.name == raw["default"] == "ukraine-2025"
+    assert case.arrangements == tuple(raw["cases"]["ukraine-2025"]["arrangements"])
+    ev = case.attack()
+    assert (ev.attacker, ev.target, ev.kind) == ("RUS", "UKR", "armed_attack")
+    assert ev == renewed_russian_attack()
+    assert case.attack("2027-01-01").date.isoformat() == "2027-01-01"
+    assert compare_arrangements(n_draws=200, seed=0).ranking[0] in case.arrangements
+    with pytest.raises(ParameterError, match=r"unknown guarantee case 'atlantis'.*ukraine-2025"):
+        guarantee_case("atlantis")

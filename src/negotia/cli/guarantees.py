@@ -33,11 +33,10 @@ from negotia.guarantees.catalogue import (
     validate_model,
 )
 from negotia.guarantees.compare import (
-    UKRAINE_ARRANGEMENTS,
     Assessment,
     assess_guarantees,
     compare_arrangements,
-    renewed_russian_attack,
+    guarantee_case,
     resolve_arrangement,
     summary,
 )
@@ -641,7 +640,7 @@ def assess(
         arrangement = anchor.arrangement
     ev = _event_data(
         event_file,
-        renewed_russian_attack().model_dump(mode="json"),
+        guarantee_case().attack().model_dump(mode="json"),
         attacker=attacker,
         target=target,
         kind=kind,
@@ -810,7 +809,7 @@ def _print_model(report: Any) -> None:
 @handle_errors
 def compare(
     arrangements: list[str] | None = typer.Argument(
-        None, help=f"Arrangements to compare (default: {' '.join(UKRAINE_ARRANGEMENTS)})."
+        None, help=f"Arrangements to compare (default: {' '.join(guarantee_case().arrangements)})."
     ),
     event_file: Path | None = EVENT_FILE,
     attacker: str | None = ATTACKER,
@@ -848,7 +847,7 @@ def compare(
     sc = _scenario(scenario, as_of, known_by)
     ev = _event_data(
         event_file,
-        renewed_russian_attack().model_dump(mode="json"),
+        guarantee_case().attack().model_dump(mode="json"),
         attacker=attacker,
         target=target,
         date=date,
@@ -877,7 +876,13 @@ def compare(
         anchors = anchor_arrangements(sc)
         chosen = list(dict.fromkeys(a.arrangement for a in anchors if a.arrangement))
     comp = compare_arrangements(
-        chosen or list(UKRAINE_ARRANGEMENTS), ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=cat
+        chosen or list(guarantee_case().arrangements),
+        ev,
+        settings=s,
+        n_draws=draws,
+        seed=seed,
+        rho=rho,
+        cat=cat,
     )
     rows = [summary(a) for a in comp.assessments]
     if format is OutputFormat.json:

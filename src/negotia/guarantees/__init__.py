@@ -13,8 +13,10 @@ from negotia.guarantees.catalogue import catalogue, get_instrument, load_event_f
 from negotia.guarantees.compare import (
     Assessment,
     Comparison,
+    GuaranteeCase,
     assess_guarantees,
     compare_arrangements,
+    guarantee_case,
     renewed_russian_attack,
     resolve_arrangement,
 )
@@ -30,6 +32,7 @@ __all__ = [
     "Comparison",
     "CredibilitySettings",
     "Event",
+    "GuaranteeCase",
     "Instrument",
     "Obligation",
     "anchor_arrangements",
@@ -40,6 +43,7 @@ __all__ = [
     "check_event",
     "compare_arrangements",
     "get_instrument",
+    "guarantee_case",
     "leeds_anac_fit",
     "load_event_file",
     "load_guarantees_file",

@@ -261,7 +261,8 @@ def _shifted(line_of: LineOf | None, prefix: Loc) -> LineOf | None:
     return f
 
 
-def _data_text(name: str) -> str:
+def data_text(name: str) -> str:
+    """The text of a bundled file in ``negotia/guarantees/data``."""
     return (resources.files("negotia.guarantees") / "data" / name).read_text(encoding="utf-8")
 
 
@@ -269,7 +270,7 @@ def _data_text(name: str) -> str:
 def _bundled() -> Catalogue:
     from negotia.scenario.yamljson import parse_yaml
 
-    data, lines = parse_yaml(_data_text("catalogue.yaml"), "negotia/guarantees/data/catalogue.yaml")
+    data, lines = parse_yaml(data_text("catalogue.yaml"), "negotia/guarantees/data/catalogue.yaml")
     return catalogue_from_data(data, "negotia/guarantees/data/catalogue.yaml", lines.get)
 
 
@@ -311,7 +312,7 @@ def regions() -> dict[str, tuple[str, ...]]:
     """Region tags of each territory code (``UKR -> (europe,)``)."""
     import yaml
 
-    raw = yaml.safe_load(_data_text("regions.yaml"))["regions"]
+    raw = yaml.safe_load(data_text("regions.yaml"))["regions"]
     return {k: tuple(v) for k, v in raw.items()}
 
 

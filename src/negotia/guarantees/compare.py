@@ -9,6 +9,7 @@ seed and settings, ranks them and explains the differences in plain words.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -16,45 +17,60 @@ from typing import Any
 
 from negotia.errors import InputError, ParameterError
 from negotia.guarantees.capabilities import Measure
-from negotia.guarantees.catalogue import Catalogue, LeftOut, catalogue, validate_model
+from negotia.guarantees.catalogue import Catalogue, LeftOut, catalogue, data_text, validate_model
 from negotia.guarantees.credibility import Credibility, CredibilitySettings, assess_triggered
 from negotia.guarantees.deterrence import Deterrence, simulate_response
 from negotia.guarantees.schema import Arrangement, Event, Instrument
 from negotia.guarantees.triggers import TriggerResult, check_event
 
-#: The arrangements the Ukraine comparison puts side by side, weakest promise first.
-UKRAINE_ARRANGEMENTS: tuple[str, ...] = (
-    "budapest",
-    "bilateral-2024",
-    "draft-2025-european",
-    "art5-like-binding",
-    "nato-membership",
-)
+
+@dataclass(frozen=True)
+class GuaranteeCase:
+    """A worked case from the bundled ``data/cases.yaml``: what to compare, against what.
+
+    ``arrangements`` are catalogue ids, weakest promise first; ``event`` is the attack an
+    assessment uses when none is given, as data (see :meth:`attack`).
+    """
+
+    name: str
+    arrangements: tuple[str, ...]
+    event: dict[str, Any]
+
+    def attack(self, when: Date | str | None = None, **changes: Any) -> Event:
+        """The case's event, validated; ``when`` and keyword arguments change its fields."""
+        data = {**self.event, **({} if when is None else {"date": when}), **changes}
+        return validate_model(Event, data, f"<event of case {self.name}>")
 
 
-def renewed_russian_attack(when: Date | str = "2026-06-01", **changes: Any) -> Event:
-    """The bundled test case: Russia attacks Ukraine again across a ceasefire line.
+@functools.cache
+def _cases() -> tuple[str, dict[str, GuaranteeCase]]:
+    import yaml
+
+    raw = yaml.safe_load(data_text("cases.yaml"))
+    cases = {
+        name: GuaranteeCase(name, tuple(c["arrangements"]), dict(c["event"]))
+        for name, c in raw["cases"].items()
+    }
+    return str(raw["default"]), cases
+
+
+def guarantee_case(name: str | None = None) -> GuaranteeCase:
+    """A bundled case by name (default: the file's ``default``, the Ukraine 2025 case)."""
+    default, cases = _cases()
+    key = default if name is None else name
+    if key not in cases:
+        raise ParameterError(f"unknown guarantee case {key!r}; bundled cases: {', '.join(cases)}")
+    return cases[key]
+
+
+def renewed_russian_attack(when: Date | str | None = None, **changes: Any) -> Event:
+    """The event of the bundled ``ukraine-2025`` case (``data/cases.yaml``).
 
     A major, deliberate and sustained, unprovoked armed attack on territory Ukraine holds,
     while a ceasefire is in force, with Ukraine asking for help.  Keyword arguments
     change any field.
     """
-    data: dict[str, Any] = {
-        "attacker": "RUS",
-        "target": "UKR",
-        "kind": "armed_attack",
-        "date": when,
-        "scale": "major",
-        "deliberate": True,
-        "sustained": True,
-        "provoked": False,
-        "ceasefire_in_force": True,
-        "help_requested": True,
-        "location": {"areas": ["UKR"], "ceasefire_side": "beneficiary"},
-        "description": "renewed Russian attack across the ceasefire line",
-        **changes,
-    }
-    return validate_model(Event, data, "<event>")
+    return guarantee_case("ukraine-2025").attack(when, **changes)
 
 
 def resolve_arrangement(
@@ -132,7 +148,7 @@ class Assessment:
 
 def _event(event: Event | dict[str, Any] | None) -> Event:
     if event is None:
-        return renewed_russian_attack()
+        return guarantee_case().attack()
     if isinstance(event, Event):
         return event
     return validate_model(Event, event, "<event>")
@@ -159,7 +175,8 @@ def assess_guarantees(
         Catalogue arrangement id (``"nato-membership"``), instrument ids joined by ``+``,
         an :class:`Arrangement`, or a list of instrument ids / instruments.
     event
-        The attack (an :class:`Event` or a mapping); default :func:`renewed_russian_attack`.
+        The attack (an :class:`Event` or a mapping); default the bundled case's
+        (:func:`guarantee_case`).
     settings
         Credibility settings (:class:`CredibilitySettings` or a mapping).
     n_draws, seed, rho, measure, defence_share, assistance_share
@@ -256,16 +273,20 @@ def summary(a: Assessment) -> dict[str, Any]:
 
 
 def compare_arrangements(
-    arrangements: list[str | Arrangement] | tuple[str, ...] = UKRAINE_ARRANGEMENTS,
+    arrangements: list[str | Arrangement] | tuple[str, ...] | None = None,
     event: Event | dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> Comparison:
     """Assess each arrangement with the same event, seed and settings; rank and explain.
 
+    ``arrangements`` default to the bundled case's (:func:`guarantee_case`).
+
     Ranked by the probability that the response outweighs the attacker, then by the
     expected response, then by the expected response strength (so a consultation ranks
     above nothing).  Keyword arguments go to :func:`assess_guarantees`.
     """
+    if arrangements is None:
+        arrangements = guarantee_case().arrangements
     if not arrangements:
         raise InputError("<arrangements>", "give at least one arrangement to compare")
     ev = _event(event)
