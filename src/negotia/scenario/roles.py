@@ -33,14 +33,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
 from negotia.scenario.fields import Bounds, Strict
-
-if TYPE_CHECKING:
-    from negotia.scenario.schema import Scenario
+from negotia.scenario.parts import ScenarioParts
 
 RoleName = Literal["party", "veto", "mediator", "guarantor", "observer"]
 ROLES: tuple[str, ...] = get_args(RoleName)
@@ -118,7 +116,7 @@ class Ratification(Strict):
         return not self.issues or issue_id in self.issues
 
 
-def effective_roles(scenario: Scenario) -> dict[str, str]:
+def effective_roles(scenario: ScenarioParts) -> dict[str, str]:
     """Every actor's role: its own ``role``, or the default described in the module
     docstring (which keeps scenarios without roles working as before)."""
     required = set(scenario.required_parties)
@@ -147,13 +145,13 @@ def consents_on(actor_role: str, veto_on: Iterable[str], issue_id: str) -> bool:
     return False
 
 
-def rule_for(scenario: Scenario, issue_id: str) -> DecisionRule:
+def rule_for(scenario: ScenarioParts, issue_id: str) -> DecisionRule:
     """The rule deciding ``issue_id``: the issue's own, else the package's, else unanimity."""
     own = scenario.issue(issue_id).decision_rule
     return own or scenario.decision_rule or UNANIMITY
 
 
-def role_problems(sc: Scenario) -> list[tuple[str, str]]:
+def role_problems(sc: ScenarioParts) -> list[tuple[str, str]]:
     """Problems of roles, decision rules and ratification steps as ``(path, message)``."""
     out: list[tuple[str, str]] = []
     actors = {a.id for a in sc.actors}
@@ -213,7 +211,7 @@ def role_problems(sc: Scenario) -> list[tuple[str, str]]:
 
 
 def _rule_problems(
-    sc: Scenario, where: str, rule: DecisionRule, on: list[str], roles: dict[str, str]
+    sc: ScenarioParts, where: str, rule: DecisionRule, on: list[str], roles: dict[str, str]
 ) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if rule.source is not None and rule.source not in sc.sources:

@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date as Date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from negotia.errors import InputError, Problem
 from negotia.locations import path_str
-from negotia.scenario.timeline import item_key, known_from
-
-if TYPE_CHECKING:
-    from negotia.scenario.schema import Scenario
+from negotia.scenario.items import Actor, Issue, RedLine, Stance
+from negotia.scenario.parts import ScenarioParts
+from negotia.scenario.references import item_problems
+from negotia.scenario.timeline import in_force, item_key, known_from
 
 Key = tuple[str, ...]
 
@@ -38,9 +38,7 @@ class RefusedError(Exception):
 class _State:
     """The items of a scenario while revisions are replayed onto them."""
 
-    def __init__(self, sc: Scenario) -> None:
-        from negotia.scenario.schema import Actor, Issue, RedLine, Stance
-
+    def __init__(self, sc: ScenarioParts) -> None:
         self.models = {"stance": Stance, "red_line": RedLine, "issue": Issue, "actor": Actor}
         self.stances = {(s.actor, s.issue): s for s in sc.stances}
         self.red_lines = list(sc.red_lines)
@@ -48,7 +46,7 @@ class _State:
         self.actors = {a.id: a for a in sc.actors}
         self.sources = sc.sources
 
-    def build(self, sc: Scenario, day: Date | None) -> Scenario:
+    def build(self, sc: ScenarioParts, day: Date | None) -> ScenarioParts:
         """The scenario holding the current items, without revisions."""
         update: dict[str, Any] = {
             "stances": list(self.stances.values()),
@@ -149,12 +147,10 @@ class _State:
 
 
 def snapshot(
-    sc: Scenario, day: Date | None, known_by: Date | None = None, include_proposed: bool = False
-) -> Scenario:
+    sc: ScenarioParts, day: Date | None, known_by: Date | None = None, include_proposed: bool = False
+) -> ScenarioParts:
     """The plain scenario valid on ``day`` (every revision when None); see
     :meth:`negotia.scenario.schema.Scenario.as_of`."""
-    from negotia.scenario.timeline import in_force
-
     if not sc.revisions:
         return sc if day is None or day == sc.date else sc.model_copy(update={"date": day})
     state = _State(sc)
@@ -169,7 +165,7 @@ def snapshot(
     return state.build(sc, day)
 
 
-def revision_problems(sc: Scenario) -> list[tuple[str, str]]:
+def revision_problems(sc: ScenarioParts) -> list[tuple[str, str]]:
     """Problems of a scenario's revisions as ``(field path, message)`` pairs."""
     out: list[tuple[str, str]] = []
     actors = {a.id for a in sc.actors}
@@ -211,7 +207,7 @@ def revision_problems(sc: Scenario) -> list[tuple[str, str]]:
     return out + _conflicts(sc, usable) + _replay(sc, usable)
 
 
-def _conflicts(sc: Scenario, usable: list[int]) -> list[tuple[str, str]]:
+def _conflicts(sc: ScenarioParts, usable: list[int]) -> list[tuple[str, str]]:
     """Accepted revisions of one item with the same ``valid_from`` and the same day
     known that set a field to different values (or set and withdraw)."""
     out: list[tuple[str, str]] = []
@@ -249,7 +245,7 @@ def _clash(a: Any, b: Any) -> str | None:
     return None
 
 
-def _replay(sc: Scenario, usable: list[int]) -> list[tuple[str, str]]:
+def _replay(sc: ScenarioParts, usable: list[int]) -> list[tuple[str, str]]:
     """Apply the revisions day by day; report what each one breaks, at that revision."""
     out: list[tuple[str, str]] = []
     state = _State(sc)
@@ -289,12 +285,10 @@ def _message(error: Any) -> str:
 _ITEM_PATH = re.compile(r"^(stances|red_lines|actors|issues)\[(\d+)\]\.?(.*)$")
 
 
-def _keyed(sc: Scenario) -> set[tuple[Key, str, str]]:
+def _keyed(sc: ScenarioParts) -> set[tuple[Key, str, str]]:
     """A scenario's reference problems keyed by item (not by list position)."""
-    from negotia.scenario.schema import reference_problems
-
     out = set()
-    for path, msg in reference_problems(sc):
+    for path, msg in item_problems(sc):
         m = _ITEM_PATH.match(path)
         if m is None:
             out.add((("scenario",), path, msg))
@@ -312,7 +306,9 @@ def _keyed(sc: Scenario) -> set[tuple[Key, str, str]]:
     return out
 
 
-def _attribute(sc: Scenario, day: Date, applied: list[int], key: Key, rest: str, msg: str) -> tuple[str, str]:
+def _attribute(
+    sc: ScenarioParts, day: Date, applied: list[int], key: Key, rest: str, msg: str
+) -> tuple[str, str]:
     """Put a problem that appeared on ``day`` at the revision that caused it."""
     mine = [k for k in applied if item_key(sc.revisions[k]) == key]
     if mine:

@@ -26,15 +26,13 @@ item kind and key, the dates, the status, the source and note, and the fields se
 from __future__ import annotations
 
 from datetime import date as Date
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_serializer, model_validator
 
 from negotia.scenario.fields import Strict, Uncertainty
+from negotia.scenario.parts import ScenarioParts
 from negotia.scenario.roles import RoleName
-
-if TYPE_CHECKING:
-    from negotia.scenario.schema import Scenario
 
 Status = Literal["accepted", "proposed", "rejected"]
 _ORDER = ("item", "actor", "issue", "valid_from", "recorded", "status", "set", "withdrawn")
@@ -190,7 +188,7 @@ def known_from(rev: Any, sources: dict[str, Any]) -> Date:
 
 
 def in_force(
-    scenario: Scenario,
+    scenario: ScenarioParts,
     day: Date | None,
     known_by: Date | None = None,
     include_proposed: bool = False,
