@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_DEV  := $(VENV)/.installed-dev
 
-.PHONY: run test lint format bench mutation clean install install-dev
+.PHONY: run test lint format bench mutation clean install install-dev docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/lint-imports
+	$(BIN)/python tools/size_check.py
 
 format: $(STAMP_DEV)
 	$(BIN)/ruff format src tests bench tools

@@ -14,10 +14,9 @@ __all__ = ["item_problems"]
 
 
 def item_problems(sc: ScenarioParts) -> list[tuple[str, str]]:
-    """Cross-field problems of a scenario's items and roles as ``(field path, message)`` pairs.
+    """Cross-field problems of a scenario's items and roles as ``(field path, message)``.
 
-    Its revisions are checked apart (:func:`negotia.scenario.snapshot.revision_problems`),
-    which replays them and checks each day's state with this function.
+    Revisions are checked apart (:func:`negotia.scenario.snapshot.revision_problems`).
     """
     out: list[tuple[str, str]] = []
     if not sc.actors:
