@@ -41,6 +41,11 @@ format: $(STAMP_DEV)
 test: lint
 	$(BIN)/python -m pytest -q -n 2
 
+# The API reference (pdoc, HTML) of the facade and the core packages, into docs/api/
+# (not committed: regenerated from the docstrings; tools/api_docs.py fails on a warning).
+docs: $(STAMP_DEV)
+	$(BIN)/python tools/api_docs.py docs/api
+
 bench: $(STAMP_DEV)
 	$(BIN)/python bench/run_all.py
 
@@ -52,4 +57,4 @@ mutation: $(STAMP_DEV)
 	$(BIN)/python tools/mutation.py $(MODULES) --max-children $(CHILDREN)
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis .import_linter_cache .mutation mutants
+	rm -rf $(VENV) build dist docs/api .pytest_cache .ruff_cache .hypothesis .import_linter_cache .mutation mutants
