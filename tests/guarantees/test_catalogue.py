@@ -171,7 +171,7 @@ def test_instruments_in_force_have_not_expired():
 
 
 def test_every_instrument_round_trips_and_renders():
-    from negotia.cli import guarantees as cli
+    from negotia.cli.guarantees import listing as cli
     from negotia.guarantees.schema import Instrument
 
     for inst in catalogue().instruments.values():
