@@ -50,6 +50,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/scenario/test_loaders.py",
         "tests/scenario/test_roles.py",
         "tests/scenario/test_validation_edges.py",
+        "tests/scenario/test_validation_paths.py",
     ),
 }
 
