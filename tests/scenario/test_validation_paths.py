@@ -137,3 +137,45 @@ def test_problems_without_a_line_come_after_those_with_one(tmp_path: Path) -> No
         "line 9, salience_scale: must be 1 or 100, got 3",
         "a reader's note without a line",
     ]
+
+
+def test_a_bad_source_is_named_at_its_line(tmp_path: Path) -> None:
+    found = _load(
+        tmp_path,
+        """\
+        name: t
+        actors: [{id: A, capability: 1}, {id: B, capability: 2}]
+        issues: [{id: x}]
+        stances:
+          - {actor: A, issue: x, position: 10, salience: 0.5}
+          - {actor: B, issue: x, position: 90, salience: 0.5}
+        sources:
+          s1: {title: T, colour: red}
+        """,
+    )
+    assert len(found) == 1 and found[0].startswith("line 8, sources.s1.colour: ")
+
+
+def test_a_bad_top_level_field_is_reported_in_file_order(tmp_path: Path) -> None:
+    """A top-level problem (an unknown loss, line 2) comes before a stance's bad position (line 7), and
+    the error names the file."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            name: t
+            loss: quartic
+            actors: [{id: A, capability: 1}, {id: B, capability: 2}]
+            issues: [{id: x}]
+            stances:
+              - {actor: A, issue: x, position: 10, salience: 0.5}
+              - {actor: B, issue: x, position: high, salience: 0.5}
+            """
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as e:
+        load_scenario(path)
+    assert e.value.source.endswith("s.yaml")
+    where = [str(p).split(":")[0] for p in e.value.problems]
+    assert where == ["line 2, loss", "line 7, stances[1].position"]
