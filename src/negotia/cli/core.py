@@ -417,6 +417,8 @@ def register(app: typer.Typer) -> None:
         """
         t = load_scenario(table)
         specs = model or model_names()
+        from negotia.evaluate.backtest import DEFAULT_BREAKDOWN
+
         if intervals:
             from negotia.cli.intervals_report import intervals_report
 
@@ -428,14 +430,14 @@ def register(app: typer.Typer) -> None:
                 folds=folds,
                 repeats=repeats,
                 seed=seed,
-                by=tuple(by) if by else ("proc", "counvte"),
+                by=tuple(by) if by else DEFAULT_BREAKDOWN,
                 format=format,
             )
             return
         if cv is not None:
             from negotia.cli.cv_report import cv_report
 
-            by_keys = tuple(by) if by else ("proc", "counvte")
+            by_keys = tuple(by) if by else DEFAULT_BREAKDOWN
             cv_report(
                 t,
                 specs,
@@ -451,7 +453,7 @@ def register(app: typer.Typer) -> None:
             )
             return
         result = run_evaluation(
-            t, specs, source=str(table), breakdown=tuple(by) if by else ("proc", "counvte"), seed=seed
+            t, specs, source=str(table), breakdown=tuple(by) if by else DEFAULT_BREAKDOWN, seed=seed
         )
         if predictions is not None:
             predictions.parent.mkdir(parents=True, exist_ok=True)

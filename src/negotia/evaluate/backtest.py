@@ -27,7 +27,8 @@ from negotia.models import parse_model_spec, run_model
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.schema import Scenario
 
-#: Issue attributes that scores are broken down by when a table has them.
+#: Issue attributes that scores are broken down by when a table has them (the DEU
+#: table's procedure and Council voting rule): the one place the library names them.
 DEFAULT_BREAKDOWN = ("proc", "counvte")
 
 

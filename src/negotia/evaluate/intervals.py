@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from negotia.errors import ParameterError
+from negotia.evaluate.backtest import DEFAULT_BREAKDOWN
 from negotia.evaluate.cv import CVResult
 
 #: The issue attribute whose values define the Mondrian groups.
@@ -145,7 +146,7 @@ def cross_validate_intervals(
     *,
     level: float = 0.8,
     group_key: str | None = GROUP_KEY,
-    by: tuple[str, ...] = ("proc", "counvte"),
+    by: tuple[str, ...] = DEFAULT_BREAKDOWN,
 ) -> list[IntervalScore]:
     """Coverage and width of every model's conformal intervals in the splits of ``cv``.
 
