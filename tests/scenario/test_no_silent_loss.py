@@ -65,3 +65,19 @@ def test_deu_position_column_without_salience_column_is_not_dropped(tmp_path: Pa
     ]
     p.write_text("prnrnmc\tisnr\tpa\tsa\tpuk\tsuk\tout\n1\ti1\t10\t50\t30\t\t15\n", encoding="utf-8")
     assert load_scenario(p).actor_ids == ["a", "uk"]
+
+
+def test_the_lossy_conversion_check_is_in_the_library() -> None:
+    """``negotia.scenario.formats.lost_in`` (what ``convert`` and ``db export`` refuse on).
+
+    Expected from the bundled scenario itself: ukraine-2025 has red lines and anchors,
+    which CSV cannot hold, and YAML/JSON hold everything (CANNOT_HOLD is empty for them).
+    """
+    from negotia.scenario.formats import lost_in
+
+    sc = load_scenario("ukraine-2025")
+    assert sc.red_lines and any(i.anchors for i in sc.issues)
+    lost = lost_in(sc, "csv")
+    assert "red lines" in lost and "issue names and anchors" in lost
+    assert lost_in(sc, "yaml") == lost_in(sc, "json") == []
+    assert lost_in(sc.model_copy(update={"red_lines": []}), "csv") == [w for w in lost if w != "red lines"]

@@ -36,10 +36,10 @@ from negotia.models import REGISTRY, get_model, model_names, parse_model_spec, r
 from negotia.models.base import Forecast
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.formats import (
-    CANNOT_HOLD,
     FORMATS,
     bundled_names,
     format_for_output,
+    lost_in,
     save_scenario,
     source_path,
 )
@@ -361,7 +361,7 @@ def register(app: typer.Typer) -> None:
         if as_of is not None or known_by is not None:
             sc = scenario_as_of(sc, as_of, known_by=known_by)
         fmt = format_for_output(dest, to)
-        lost = _lost_in(sc, fmt)
+        lost = lost_in(sc, fmt)
         if lost and not force:
             raise InputError(
                 str(dest),
@@ -576,38 +576,3 @@ def _in_sample(table: str, specs: list[str]) -> list[str]:
             if trained_on is not None and digest in trained_on():
                 out.append(spec)
     return out
-
-
-def _lost_in(sc: Scenario, fmt: str) -> list[str]:
-    """What of this scenario the format ``fmt`` would drop."""
-    with_stance = {s.actor for s in sc.stances}
-    issues_with = {s.issue for s in sc.stances}
-    checks = {
-        "actors or issues without stances": any(a.id not in with_stance for a in sc.actors)
-        or any(i.id not in issues_with for i in sc.issues),
-        "actors without stances": any(a.id not in with_stance for a in sc.actors),
-        "issue scales other than 0-100": any((i.scale.min, i.scale.max) != (0, 100) for i in sc.issues),
-        "per-stance capabilities": any(s.capability is not None for s in sc.stances),
-        "capabilities of actors without stances": any(
-            a.id not in with_stance and a.capability is not None for a in sc.actors
-        ),
-        "actor names and aliases": any(a.name or a.aliases for a in sc.actors),
-        "names": any(a.name for a in sc.actors) or any(i.name for i in sc.issues),
-        "aliases": any(a.aliases for a in sc.actors),
-        "issue names and anchors": any(i.name or i.anchors for i in sc.issues),
-        "anchors": any(i.anchors for i in sc.issues),
-        "red lines": bool(sc.red_lines),
-        "sources": bool(sc.sources),
-        "source details": any(s.publisher or s.date or s.url for s in sc.sources.values()),
-        "uncertainty": any(s.uncertainty for s in sc.stances),
-        "notes": any(s.note for s in sc.stances),
-        "guarantees": bool(sc.guarantees),
-        "status quo": any(i.status_quo is not None for i in sc.issues),
-        "outcomes": any(i.outcome is not None for i in sc.issues),
-        "roles and decision rules": any(a.role or a.veto_on for a in sc.actors)
-        or sc.decision_rule is not None
-        or any(i.decision_rule is not None for i in sc.issues),
-        "ratification steps": bool(sc.ratifications),
-        "revisions": bool(sc.revisions),
-    }
-    return [what for what in CANNOT_HOLD[fmt] if checks.get(what)]

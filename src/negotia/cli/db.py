@@ -68,12 +68,11 @@ def export(
 ) -> None:
     """Write a stored scenario to a file (YAML or JSON give back exactly what was stored)."""
     from negotia.api import load_stored
-    from negotia.cli.core import _lost_in
-    from negotia.scenario.formats import format_for_output, save_scenario
+    from negotia.scenario.formats import format_for_output, lost_in, save_scenario
 
     sc = load_stored(name.removeprefix("db:"))
     fmt = format_for_output(dest, to)
-    lost = _lost_in(sc, fmt)
+    lost = lost_in(sc, fmt)
     if lost and not force:
         raise InputError(
             str(dest),
