@@ -476,3 +476,28 @@ def agreement_analysis(
 
     sc = _as_scenario(scenario, as_of, known_by)
     return analyse_agreement(sc, n, seed=seed, all_or_nothing=all_or_nothing, models=tuple(models))
+
+
+def in_sample_models(table: str | os.PathLike[str], specs: list[str]) -> list[str]:
+    """The specs among ``specs`` whose model's shipped fit was trained on the file ``table``.
+
+    A score of such a model on that table is in-sample (optimistic): ``negotia evaluate``
+    warns about it, and a notebook can ask the same.  A name that is not a file (a
+    bundled or stored scenario) gives [].
+    """
+    path = Path(table)
+    if not path.is_file():
+        return []
+    import hashlib
+
+    from negotia.models import REGISTRY
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    out = []
+    for spec in specs:
+        name = spec.partition(":")[0]
+        if name in REGISTRY:
+            trained_on = getattr(REGISTRY[name], "trained_on", None)
+            if trained_on is not None and digest in trained_on():
+                out.append(spec)
+    return out

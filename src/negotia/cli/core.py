@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import sys
 from datetime import date as Date
@@ -15,7 +14,7 @@ import typer
 from rich.table import Table
 
 from negotia import seeding
-from negotia.api import forecast_intervals, load_scenario, scenario_as_of
+from negotia.api import forecast_intervals, in_sample_models, load_scenario, scenario_as_of
 from negotia.cli import traces
 from negotia.cli.common import (
     AS_OF_OPTION,
@@ -487,7 +486,7 @@ def register(app: typer.Typer) -> None:
         console.print(tab)
         if predictions is not None:
             console.print(f"predictions written to {predictions}")
-        for spec in _in_sample(table, specs):
+        for spec in in_sample_models(table, specs):
             console.print(
                 f"[yellow]note[/yellow]: {spec} was fitted on this very table, so its score here is "
                 "in-sample (optimistic); use --cv grouped for an out-of-sample estimate."
@@ -560,19 +559,3 @@ def _record(
         outputs=json_text(payload),
     )
     err_console.print(f"recorded as run {run_id} (show it again: negotia db runs --show {run_id})")
-
-
-def _in_sample(table: str, specs: list[str]) -> list[str]:
-    """Specs of models whose shipped fit was trained on the file ``table``."""
-    path = Path(table)
-    if not path.is_file():
-        return []
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    out = []
-    for spec in specs:
-        name = spec.partition(":")[0]
-        if name in REGISTRY:
-            trained_on = getattr(REGISTRY[name], "trained_on", None)
-            if trained_on is not None and digest in trained_on():
-                out.append(spec)
-    return out
