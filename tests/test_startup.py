@@ -82,3 +82,92 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         negotia.no_such_name  # noqa: B018
     with pytest.raises(ImportError):
         exec("from negotia import no_such_name", {})
+
+
+def _cli_probe(argvs: list[list[str]]) -> dict[str, list[str]]:
+    """For each argv, run the real entry point (``negotia.cli.main``) in one fresh
+    interpreter, one after the other, and name the packages of HEAVY each one added."""
+    probe = textwrap.dedent(
+        """
+        import json, sys
+        from negotia.cli import main
+        heavy = set({heavy!r})
+        seen, added = set(), {{}}
+        for argv in {argvs!r}:
+            sys.argv = ["negotia", *argv]
+            try:
+                main()
+            except SystemExit as e:
+                assert e.code in (None, 0), (argv, e.code)
+            now = {{m.partition(".")[0] for m in sys.modules}} & heavy
+            added[" ".join(argv)] = sorted(now - seen)
+            seen |= now
+        sys.stderr.write("\\nPROBE " + json.dumps(added) + "\\n")
+        """
+    ).format(heavy=HEAVY, argvs=argvs)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300
+    )
+    line = next(x for x in out.stderr.splitlines() if x.startswith("PROBE "))
+    return json.loads(line.removeprefix("PROBE "))
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command and command group of the app, as argv prefixes (``["db", "runs"]``)."""
+    import typer.main
+
+    from negotia.cli import app
+
+    paths: list[list[str]] = []
+
+    def walk(group: object, prefix: list[str]) -> None:
+        for name, cmd in sorted(getattr(group, "commands", {}).items()):
+            paths.append([*prefix, name])
+            walk(cmd, [*prefix, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"]])
+def test_version_and_help_import_no_heavy_package(argv: list[str]) -> None:
+    assert _cli_probe([argv]) == {" ".join(argv): []}
+
+
+def test_no_command_help_imports_a_heavy_package() -> None:
+    paths = _command_paths()
+    assert len(paths) > 15  # the walk found the commands (and sub-commands)
+    added = _cli_probe([[*p, "--help"] for p in paths])
+    assert {argv: mods for argv, mods in added.items() if mods} == {}
+
+
+def test_version_fast_path_prints_what_typer_prints() -> None:
+    from typer.testing import CliRunner
+
+    from negotia.cli import app
+
+    fast = subprocess.run(
+        [sys.executable, "-c", "from negotia.cli import main; main()", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert fast.stdout == CliRunner().invoke(app, ["--version"]).stdout == f"negotia {negotia.__version__}\n"
+
+
+def test_help_texts_written_out_match_their_libraries() -> None:
+    # The CLI writes these tuples out so that --help need not import the libraries.
+    from negotia.bargaining.simulation import PROTOCOLS, RED_LINES
+    from negotia.cli import bargain, core
+    from negotia.scenario.formats import FORMATS
+
+    assert core._FORMATS == FORMATS
+    assert bargain._PROTOCOLS == PROTOCOLS
+    assert bargain._RED_LINES == RED_LINES
+
+
+def test_the_probe_sees_an_eager_import() -> None:
+    # A command that does use SciPy (the guarantees model) is seen to import it, so an
+    # eager import on the help path would be seen too.
+    added = _cli_probe([["guarantees", "assess", "budapest", "--draws", "100"]])
+    assert "scipy" in added["guarantees assess budapest --draws 100"]

@@ -1,60 +1,36 @@
-"""The ``negotia`` command line: a typer app assembled from one module per area.
+"""The ``negotia`` command line (the typer app is built in ``negotia.cli.root``).
 
-Each area module (``forecast``, ``guarantees``, ...) exposes ``register(app)`` and adds
-its commands; this keeps the commands of one concept beside each other without one
-file that every feature edits.
+``negotia --version`` is answered here without building the app: it needs neither typer
+nor any area module, and it is what scripts and installers call to check the install.
 """
 
 from __future__ import annotations
 
-import importlib
-
-import typer
+import sys
+from typing import TYPE_CHECKING
 
 from negotia import __version__
 
-app = typer.Typer(
-    name="negotia",
-    help="Model, forecast and simulate multi-party negotiations and security guarantees.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
+if TYPE_CHECKING:
+    import typer
 
-# Areas register their commands in this order (which is the order of `negotia --help`).
-_AREAS: tuple[str, ...] = (
-    "outlook",  # the main job first (make run)
-    "core",
-    "ensemble",
-    "guarantees",
-    "bargain",
-    "agreement",
-    "timeline",
-    "db",
-    "report",
-)
+__all__ = ["app", "main"]
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"negotia {__version__}")
-        raise typer.Exit()
+def __getattr__(name: str) -> typer.Typer:
+    # ``from negotia.cli import app`` (tests, typer's CliRunner) builds the app on demand.
+    if name == "app":
+        from negotia.cli.root import app
 
-
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
-) -> None:
-    """negotia: forecasts, bargaining space and security guarantees of a negotiation."""
-
-
-for _area in _AREAS:
-    importlib.import_module(f"negotia.cli.{_area}").register(app)
+        return app
+    raise AttributeError(f"module 'negotia.cli' has no attribute {name!r}")
 
 
 def main() -> None:
     """Entry point of the ``negotia`` script."""
+    if sys.argv[1:] == ["--version"]:
+        sys.stdout.write(f"negotia {__version__}\n")
+        return
+    from negotia.cli.root import app
+
     app()

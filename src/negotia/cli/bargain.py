@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from datetime import date as Date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from negotia.bargaining import genius
-from negotia.bargaining.negotiation import NegotiationRun
-from negotia.bargaining.report import BargainingResult, PackageReport, bargaining_space
-from negotia.bargaining.simulation import PROTOCOLS, RED_LINES, simulate
-from negotia.bargaining.space import OutcomeSpace, Resolution
 from negotia.cli.common import (
     AS_OF_OPTION,
     FORMAT_OPTION,
@@ -28,10 +23,23 @@ from negotia.cli.common import (
 )
 from negotia.errors import ParameterError
 
+# negotia.bargaining is imported inside the commands, so that `negotia --help` and the
+# other commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
+if TYPE_CHECKING:
+    from negotia.bargaining.negotiation import NegotiationRun
+    from negotia.bargaining.report import BargainingResult, PackageReport
+    from negotia.bargaining.space import OutcomeSpace, Resolution
+
+# negotia.bargaining.simulation's PROTOCOLS and RED_LINES, written out for the help
+# (tests/test_startup.py checks that they agree).
+_PROTOCOLS = ("offers", "majority", "mediator")
+_RED_LINES = ("keep", "relax", "ignore")
+
 
 def _source(scenario: str, as_of: Date | None, known_by: Date | None) -> Any:
     """The snapshot of a negotia scenario on the day asked, or a GENIUS file's path."""
     from negotia.api import scenario_as_of
+    from negotia.bargaining import genius
 
     if genius.is_genius_file(scenario):
         if as_of is not None or known_by is not None:
@@ -259,6 +267,8 @@ def register(app: typer.Typer) -> None:
         known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
         """Packages the required parties could accept, the red lines that block a deal, the Nash package."""
+        from negotia.bargaining.report import bargaining_space
+
         if format is OutputFormat.csv:
             raise ParameterError("bargain writes table or json")
         source = _source(scenario, as_of, known_by)
@@ -279,7 +289,7 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def simulate_cmd(
         scenario: str = typer.Argument(..., help="Scenario file or bundled name, or a GENIUS domain .xml."),
-        protocol: str = typer.Option("offers", "--protocol", help=f"One of {', '.join(PROTOCOLS)}."),
+        protocol: str = typer.Option("offers", "--protocol", help=f"One of {', '.join(_PROTOCOLS)}."),
         strategy: str = typer.Option(
             "boulware",
             "--strategy",
@@ -297,7 +307,7 @@ def register(app: typer.Typer) -> None:
         veto: str = typer.Option(None, "--veto", help="majority: parties that must accept, e.g. UKR,RUS."),
         weights: str = typer.Option("equal", "--weights", help="majority: equal or capability votes."),
         red_lines: str = typer.Option(
-            "keep", "--red-lines", help=f"{', '.join(RED_LINES)}: relax drops the lines that block the ZOPA."
+            "keep", "--red-lines", help=f"{', '.join(_RED_LINES)}: relax drops the lines that block the ZOPA."
         ),
         start: str = typer.Option(
             "reference", "--start", help="mediator: first text (reference, worst, random or an index)."
@@ -308,6 +318,8 @@ def register(app: typer.Typer) -> None:
         known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
         """Agents negotiate: alternating offers, a (qualified) majority, or a mediator's single text."""
+        from negotia.bargaining.simulation import simulate
+
         if format is OutputFormat.csv:
             raise ParameterError("simulate writes table or json")
         source = _source(scenario, as_of, known_by)
@@ -336,6 +348,7 @@ def register(app: typer.Typer) -> None:
 def _export(
     scenario: Any, parties: list[str] | None, resolution: Resolution, dest: Path, issues: list[str] | None
 ) -> None:
+    from negotia.bargaining import genius
     from negotia.bargaining.utility import utility_model
 
     if isinstance(scenario, str):  # a GENIUS file (see _source)

@@ -9,13 +9,9 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
-from negotia import seeding
-from negotia.api import forecast_intervals, in_sample_models, load_scenario, scenario_as_of
-from negotia.cli import traces
 from negotia.cli.common import (
     AS_OF_OPTION,
     FORMAT_OPTION,
@@ -30,25 +26,20 @@ from negotia.cli.common import (
     print_json,
 )
 from negotia.errors import InputError, ParameterError, Problem
-from negotia.evaluate import evaluate as run_evaluation
-from negotia.models import REGISTRY, get_model, model_names, parse_model_spec, run_model
-from negotia.models.base import Forecast
-from negotia.scenario.arrays import ScenarioArrays
-from negotia.scenario.formats import (
-    FORMATS,
-    bundled_names,
-    format_for_output,
-    lost_in,
-    save_scenario,
-    source_path,
-)
-from negotia.scenario.schema import Scenario
-from negotia.scenario.yamljson import read_text
 
+# The libraries are imported inside the commands, so that `negotia --help` and every
+# other command's start-up do not pay for them (ARCHITECTURE.md, "Heavy imports are lazy").
 if TYPE_CHECKING:
     from negotia.evaluate.intervals import ForecastInterval
+    from negotia.models.base import Forecast
+    from negotia.scenario.arrays import ScenarioArrays
+    from negotia.scenario.schema import Scenario
 
 EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+# negotia.scenario.formats.FORMATS, written out so that the help does not import the
+# scenario schema (tests/test_startup.py checks that the two agree).
+_FORMATS = ("yaml", "json", "csv", "dem", "deu")
 
 
 def parse_extra_params(args: list[str]) -> dict[str, str]:
@@ -73,6 +64,8 @@ def parse_extra_params(args: list[str]) -> dict[str, str]:
 
 def model_runs(specs: list[str], extra: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
     """(label, model name, params) for each spec; ``extra`` options go to models that know them."""
+    from negotia.models import get_model, parse_model_spec
+
     runs = []
     used: set[str] = set()
     for spec in specs:
@@ -161,6 +154,8 @@ def _refuse_unweighted(
     models would silently count the actors equally, an answer nobody asked for.  Allowed
     when every selected model is told to weight equally (``weights=equal``).
     """
+    import numpy as np
+
     if all(params.get("weights") == "equal" for _, _, params in runs):
         return
     present, weight = arrays.present[0], arrays.weight[0]  # (A, I)
@@ -204,6 +199,12 @@ def register(app: typer.Typer) -> None:
         Model parameters may follow as options (e.g. --rounds 10); each goes to the
         selected models that have it.
         """
+        from negotia import seeding
+        from negotia.api import forecast_intervals, scenario_as_of
+        from negotia.cli import traces
+        from negotia.models import model_names, run_model
+        from negotia.scenario.arrays import ScenarioArrays
+
         sc = scenario_as_of(scenario, as_of, known_by=known_by)
         runs = model_runs(model or model_names(), parse_extra_params(list(ctx.args)))
         arrays = ScenarioArrays.from_scenario(sc)
@@ -312,6 +313,8 @@ def register(app: typer.Typer) -> None:
         files: list[str] = typer.Argument(..., help="Scenario or table files (or bundled scenario names)."),
     ) -> None:
         """Check files and list every problem in each (exit 2 if any file has one)."""
+        from negotia.api import load_scenario
+
         failed = False
         for f in files:
             try:
@@ -334,7 +337,7 @@ def register(app: typer.Typer) -> None:
         dest: Path = typer.Argument(
             ..., help="Output file; its ending picks the format unless --to is given."
         ),
-        to: str = typer.Option(None, "--to", help=f"Output format: {', '.join(FORMATS)}."),
+        to: str = typer.Option(None, "--to", help=f"Output format: {', '.join(_FORMATS)}."),
         from_: str = typer.Option(None, "--from", help="Input format (detected when omitted)."),
         force: bool = typer.Option(
             False, "--force", help="Replace an existing OUT, and write even if its format drops data."
@@ -348,6 +351,10 @@ def register(app: typer.Typer) -> None:
         itself.  YAML to YAML keeps the input's comments where the values allow.
         With --as-of or --known-by, the snapshot of that day is written (without revisions).
         """
+        from negotia.api import load_scenario, scenario_as_of
+        from negotia.scenario.formats import format_for_output, lost_in, save_scenario, source_path
+        from negotia.scenario.yamljson import read_text
+
         src = source_path(source)
         if src is not None and dest.exists() and dest.resolve() == src.resolve():
             raise InputError(
@@ -414,6 +421,10 @@ def register(app: typer.Typer) -> None:
         With --cv grouped, models that learn from outcomes (calibrated) are refitted inside
         every training fold, and every figure gets a bootstrap interval by proposal.
         """
+        from negotia.api import in_sample_models, load_scenario
+        from negotia.evaluate import evaluate as run_evaluation
+        from negotia.models import model_names
+
         t = load_scenario(table)
         specs = model or model_names()
         from negotia.evaluate.backtest import DEFAULT_BREAKDOWN
@@ -496,6 +507,8 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def models(detail: bool = typer.Option(False, "--detail", help="Show each parameter's help.")) -> None:
         """List the registered models with their citation and parameters."""
+        from negotia.models import REGISTRY
+
         t = Table(title="Registered models", title_justify="left", show_lines=True)
         t.add_column("name", style="bold")
         t.add_column("model")
@@ -520,6 +533,9 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def scenarios() -> None:
         """List the scenarios bundled with negotia."""
+        from negotia.api import load_scenario
+        from negotia.scenario.formats import bundled_names
+
         t = Table(title="Bundled scenarios", title_justify="left")
         for c in ("name", "title", "date", "actors", "issues"):
             t.add_column(c)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich import box
@@ -22,10 +22,14 @@ from negotia.cli.common import (
     with_day,
 )
 from negotia.cli.core import EXTRA_ARGS, parse_extra_params
-from negotia.ensemble.montecarlo import MonteCarloResult, monte_carlo
-from negotia.ensemble.perturb import PerturbationSpec
-from negotia.ensemble.sensitivity import SensitivityResult, sensitivity
 from negotia.errors import ParameterError
+
+# negotia.ensemble (SciPy, SALib, the backends) is imported inside the commands: `negotia
+# --help` and the other commands do not pay for it (ARCHITECTURE.md).
+if TYPE_CHECKING:
+    from negotia.ensemble.montecarlo import MonteCarloResult
+    from negotia.ensemble.perturb import PerturbationSpec
+    from negotia.ensemble.sensitivity import SensitivityResult
 
 
 class BackendChoice(str, Enum):
@@ -75,6 +79,8 @@ def _coarser(counts: list[int], bins: int) -> list[int]:
 def _spec(
     position_sd: float, salience_sd: float, capability_noise: float, dropout: float
 ) -> PerturbationSpec:
+    from negotia.ensemble.perturb import PerturbationSpec
+
     spec = PerturbationSpec(
         position_sd=position_sd, salience_sd=salience_sd, capability_noise=capability_noise, dropout=dropout
     )
@@ -232,6 +238,7 @@ def register(app: typer.Typer) -> None:
         that the outcome crosses each red line; for dynamic models the rounds to settle.
         """
         from negotia.api import scenario_as_of
+        from negotia.ensemble.montecarlo import monte_carlo
 
         params = _model_params(model, list(ctx.args))
         spec = _spec(position_sd, salience_sd, capability_noise, dropout)
@@ -295,6 +302,7 @@ def register(app: typer.Typer) -> None:
         input across its range (μ*, in the issue's units) and its spread (σ).
         """
         from negotia.api import scenario_as_of
+        from negotia.ensemble.sensitivity import sensitivity
 
         params = _model_params(model, list(ctx.args))
         spec = _spec(position_sd, salience_sd, 0.0, 0.0)

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import typer
 
-from negotia.api import load_scenario
 from negotia.cli.common import AS_OF_OPTION, KNOWN_BY_OPTION, err_console, handle_errors
-from negotia.models import get_model
 
 
 def _names(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
+    from negotia.models import get_model
+
     names = [n.strip() for v in values for n in v.split(",") if n.strip()]
     for n in names:
         get_model(n)  # an unknown model is a clear error before anything runs
@@ -70,6 +70,7 @@ def register(app: typer.Typer) -> None:
 
         The file opens offline in any browser (plotly.js is inside it) and prints well.
         """
+        from negotia.api import load_scenario
         from negotia.report import collect, write_html, write_images
 
         sc = load_scenario(scenario)

@@ -26,7 +26,6 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 from negotia.errors import ParameterError
 from negotia.evaluate.features import Design
@@ -60,6 +59,8 @@ def lad_lasso(X: np.ndarray, r: np.ndarray, penalty: float) -> np.ndarray:
         return np.zeros(k)
     a_ub = np.vstack([X.T, -X.T])
     b_ub = np.full(2 * k, float(penalty))
+    from scipy.optimize import linprog  # imported here: costly, and only a fit needs it
+
     res = linprog(-r, A_ub=a_ub, b_ub=b_ub, bounds=(-1.0 / n, 1.0 / n), method="highs")
     if res.status != 0:  # pragma: no cover - the dual is always feasible (d = 0) and bounded
         raise ParameterError(f"LAD-lasso fit failed: {res.message}")

@@ -39,13 +39,15 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from negotia.errors import ParameterError
 from negotia.evaluate.backtest import DEFAULT_BREAKDOWN
-from negotia.evaluate.cv import CVResult
+
+if TYPE_CHECKING:
+    from negotia.evaluate.cv import CVResult
 
 #: The issue attribute whose values define the Mondrian groups.
 GROUP_KEY = "counvte"

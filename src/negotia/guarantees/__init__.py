@@ -9,22 +9,66 @@
 - :mod:`.link` — the scenario's guarantees and the guarantee issue's anchors.
 """
 
+from typing import TYPE_CHECKING
+
 from negotia.guarantees.catalogue import catalogue, get_instrument, load_event_file, load_guarantees_file
-from negotia.guarantees.compare import (
-    Assessment,
-    Comparison,
-    GuaranteeCase,
-    assess_guarantees,
-    compare_arrangements,
-    guarantee_case,
-    renewed_russian_attack,
-    resolve_arrangement,
-)
-from negotia.guarantees.credibility import CredibilitySettings, assess_obligation, leeds_anac_fit, loo_brier
-from negotia.guarantees.deterrence import simulate_response
 from negotia.guarantees.link import anchor_arrangements, arrangement_for_value, scenario_instruments
 from negotia.guarantees.schema import Arrangement, Event, Instrument, Obligation
 from negotia.guarantees.triggers import check_event
+
+# The credibility and deterrence models need SciPy; their names are imported on first
+# use (PEP 562), so that loading a scenario (which checks its guarantees against the
+# catalogue) does not pay for them (ARCHITECTURE.md, "Heavy imports are lazy").
+_LAZY = {
+    "Assessment": "negotia.guarantees.compare",
+    "Comparison": "negotia.guarantees.compare",
+    "GuaranteeCase": "negotia.guarantees.compare",
+    "guarantee_case": "negotia.guarantees.compare",
+    "assess_guarantees": "negotia.guarantees.compare",
+    "compare_arrangements": "negotia.guarantees.compare",
+    "renewed_russian_attack": "negotia.guarantees.compare",
+    "resolve_arrangement": "negotia.guarantees.compare",
+    "CredibilitySettings": "negotia.guarantees.credibility",
+    "assess_obligation": "negotia.guarantees.credibility",
+    "leeds_anac_fit": "negotia.guarantees.credibility",
+    "loo_brier": "negotia.guarantees.credibility",
+    "simulate_response": "negotia.guarantees.deterrence",
+}
+
+if TYPE_CHECKING:
+    from negotia.guarantees.compare import (
+        Assessment,
+        Comparison,
+        GuaranteeCase,
+        assess_guarantees,
+        compare_arrangements,
+        guarantee_case,
+        renewed_russian_attack,
+        resolve_arrangement,
+    )
+    from negotia.guarantees.credibility import (
+        CredibilitySettings,
+        assess_obligation,
+        leeds_anac_fit,
+        loo_brier,
+    )
+    from negotia.guarantees.deterrence import simulate_response
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'negotia.guarantees' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Arrangement",

@@ -56,7 +56,6 @@ from typing import Annotated, Any, Literal
 import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
-from scipy.special import expit
 
 from negotia.guarantees.capabilities import capability, is_nuclear
 from negotia.guarantees.schema import AtopType, Bindingness, Instrument, Obligation
@@ -163,7 +162,9 @@ def fit_logit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     :math:`\\sum_i \\log(1 + e^{z_i}) - y_i z_i`, :math:`z = X\\beta`, with its analytic
     gradient :math:`X^\\top(\\sigma(z) - y)` by BFGS, then polishes with Newton steps.
     """
-    from scipy.optimize import minimize  # imported here: costly, and only a fit needs it
+    # SciPy is imported here, not with the module: loading a scenario's guarantees needs none of it.
+    from scipy.optimize import minimize
+    from scipy.special import expit
 
     Z = np.column_stack([np.ones(len(y)), X])
 
@@ -188,6 +189,8 @@ def fit_logit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
 @functools.cache
 def leeds_anac_fit() -> LogitFit:
     """Leeds & Anac (2005) Table 4 model fitted on the shipped replication data."""
+    from scipy.special import expit
+
     X, y = load_leeds_anac()
     b, ll = fit_logit(X, y)
     Z = np.column_stack([np.ones(len(y)), X])
@@ -206,6 +209,8 @@ def loo_brier() -> dict[str, float]:
     probability.  This measures out-of-sample fit *within* 1816-1944 only; it says
     nothing about calibration for a guarantee given today.
     """
+    from scipy.special import expit
+
     X, y = load_leeds_anac()
     n = len(y)
     p_logit = np.empty(n)
@@ -372,6 +377,8 @@ def assess_obligation(
     exit_pending: bool = False,
 ) -> Credibility:
     """The honouring probability of one directed obligation, with every factor shown."""
+    from scipy.special import expit
+
     s = settings or CredibilitySettings()
     w = s.weights
     base = base_rate(ob.atop_type, s.era)

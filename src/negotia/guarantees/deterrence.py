@@ -30,7 +30,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
 
 from negotia import seeding
 from negotia.errors import ParameterError
@@ -186,6 +185,8 @@ def simulate_response(
     defence_share, assistance_share
         What an honouring guarantor brings (see the module docs).
     """
+    from scipy.special import ndtr  # imported here: only a simulation needs SciPy
+
     if not 0.0 <= rho <= 1.0:
         raise ParameterError(f"rho must be in [0, 1], got {rho}")
     if n_draws < 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -55,16 +55,14 @@ from negotia.cli.guarantees.shared import (
     _write_csv,
 )
 from negotia.errors import InputError, Problem
-from negotia.guarantees.compare import (
-    Assessment,
-    assess_guarantees,
-    guarantee_case,
-)
-from negotia.guarantees.credibility import model_report
-from negotia.guarantees.link import (
-    arrangement_for_value,
-    scenario_saliences,
-)
+
+# negotia.guarantees is imported inside the commands: `negotia --help` and the other
+# commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
+if TYPE_CHECKING:
+    from negotia.guarantees.compare import (
+        Assessment,
+    )
+
 
 # -- assess -----------------------------------------------------------------------------
 
@@ -113,6 +111,10 @@ def assess(
 
     The default event is a renewed Russian attack on Ukraine across a ceasefire line.
     """
+    from negotia.guarantees.compare import assess_guarantees, guarantee_case
+    from negotia.guarantees.credibility import model_report
+    from negotia.guarantees.link import arrangement_for_value, scenario_saliences
+
     anchor = None
     sc = _scenario(scenario, as_of, known_by)
     if value is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -44,14 +45,12 @@ from negotia.cli.guarantees.shared import (
     _write_csv,
 )
 from negotia.errors import InputError, Problem
-from negotia.guarantees.compare import (
-    resolve_arrangement,
-)
-from negotia.guarantees.link import (
-    scenario_instruments,
-    scenario_left_out,
-)
-from negotia.guarantees.triggers import check_event
+
+# negotia.guarantees is imported inside the commands: `negotia --help` and the other
+# commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
+if TYPE_CHECKING:
+    pass
+
 
 # -- check ------------------------------------------------------------------------------
 
@@ -91,6 +90,10 @@ def check(
     Give the event as a file or with options (--attacker RUS --target UKR --date 2026-06-01 ...).
     With --scenario, check the guarantees the scenario carries.
     """
+    from negotia.guarantees.compare import resolve_arrangement
+    from negotia.guarantees.link import scenario_instruments, scenario_left_out
+    from negotia.guarantees.triggers import check_event
+
     ev = _event_data(
         event_file,
         None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -51,15 +52,12 @@ from negotia.cli.guarantees.shared import (
     _settings,
     _write_csv,
 )
-from negotia.guarantees.compare import (
-    compare_arrangements,
-    guarantee_case,
-    summary,
-)
-from negotia.guarantees.link import (
-    anchor_arrangements,
-    scenario_saliences,
-)
+
+# negotia.guarantees is imported inside the commands: `negotia --help` and the other
+# commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
+if TYPE_CHECKING:
+    pass
+
 
 # -- compare ----------------------------------------------------------------------------
 
@@ -67,7 +65,10 @@ from negotia.guarantees.link import (
 @handle_errors
 def compare(
     arrangements: list[str] | None = typer.Argument(
-        None, help=f"Arrangements to compare (default: {' '.join(guarantee_case().arrangements)})."
+        # The default set is case data (guarantees/data/cases.yaml), read when the command
+        # runs, not to print the help (ARCHITECTURE.md, "Heavy imports are lazy").
+        None,
+        help="Arrangements to compare (default: those of the bundled guarantee case).",
     ),
     event_file: Path | None = EVENT_FILE,
     attacker: str | None = ATTACKER,
@@ -102,6 +103,9 @@ def compare(
     anchors stand for, with each guarantor's salience on that issue as its salience for the
     beneficiary (unless --salience sets it).
     """
+    from negotia.guarantees.compare import compare_arrangements, guarantee_case, summary
+    from negotia.guarantees.link import anchor_arrangements, scenario_saliences
+
     sc = _scenario(scenario, as_of, known_by)
     ev = _event_data(
         event_file,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -23,10 +24,12 @@ from negotia.cli.guarantees.shared import (
     _print_left_out,
     _write_csv,
 )
-from negotia.guarantees.compare import (
-    resolve_arrangement,
-)
-from negotia.guarantees.schema import RESPONSE_STRENGTH, Instrument
+
+# negotia.guarantees is imported inside the commands: `negotia --help` and the other
+# commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
+if TYPE_CHECKING:
+    from negotia.guarantees.schema import Instrument
+
 
 # -- list / show ------------------------------------------------------------------------
 
@@ -92,6 +95,8 @@ def show(
     replace: bool = REPLACE,
 ) -> None:
     """Show one instrument (obligations, conditions, sources) or one arrangement."""
+    from negotia.guarantees.compare import resolve_arrangement
+
     cat = _catalogue(treaties, replace=replace)
     key = ident.lower().replace("_", "-")
     if key in cat.arrangements and key not in cat.instruments:
@@ -131,6 +136,8 @@ def show(
 
 
 def _show_instrument(inst: Instrument) -> None:
+    from negotia.guarantees.schema import RESPONSE_STRENGTH
+
     console.print(f"[bold]{inst.name}[/bold] ({inst.id})")
     facts = [
         ("parties", ", ".join(inst.parties)),

@@ -6,7 +6,7 @@ import csv
 import sys
 from datetime import date as Date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -15,16 +15,17 @@ from negotia.cli.common import (
     err_console,
 )
 from negotia.errors import InputError, Problem
-from negotia.guarantees.catalogue import (
-    Catalogue,
-    LeftOut,
-    catalogue,
-    load_event_file,
-    load_guarantees_file,
-    validate_model,
-)
-from negotia.guarantees.credibility import CredibilitySettings, FactorWeights
-from negotia.guarantees.schema import Event
+
+# negotia.guarantees is imported inside the commands: `negotia --help` and the other
+# commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
+if TYPE_CHECKING:
+    from negotia.guarantees.catalogue import (
+        Catalogue,
+        LeftOut,
+    )
+    from negotia.guarantees.credibility import CredibilitySettings
+    from negotia.guarantees.schema import Event
+
 
 app = typer.Typer(
     name="guarantees",
@@ -94,6 +95,9 @@ def _event_data(
     defaults: dict[str, Any] | None,
     **opts: Any,
 ) -> Event:
+    from negotia.guarantees.catalogue import load_event_file, validate_model
+    from negotia.guarantees.schema import Event
+
     data: dict[str, Any] = dict(defaults or {})
     source = "<event options>"
     if event_file is not None:
@@ -115,6 +119,8 @@ def _event_data(
 def _catalogue(treaties: Path | None, day: Date | None = None, replace: bool = False) -> Catalogue:
     """The bundled catalogue, with a user's file added; a file that redefines an entry
     of the catalogue is refused unless ``replace`` (and then said on stderr)."""
+    from negotia.guarantees.catalogue import catalogue, load_guarantees_file
+
     cat = catalogue()
     if not treaties:
         return cat.as_of(day)
@@ -168,6 +174,9 @@ def _settings(
     scenario_salience: dict[str, float] | None = None,
     original_target: bool | None = None,
 ) -> CredibilitySettings:
+    from negotia.guarantees.catalogue import validate_model
+    from negotia.guarantees.credibility import CredibilitySettings, FactorWeights
+
     data: dict[str, Any] = {}
     if original_target is not None:
         data["original_target"] = original_target
