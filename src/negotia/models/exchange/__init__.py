@@ -98,6 +98,7 @@ from negotia.models.exchange.size import (
     size_estimate,
     time_estimate,
 )
+from negotia.models.jit_notice import compile_notice
 from negotia.scenario.arrays import ScenarioArrays
 
 MODEL_INFO = ModelInfo(
@@ -332,6 +333,7 @@ def forecast(
     W = np.ascontiguousarray(np.where(elig, cap * sal, 0.0))
     den = np.ascontiguousarray(W.sum(axis=1))  # (B, I)
     exact = prm["arithmetic"] == "decimal" and prm["p"] == 0
+    compile_notice(K.lane_run if exact else K.run_round, "the exchange model's inner loop")
     if exact:
         sD, cD, xD = shadows_from_arrays(x, sal, cap, elig, arrays.scale_min, arrays.scale_max)
         sw, fw = Decimal(prm["salience_weight"]), Decimal(prm["fixed_weight"])
