@@ -1,3 +1,4 @@
+# size: an Alembic migration is never edited once shipped; upgrade() creates one table per statement
 """The scenario model: scenarios, sources, actors, issues, stances (with a version for
 optimistic locking), red lines and dated revisions.
 
