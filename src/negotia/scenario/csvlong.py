@@ -50,15 +50,15 @@ def _number(text: str, col: str, line: int, problems: list[Problem]) -> float | 
     return v
 
 
-def parse_long_csv(text: str, source: str, default_issue: str = "issue") -> Scenario:
-    """Parse long-CSV text into a Scenario (all problems reported together)."""
-    problems: list[Problem] = []
+def _delimiter(text: str) -> str:
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        delimiter = dialect.delimiter
+        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return ","
+
+
+def _read_header(reader: Any, source: str, problems: list[Problem]) -> list[str]:
+    """The lower-cased column names; a missing required column stops the parse at once."""
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
@@ -76,6 +76,11 @@ def parse_long_csv(text: str, source: str, default_issue: str = "issue") -> Scen
         problems.append(
             Problem("line 1", f"unknown column(s) {', '.join(unknown)}; known: {', '.join(KNOWN)}")
         )
+    return header
+
+
+def _read_rows(reader: Any, header: list[str], problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
+    """``(line, record)`` of every non-blank row, numbers parsed; problems collected."""
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
         for row in reader:
@@ -95,13 +100,32 @@ def parse_long_csv(text: str, source: str, default_issue: str = "issue") -> Scen
             rows.append((line, rec))
     except csv.Error as e:
         problems.append(Problem(f"line {reader.line_num}", f"malformed CSV: {e}"))
-    if not rows and not problems:
-        problems.append(Problem("", "the file has no stances"))
-    sal_scale = 100 if any((r.get("salience") or 0) > 1 for _, r in rows) else 1
+    return rows
+
+
+def _stance(r: dict[str, Any], issue: str) -> dict[str, Any]:
+    stance: dict[str, Any] = {"actor": r["actor"], "issue": issue, "position": r["position"]}
+    stance["salience"] = r["salience"]
+    if r.get("capability") is not None:
+        stance["capability"] = r["capability"]
+    if r.get("position_sd") is not None or r.get("salience_sd") is not None:
+        stance["uncertainty"] = {
+            "position": r.get("position_sd") or 0.0,
+            "salience": r.get("salience_sd") or 0.0,
+        }
+    for col in ("source", "note"):
+        if r.get(col):
+            stance[col] = r[col]
+    return stance
+
+
+def _gather(
+    rows: list[tuple[int, dict[str, Any]]], default_issue: str, line_of: dict[tuple[Any, ...], int]
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """Issues (with their positions), actors and stances of the usable rows."""
     issues: dict[str, dict[str, Any]] = {}
     actors: dict[str, dict[str, Any]] = {}
     stances = []
-    line_of: dict[tuple[Any, ...], int] = {}
     for line, r in rows:
         if r.get("position") is None or r.get("salience") is None or not r.get("actor"):
             continue
@@ -112,20 +136,14 @@ def parse_long_csv(text: str, source: str, default_issue: str = "issue") -> Scen
             if r.get(col) is not None:
                 iss.setdefault(col, r[col])
         actors.setdefault(r["actor"], {"id": r["actor"]})
-        stance: dict[str, Any] = {"actor": r["actor"], "issue": issue, "position": r["position"]}
-        stance["salience"] = r["salience"]
-        if r.get("capability") is not None:
-            stance["capability"] = r["capability"]
-        if r.get("position_sd") is not None or r.get("salience_sd") is not None:
-            stance["uncertainty"] = {
-                "position": r.get("position_sd") or 0.0,
-                "salience": r.get("salience_sd") or 0.0,
-            }
-        for col in ("source", "note"):
-            if r.get(col):
-                stance[col] = r[col]
         line_of[("stances", len(stances))] = line
-        stances.append(stance)
+        stances.append(_stance(r, issue))
+    return issues, actors, stances
+
+
+def _issue_entries(
+    issues: dict[str, dict[str, Any]], line_of: dict[tuple[Any, ...], int]
+) -> list[dict[str, Any]]:
     issue_list = []
     for k, iss in enumerate(issues.values()):
         lo = iss.get("scale_min", min(iss["positions"]))
@@ -137,6 +155,21 @@ def parse_long_csv(text: str, source: str, default_issue: str = "issue") -> Scen
             entry["status_quo"] = iss["status_quo"]
         line_of[("issues", k)] = iss["line"]
         issue_list.append(entry)
+    return issue_list
+
+
+def parse_long_csv(text: str, source: str, default_issue: str = "issue") -> Scenario:
+    """Parse long-CSV text into a Scenario (all problems reported together)."""
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    header = _read_header(reader, source, problems)
+    rows = _read_rows(reader, header, problems)
+    if not rows and not problems:
+        problems.append(Problem("", "the file has no stances"))
+    sal_scale = 100 if any((r.get("salience") or 0) > 1 for _, r in rows) else 1
+    line_of: dict[tuple[Any, ...], int] = {}
+    issues, actors, stances = _gather(rows, default_issue, line_of)
+    issue_list = _issue_entries(issues, line_of)
     sources = {s: {"title": s} for s in sorted({st["source"] for st in stances if "source" in st})}
     data = {
         "name": Path(source).stem,

@@ -46,101 +46,129 @@ def looks_like_dem(text: str) -> bool:
     return False
 
 
+class _DemReader:
+    """What the records of a DEM file declare so far, and the problems found."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.title: str | None = None
+        self.actors: dict[str, dict[str, Any]] = {}
+        self.issues: dict[str, dict[str, Any]] = {}
+        self.marks: dict[str, list[tuple[float, str]]] = {}
+        self.stances: list[dict[str, Any]] = []
+        self.line_of: dict[tuple[Any, ...], int] = {}
+
+    def record(self, f: list[str], n: int) -> None:
+        kind = f[0]
+        if kind in ("#/", ""):
+            return
+        if kind == "#O":
+            self.title = " ".join(f[1:]) or self.title
+        elif kind == "#A":
+            self.actor(f, n)
+        elif kind == "#P":
+            self.issue(f, n)
+        elif kind == "#M":
+            self.mark(f, n)
+        elif kind == "#D":
+            self.stance(f, n)
+        else:
+            self.problems.append(
+                Problem(f"line {n}", f"unknown record type {kind!r} (expected #A, #P, #M, #D, #O or #/)")
+            )
+
+    def actor(self, f: list[str], n: int) -> None:
+        if len(f) < 2 or not f[1]:
+            self.problems.append(Problem(f"line {n}", "#A needs an actor key"))
+            return
+        if f[1] in self.actors:
+            self.problems.append(Problem(f"line {n}", f"actor {f[1]!r} is declared twice"))
+            return
+        self.line_of[("actors", len(self.actors))] = n
+        self.actors[f[1]] = {"id": f[1], "name": f[2] if len(f) > 2 and f[2] else f[1]}
+        if len(f) > 3 and f[3]:
+            self.actors[f[1]]["note"] = f[3]
+
+    def issue(self, f: list[str], n: int) -> None:
+        if len(f) < 2 or not f[1]:
+            self.problems.append(Problem(f"line {n}", "#P needs an issue key"))
+            return
+        if f[1] in self.issues:
+            self.problems.append(Problem(f"line {n}", f"issue {f[1]!r} is declared twice"))
+            return
+        self.line_of[("issues", len(self.issues))] = n
+        self.issues[f[1]] = {"id": f[1], "name": f[2] if len(f) > 2 and f[2] else f[1]}
+        if len(f) > 3 and f[3]:
+            self.issues[f[1]]["description"] = f[3]
+
+    def mark(self, f: list[str], n: int) -> None:
+        if len(f) < 3:
+            self.problems.append(Problem(f"line {n}", "#M needs an issue and a value"))
+            return
+        v = _num(f[2], n, "value", self.problems)
+        if v is not None:
+            self.marks.setdefault(f[1], []).append((v, f[3] if len(f) > 3 else ""))
+
+    def stance(self, f: list[str], n: int) -> None:
+        problems = self.problems
+        if len(f) != 6:
+            problems.append(
+                Problem(
+                    f"line {n}",
+                    f"#D needs actor, issue, position, salience, power; got {len(f) - 1} fields",
+                )
+            )
+            return
+        _, actor, issue, p, s, w = f
+        pos = _num(p, n, "position", problems)
+        sal = _num(s, n, "salience", problems)
+        pw = _num(w, n, "power", problems)
+        if sal is not None and not 0 <= sal <= 1:
+            problems.append(Problem(f"line {n}", f"salience {sal:g} is outside 0-1"))
+            sal = None
+        if pw is not None and pw < 0:
+            problems.append(Problem(f"line {n}", f"power {pw:g} is negative"))
+            pw = None
+        if None in (pos, sal, pw):
+            return
+        self.line_of[("stances", len(self.stances))] = n
+        self.stances.append(
+            {"actor": actor, "issue": issue, "position": pos, "salience": sal, "capability": pw}
+        )
+
+    def apply_marks(self) -> None:
+        """Scales and anchors from the ``#M`` points; 0-100 for an issue without any."""
+        for issue_id, pts in self.marks.items():
+            if issue_id not in self.issues:
+                self.problems.append(Problem("", f"#M rows name unknown issue {issue_id!r}"))
+                continue
+            lo, hi = min(v for v, _ in pts), max(v for v, _ in pts)
+            if hi > lo:
+                self.issues[issue_id]["scale"] = {"min": lo, "max": hi}
+            labels = {v: lab for v, lab in pts if lab}
+            if labels:
+                self.issues[issue_id]["anchors"] = labels
+        for iss in self.issues.values():
+            iss.setdefault("scale", {"min": 0.0, "max": 100.0})
+
+
 def parse_dem(text: str, source: str) -> Scenario:
     """Parse the decide-exchange-model format; every problem is reported with its line."""
-    problems: list[Problem] = []
-    title = None
-    actors: dict[str, dict[str, Any]] = {}
-    issues: dict[str, dict[str, Any]] = {}
-    marks: dict[str, list[tuple[float, str]]] = {}
-    stances: list[dict[str, Any]] = []
-    line_of: dict[tuple[Any, ...], int] = {}
+    r = _DemReader()
     for n, line in enumerate(text.splitlines(), start=1):
         f = _fields(line)
         if not f or f == [""]:
             continue
-        kind = f[0]
-        if kind in ("#/", ""):
-            continue
-        if kind == "#O":
-            title = " ".join(f[1:]) or title
-        elif kind == "#A":
-            if len(f) < 2 or not f[1]:
-                problems.append(Problem(f"line {n}", "#A needs an actor key"))
-                continue
-            if f[1] in actors:
-                problems.append(Problem(f"line {n}", f"actor {f[1]!r} is declared twice"))
-                continue
-            line_of[("actors", len(actors))] = n
-            actors[f[1]] = {"id": f[1], "name": f[2] if len(f) > 2 and f[2] else f[1]}
-            if len(f) > 3 and f[3]:
-                actors[f[1]]["note"] = f[3]
-        elif kind == "#P":
-            if len(f) < 2 or not f[1]:
-                problems.append(Problem(f"line {n}", "#P needs an issue key"))
-                continue
-            if f[1] in issues:
-                problems.append(Problem(f"line {n}", f"issue {f[1]!r} is declared twice"))
-                continue
-            line_of[("issues", len(issues))] = n
-            issues[f[1]] = {"id": f[1], "name": f[2] if len(f) > 2 and f[2] else f[1]}
-            if len(f) > 3 and f[3]:
-                issues[f[1]]["description"] = f[3]
-        elif kind == "#M":
-            if len(f) < 3:
-                problems.append(Problem(f"line {n}", "#M needs an issue and a value"))
-                continue
-            v = _num(f[2], n, "value", problems)
-            if v is not None:
-                marks.setdefault(f[1], []).append((v, f[3] if len(f) > 3 else ""))
-        elif kind == "#D":
-            if len(f) != 6:
-                problems.append(
-                    Problem(
-                        f"line {n}",
-                        f"#D needs actor, issue, position, salience, power; got {len(f) - 1} fields",
-                    )
-                )
-                continue
-            _, actor, issue, p, s, w = f
-            pos = _num(p, n, "position", problems)
-            sal = _num(s, n, "salience", problems)
-            pw = _num(w, n, "power", problems)
-            if sal is not None and not 0 <= sal <= 1:
-                problems.append(Problem(f"line {n}", f"salience {sal:g} is outside 0-1"))
-                sal = None
-            if pw is not None and pw < 0:
-                problems.append(Problem(f"line {n}", f"power {pw:g} is negative"))
-                pw = None
-            if None in (pos, sal, pw):
-                continue
-            line_of[("stances", len(stances))] = n
-            stances.append(
-                {"actor": actor, "issue": issue, "position": pos, "salience": sal, "capability": pw}
-            )
-        else:
-            problems.append(
-                Problem(f"line {n}", f"unknown record type {kind!r} (expected #A, #P, #M, #D, #O or #/)")
-            )
-    for issue_id, pts in marks.items():
-        if issue_id not in issues:
-            problems.append(Problem("", f"#M rows name unknown issue {issue_id!r}"))
-            continue
-        lo, hi = min(v for v, _ in pts), max(v for v, _ in pts)
-        if hi > lo:
-            issues[issue_id]["scale"] = {"min": lo, "max": hi}
-        labels = {v: lab for v, lab in pts if lab}
-        if labels:
-            issues[issue_id]["anchors"] = labels
-    for iss in issues.values():
-        iss.setdefault("scale", {"min": 0.0, "max": 100.0})
+        r.record(f, n)
+    r.apply_marks()
     data = {
-        "name": title or source.rsplit("/", 1)[-1],
-        "actors": list(actors.values()),
-        "issues": list(issues.values()),
-        "stances": stances,
+        "name": r.title or source.rsplit("/", 1)[-1],
+        "actors": list(r.actors.values()),
+        "issues": list(r.issues.values()),
+        "stances": r.stances,
     }
-    return scenario_from_data(data, source, lambda loc: line_of.get(loc[:2]), extra_problems=problems)
+    line_of = r.line_of
+    return scenario_from_data(data, source, lambda loc: line_of.get(loc[:2]), extra_problems=r.problems)
 
 
 def _num(text: str, line: int, what: str, problems: list[Problem]) -> float | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from negotia.errors import InputError, Problem
@@ -41,8 +42,22 @@ def _num(text: str) -> float | None:
     return float(text)
 
 
-def parse_deu(text: str, source: str) -> Scenario:
-    """Parse a DEU-style wide table into a Scenario whose issues carry outcomes."""
+@dataclass(frozen=True)
+class _Layout:
+    """Where things are in a DEU table's header."""
+
+    header: list[str]
+    raw_header: list[str]
+    col: dict[str, int]
+    actor_keys: list[str]
+    actor_name: dict[str, str]
+    id_col: str | None
+    group_col: str | None
+    attr_cols: list[str]
+
+
+def _read_table(text: str, source: str) -> tuple[list[tuple[int, list[str]]], _Layout]:
+    """The rows with their line numbers and the header's layout; not a DEU table stops here."""
     delimiter = "\t" if "\t" in text.split("\n", 1)[0] else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = [(reader.line_num, r) for r in reader]
@@ -58,14 +73,26 @@ def parse_deu(text: str, source: str) -> Scenario:
     actor_keys = [h[1:] for h in header if h.startswith("p") and h not in NOT_ACTOR and "s" + h[1:] in col]
     # Actor ids keep the case of the header (columns are matched case-insensitively).
     actor_name = {h[1:]: raw[1:] for h, raw in zip(header, raw_header, strict=True) if h[1:] in actor_keys}
-    id_col = next((c for c in ISSUE_ID_COLUMNS if c in col), None)
-    group_col = next((c for c in GROUP_COLUMNS if c in col), None)
-    problems: list[Problem] = []
-    # An actor needs both columns; one without the other would silently turn the
-    # actor's figures into an issue attribute (DEU actor codes are 2-3 letters).
-    for h, raw in zip(header, raw_header, strict=True):
+    attr_cols = [h for h in header if h not in {"p" + a for a in actor_keys} | {"s" + a for a in actor_keys}]
+    layout = _Layout(
+        header=header,
+        raw_header=raw_header,
+        col=col,
+        actor_keys=actor_keys,
+        actor_name=actor_name,
+        id_col=next((c for c in ISSUE_ID_COLUMNS if c in col), None),
+        group_col=next((c for c in GROUP_COLUMNS if c in col), None),
+        attr_cols=[h for h in attr_cols if h not in ("rp", "out")],
+    )
+    return rows, layout
+
+
+def _unpaired_columns(t: _Layout, problems: list[Problem]) -> None:
+    """An actor needs both columns; one without the other would silently turn the
+    actor's figures into an issue attribute (DEU actor codes are 2-3 letters)."""
+    for h, raw in zip(t.header, t.raw_header, strict=True):
         other = {"p": "s", "s": "p"}.get(h[:1], "") + h[1:]
-        if h[:1] in ("p", "s") and 1 < len(h) <= 4 and h not in NOT_ACTOR and other not in col:
+        if h[:1] in ("p", "s") and 1 < len(h) <= 4 and h not in NOT_ACTOR and other not in t.col:
             what = "position" if h[0] == "p" else "salience"
             problems.append(
                 Problem(
@@ -75,95 +102,139 @@ def parse_deu(text: str, source: str) -> Scenario:
                     "(a blank salience is read as 0, a blank position as no stance)",
                 )
             )
+
+
+def _capability_row(
+    body: list[tuple[int, list[str]]], t: _Layout, problems: list[Problem]
+) -> tuple[dict[str, float], list[tuple[int, list[str]]]]:
+    """The capabilities of the optional second row (no issue id), and the rows after it."""
     capability: dict[str, float] = {}
-    body = rows[1:]
-    if body:
-        line, r = body[0]
-        first_cells = [
-            r[col[c]].strip() for c in ("prnrnmc", "isnrnmc", "isnr") if c in col and col[c] < len(r)
-        ]
-        if first_cells and not any(first_cells):
-            for a in actor_keys:
-                try:
-                    v = _num(r[col["p" + a]]) if col["p" + a] < len(r) else None
-                except ValueError:
-                    problems.append(
-                        Problem(
-                            f"line {line}, column p{a}", f"capability {r[col['p' + a]]!r} is not a number"
-                        )
-                    )
-                    v = None
-                if v is not None:
-                    capability[a] = v
-            body = body[1:]
-    issues = []
+    if not body:
+        return capability, body
+    line, r = body[0]
+    col = t.col
+    first_cells = [r[col[c]].strip() for c in ("prnrnmc", "isnrnmc", "isnr") if c in col and col[c] < len(r)]
+    if not first_cells or any(first_cells):
+        return capability, body
+    for a in t.actor_keys:
+        try:
+            v = _num(r[col["p" + a]]) if col["p" + a] < len(r) else None
+        except ValueError:
+            problems.append(
+                Problem(f"line {line}, column p{a}", f"capability {r[col['p' + a]]!r} is not a number")
+            )
+            v = None
+        if v is not None:
+            capability[a] = v
+    return capability, body[1:]
+
+
+def _values(r: list[str], line: int, t: _Layout, problems: list[Problem]) -> dict[str, float | None]:
+    """Reference point, outcome and every actor's position and salience of one row."""
+    vals: dict[str, float | None] = {}
+    for c in ["rp", "out"] + [p + a for a in t.actor_keys for p in ("p", "s")]:
+        if c not in t.col:
+            continue
+        try:
+            vals[c] = _num(r[t.col[c]])
+        except ValueError:
+            problems.append(Problem(f"line {line}, column {c}", f"{r[t.col[c]].strip()!r} is not a number"))
+            vals[c] = None
+    return vals
+
+
+def _issue(iid: str, r: list[str], vals: dict[str, float | None], t: _Layout) -> dict[str, Any]:
+    attrs = {h: r[t.col[h]].strip() for h in t.attr_cols if r[t.col[h]].strip()}
+    lo, hi = 0.0, 100.0
+    issue: dict[str, Any] = {"id": iid, "scale": {"min": lo, "max": hi}, "attributes": attrs}
+    if "prname" in attrs:
+        issue["name"] = f"{attrs['prname']} {iid}"
+    if t.group_col and attrs.get(t.group_col):
+        issue["group"] = attrs[t.group_col]
+    if vals.get("rp") is not None:
+        issue["status_quo"] = vals["rp"]
+    if vals.get("out") is not None:
+        issue["outcome"] = vals["out"]
+    return issue
+
+
+def _issue_stances(iid: str, vals: dict[str, float | None], t: _Layout) -> list[dict[str, Any]]:
     stances = []
-    line_of: dict[tuple[Any, ...], int] = {}
-    attr_cols = [h for h in header if h not in {"p" + a for a in actor_keys} | {"s" + a for a in actor_keys}]
-    attr_cols = [h for h in attr_cols if h not in ("rp", "out")]
+    for a in t.actor_keys:
+        p = vals.get("p" + a)
+        if p is None:
+            continue
+        s = vals.get("s" + a)
+        stance: dict[str, Any] = {
+            "actor": t.actor_name[a],
+            "issue": iid,
+            "position": p,
+            "salience": 0.0 if s is None else s,
+        }
+        if s is None:
+            stance["note"] = "salience not recorded; read as 0"
+        stances.append(stance)
+    return stances
+
+
+def _issues_and_stances(
+    body: list[tuple[int, list[str]]],
+    t: _Layout,
+    problems: list[Problem],
+    line_of: dict[tuple[Any, ...], int],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    issues: list[dict[str, Any]] = []
+    stances: list[dict[str, Any]] = []
     seen_ids: set[str] = set()
     for line, r in body:
         if not any(c.strip() for c in r):
             continue
-        if len(r) != len(header):
-            problems.append(Problem(f"line {line}", f"{len(r)} fields, expected {len(header)}"))
+        if len(r) != len(t.header):
+            problems.append(Problem(f"line {line}", f"{len(r)} fields, expected {len(t.header)}"))
             continue
-        iid = r[col[id_col]].strip() if id_col else f"row{line}"
+        iid = r[t.col[t.id_col]].strip() if t.id_col else f"row{line}"
         if not iid:
             iid = f"row{line}"
         if iid in seen_ids:
-            problems.append(Problem(f"line {line}, column {id_col}", f"duplicate issue id {iid!r}"))
+            problems.append(Problem(f"line {line}, column {t.id_col}", f"duplicate issue id {iid!r}"))
             continue
         seen_ids.add(iid)
-        vals: dict[str, float | None] = {}
-        for c in ["rp", "out"] + [p + a for a in actor_keys for p in ("p", "s")]:
-            if c not in col:
-                continue
-            try:
-                vals[c] = _num(r[col[c]])
-            except ValueError:
-                problems.append(Problem(f"line {line}, column {c}", f"{r[col[c]].strip()!r} is not a number"))
-                vals[c] = None
-        attrs = {h: r[col[h]].strip() for h in attr_cols if r[col[h]].strip()}
-        lo, hi = 0.0, 100.0
-        issue: dict[str, Any] = {"id": iid, "scale": {"min": lo, "max": hi}, "attributes": attrs}
-        if "prname" in attrs:
-            issue["name"] = f"{attrs['prname']} {iid}"
-        if group_col and attrs.get(group_col):
-            issue["group"] = attrs[group_col]
-        if vals.get("rp") is not None:
-            issue["status_quo"] = vals["rp"]
-        if vals.get("out") is not None:
-            issue["outcome"] = vals["out"]
+        vals = _values(r, line, t, problems)
         line_of[("issues", len(issues))] = line
-        issues.append(issue)
-        for a in actor_keys:
-            p = vals.get("p" + a)
-            if p is None:
-                continue
-            s = vals.get("s" + a)
+        issues.append(_issue(iid, r, vals, t))
+        for stance in _issue_stances(iid, vals, t):
             line_of[("stances", len(stances))] = line
-            stance: dict[str, Any] = {
-                "actor": actor_name[a],
-                "issue": iid,
-                "position": p,
-                "salience": 0.0 if s is None else s,
-            }
-            if s is None:
-                stance["note"] = "salience not recorded; read as 0"
             stances.append(stance)
-    used = {s["actor"] for s in stances}
+    return issues, stances
+
+
+def _actors(
+    t: _Layout, used: set[str], capability: dict[str, float], problems: list[Problem]
+) -> list[dict[str, Any]]:
+    """The actors with a stance, each with its capability (1 where the table has none)."""
     actors = []
-    for a in actor_keys:
-        if actor_name[a] not in used:
+    for a in t.actor_keys:
+        if t.actor_name[a] not in used:
             continue
         cap = capability.get(a)
         if cap is not None and (not math.isfinite(cap) or cap < 0):
             problems.append(Problem(f"column p{a}", f"capability {cap:g} must be a non-negative number"))
             cap = None
-        actors.append({"id": actor_name[a], "capability": 1.0 if cap is None else cap})
+        actors.append({"id": t.actor_name[a], "capability": 1.0 if cap is None else cap})
         if cap is None and capability:
             problems.append(Problem(f"column p{a}", "no capability in the capability row"))
+    return actors
+
+
+def parse_deu(text: str, source: str) -> Scenario:
+    """Parse a DEU-style wide table into a Scenario whose issues carry outcomes."""
+    rows, layout = _read_table(text, source)
+    problems: list[Problem] = []
+    _unpaired_columns(layout, problems)
+    capability, body = _capability_row(rows[1:], layout, problems)
+    line_of: dict[tuple[Any, ...], int] = {}
+    issues, stances = _issues_and_stances(body, layout, problems, line_of)
+    actors = _actors(layout, {s["actor"] for s in stances}, capability, problems)
     data = {
         "name": source.rsplit("/", 1)[-1],
         "salience_scale": 100,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -94,43 +95,84 @@ def scenario_from_data(
     if isinstance(scale, bool) or scale not in (1, 100):  # True == 1 in Python, not in a file
         problems.append(Problem(locate(("salience_scale",), line_of), f"must be 1 or 100, got {scale!r}"))
         scale = 1
-    clean: dict[str, Any] = {}
-    # Where each entry that validated sits in the file, so that cross-reference problems
-    # (found on the entries that validated) name the file's index and line.
-    file_index: dict[str, list[int]] = {}
-    # Ids of actors and issues that are in the file but failed validation: a stance on
-    # them is not an "unknown issue" (their own problem is reported, once).
-    failed: dict[str, set[str]] = {"actors": set(), "issues": set()}
-    for field, model in _LISTS.items():
-        items = data.get(field) or []
+    lists = _validate_lists(data, scale, line_of, problems)
+    good_sources = _validate_sources(data.get("sources") or {}, line_of, problems)
+    rest = {k: v for k, v in data.items() if k not in (*_LISTS, "sources", "salience_scale")}
+    try:
+        sc = Scenario.model_validate(
+            {**rest, **lists.clean, "sources": good_sources, "salience_scale": 1},
+            context={"defer_references": True},
+        )
+    except ValidationError as e:
+        problems.extend(pydantic_problems(e, (), line_of))
+        raise InputError(source, sorted(problems, key=_line_key)) from None
+    problems += _cross_reference_problems(sc, lists, bool(extra_problems), line_of)
+    problems += _check_problems(sc, checks, line_of)
+    if problems:
+        raise InputError(source, sorted(problems, key=_line_key))
+    return sc
+
+
+@dataclass
+class _Lists:
+    """The list entries that validated, by field."""
+
+    clean: dict[str, Any] = field(default_factory=dict)
+    #: Where each entry that validated sits in the file, so that cross-reference
+    #: problems (found on the entries that validated) name the file's index and line.
+    file_index: dict[str, list[int]] = field(default_factory=dict)
+    #: Ids of actors and issues that are in the file but failed validation: a stance on
+    #: them is not an "unknown issue" (their own problem is reported, once).
+    failed: dict[str, set[str]] = field(default_factory=lambda: {"actors": set(), "issues": set()})
+
+
+def _validate_lists(
+    data: dict[str, Any], scale: int, line_of: LineOf | None, problems: list[Problem]
+) -> _Lists:
+    """Each entry of each list validated on its own (saliences rescaled from 0-100 first)."""
+    out = _Lists()
+    for name, model in _LISTS.items():
+        items = data.get(name) or []
         if not isinstance(items, list):
-            problems.append(Problem(locate((field,), line_of), "must be a list"))
+            problems.append(Problem(locate((name,), line_of), "must be a list"))
             items = []
         good = []
         for k, item in enumerate(items):
-            if field == "stances" and scale == 100 and isinstance(item, Mapping):
-                item = _rescale_salience(item, (field, k), line_of, problems)
-            if field == "revisions" and scale == 100 and isinstance(item, Mapping):
-                change = item.get("set")
-                if item.get("item") == "stance" and isinstance(change, Mapping):
-                    change = _rescale_salience(change, (field, k, "set"), line_of, problems)
-                    item = {**item, "set": change}
+            if scale == 100 and isinstance(item, Mapping):
+                item = _rescaled_entry(name, k, item, line_of, problems)
             try:
                 good.append(model.validate_python(item))
-                file_index.setdefault(field, []).append(k)
+                out.file_index.setdefault(name, []).append(k)
             except ValidationError as e:
-                if field in ("actors", "issues") and isinstance(item, Mapping):
-                    failed[field].add(repr(str(item.get("id"))))
-                if field == "revisions":
+                if name in ("actors", "issues") and isinstance(item, Mapping):
+                    out.failed[name].add(repr(str(item.get("id"))))
+                if name == "revisions":
                     problems.extend(
                         pydantic_problems(
-                            e, (field, k), line_of, clean_loc=_revision_loc, messages=_REVISION_MESSAGES
+                            e, (name, k), line_of, clean_loc=_revision_loc, messages=_REVISION_MESSAGES
                         )
                     )
                 else:
-                    problems.extend(pydantic_problems(e, (field, k), line_of))
-        clean[field] = good
-    sources = data.get("sources") or {}
+                    problems.extend(pydantic_problems(e, (name, k), line_of))
+        out.clean[name] = good
+    return out
+
+
+def _rescaled_entry(
+    name: str, k: int, item: Mapping[str, Any], line_of: LineOf | None, problems: list[Problem]
+) -> Any:
+    """A stance, or a revision of a stance, with its salience from 0-100 to 0-1."""
+    if name == "stances":
+        return _rescale_salience(item, (name, k), line_of, problems)
+    if name == "revisions":
+        change = item.get("set")
+        if item.get("item") == "stance" and isinstance(change, Mapping):
+            change = _rescale_salience(change, (name, k, "set"), line_of, problems)
+            return {**item, "set": change}
+    return item
+
+
+def _validate_sources(sources: Any, line_of: LineOf | None, problems: list[Problem]) -> dict[str, Source]:
     if isinstance(sources, list):
         # Also accept a list of {id: ..., title: ...}.
         as_map: dict[str, Any] = {}
@@ -149,29 +191,25 @@ def scenario_from_data(
             good_sources[str(sid)] = Source.model_validate(s)
         except ValidationError as e:
             problems.extend(pydantic_problems(e, ("sources", str(sid)), line_of))
-    rest = {k: v for k, v in data.items() if k not in (*_LISTS, "sources", "salience_scale")}
-    try:
-        sc = Scenario.model_validate(
-            {**rest, **clean, "sources": good_sources, "salience_scale": 1},
-            context={"defer_references": True},
-        )
-    except ValidationError as e:
-        problems.extend(pydantic_problems(e, (), line_of))
-        raise InputError(source, sorted(problems, key=_line_key)) from None
+    return good_sources
+
+
+def _cross_reference_problems(
+    sc: Scenario, lists: _Lists, parser_found_problems: bool, line_of: LineOf | None
+) -> list[Problem]:
+    """Unknown actors, duplicates, positions off the scale, ... at the file's own indices."""
+    problems = []
     for path, msg in reference_problems(sc):
-        if (extra_problems or failed.get(path)) and path in ("actors", "issues"):
+        if (parser_found_problems or lists.failed.get(path)) and path in ("actors", "issues"):
             continue  # "no actors" only repeats that every row of the file was bad
         unknown = _UNKNOWN.match(msg)
-        if unknown and unknown.group(2) in failed[unknown.group(1) + "s"]:
+        if unknown and unknown.group(2) in lists.failed[unknown.group(1) + "s"]:
             continue
         loc = _parse_path(path)
-        if len(loc) > 1 and loc[0] in file_index and isinstance(loc[1], int):
-            loc = (loc[0], file_index[str(loc[0])][loc[1]], *loc[2:])
-        problems.append(Problem(locate(loc, line_of), _renumber(msg, file_index)))
-    problems += _check_problems(sc, checks, line_of)
-    if problems:
-        raise InputError(source, sorted(problems, key=_line_key))
-    return sc
+        if len(loc) > 1 and loc[0] in lists.file_index and isinstance(loc[1], int):
+            loc = (loc[0], lists.file_index[str(loc[0])][loc[1]], *loc[2:])
+        problems.append(Problem(locate(loc, line_of), _renumber(msg, lists.file_index)))
+    return problems
 
 
 _UNKNOWN = re.compile(r"unknown (actor|issue) ('.*'|\".*\")$")
