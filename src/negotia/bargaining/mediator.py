@@ -58,6 +58,75 @@ def _moves(model: UtilityModel, cur: np.ndarray) -> np.ndarray:
     return np.array(rows, dtype=np.int64).reshape(-1, len(cur))
 
 
+def _first_text(model: UtilityModel, start: str | int, rng: np.random.Generator) -> np.ndarray:
+    """Option indices of the mediator's first text (see :func:`run_mediator`'s ``start``)."""
+    space = model.space
+    if isinstance(start, int) or (isinstance(start, str) and start.isdigit()):
+        return space.decode(int(start))[0]
+    if start == "random":
+        return np.array([rng.integers(o.size) for o in space.issues], dtype=np.int64)
+    if start == "worst":
+        return np.array([int(np.argmin(t.sum(axis=0))) for t in model.tables], dtype=np.int64)
+    if start == "reference":
+        ref = model.reference_values
+        cur = np.empty(len(space.issues), dtype=np.int64)
+        for k, o in enumerate(space.issues):
+            if ref is not None and np.isfinite(ref[k]):
+                cur[k] = int(np.argmin(np.abs(o.values - ref[k])))
+            else:  # categorical: the option the parties value most in sum
+                cur[k] = int(np.argmax(model.tables[k].sum(axis=0)))
+        return cur
+    raise ParameterError(f"unknown start {start!r}: reference, worst, random or a package index")
+
+
+def _signatories(model: UtilityModel, index: int, utils: np.ndarray) -> tuple[str, ...]:
+    # Who could sign this text (inside its red lines, at or above its reservation
+    # value); not who welcomed the move to it, which said "accepted by UKR, RUS"
+    # beside "UKR, RUS cannot accept the final text".
+    ok = model.acceptable_each(index)[:, 0] & (utils >= model.reservation - 1e-12)
+    return tuple(p for p, a in zip(model.parties, ok, strict=True) if a)
+
+
+def _best_move(
+    model: UtilityModel, cur: np.ndarray, u: np.ndarray, inside: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The next text and each party's gain by it, or None when no move is welcome to all.
+
+    Welcome: no party loses, one gains, and a party now inside its red lines stays inside.
+    Chosen: the largest smallest gain, then the largest total gain, then a seeded draw.
+    """
+    cand = _moves(model, cur)
+    gain = model.utilities_of_options(cand) - u[:, None]
+    ok = np.all(gain >= -1e-12, axis=0) & np.any(gain > 1e-12, axis=0)
+    if inside.any():
+        # A party that is inside its red lines refuses a text that crosses them.
+        within = np.ones((model.n_parties, cand.shape[0]), dtype=bool)
+        for k, a in enumerate(model.allowed):
+            within &= a[:, cand[:, k]]
+        ok &= np.all(within | ~inside[:, None], axis=0)
+    if not ok.any():
+        return None
+    idx = np.flatnonzero(ok)
+    score = gain[:, idx].min(axis=0)
+    tied = idx[score >= score.max() - 1e-12]
+    tot = gain[:, tied].sum(axis=0)
+    tied = tied[tot >= tot.max() - 1e-12]
+    pick = int(tied[rng.integers(tied.size)]) if tied.size > 1 else int(tied[0])
+    return cand[pick], gain[:, pick]
+
+
+def _verdict(model: UtilityModel, final: int, u: np.ndarray, reason: str) -> tuple[int | None, str]:
+    """The agreement (the final text if every party can accept it, else None) and the full reason."""
+    acceptable = model.acceptable_each(final)[:, 0] & (u >= model.reservation - 1e-12)
+    if acceptable.all():
+        return final, reason + "; every party accepts the final text"
+    refuse = [p for p, a in zip(model.parties, acceptable, strict=True) if not a]
+    return (
+        None,
+        reason + f"; {', '.join(refuse)} cannot accept the final text (red lines or reservation value)",
+    )
+
+
 def run_mediator(
     model: UtilityModel,
     *,
@@ -85,70 +154,23 @@ def run_mediator(
         raise ParameterError("steps must be at least 1")
     rng = seeding.rng(seed)
     space = model.space
-    if isinstance(start, int) or (isinstance(start, str) and start.isdigit()):
-        cur = space.decode(int(start))[0]
-    elif start == "random":
-        cur = np.array([rng.integers(o.size) for o in space.issues], dtype=np.int64)
-    elif start == "worst":
-        cur = np.array([int(np.argmin(t.sum(axis=0))) for t in model.tables], dtype=np.int64)
-    elif start == "reference":
-        ref = model.reference_values
-        cur = np.empty(len(space.issues), dtype=np.int64)
-        for k, o in enumerate(space.issues):
-            if ref is not None and np.isfinite(ref[k]):
-                cur[k] = int(np.argmin(np.abs(o.values - ref[k])))
-            else:  # categorical: the option the parties value most in sum
-                cur[k] = int(np.argmax(model.tables[k].sum(axis=0)))
-    else:
-        raise ParameterError(f"unknown start {start!r}: reference, worst, random or a package index")
+    cur = _first_text(model, start, rng)
     inside = model.acceptable_each(space.encode(cur))[:, 0]
-    history: list[Offer] = []
     u = model.utilities_of_options(cur)[:, 0]
-
-    def accepting(index: int, utils: np.ndarray) -> tuple[str, ...]:
-        # Who could sign this text (inside its red lines, at or above its reservation
-        # value); not who welcomed the move to it, which said "accepted by UKR, RUS"
-        # beside "UKR, RUS cannot accept the final text".
-        ok = model.acceptable_each(index)[:, 0] & (utils >= model.reservation - 1e-12)
-        return tuple(p for p, a in zip(model.parties, ok, strict=True) if a)
-
     first = int(space.encode(cur)[0])
-    history.append(Offer(0, "mediator", first, tuple(float(x) for x in u), accepting(first, u)))
+    history = [Offer(0, "mediator", first, tuple(float(x) for x in u), _signatories(model, first, u))]
     reason = f"step bound {steps} reached"
     for s in range(1, steps):
-        cand = _moves(model, cur)
-        gain = model.utilities_of_options(cand) - u[:, None]
-        ok = np.all(gain >= -1e-12, axis=0) & np.any(gain > 1e-12, axis=0)
-        if inside.any():
-            # A party that is inside its red lines refuses a text that crosses them.
-            within = np.ones((model.n_parties, cand.shape[0]), dtype=bool)
-            for k, a in enumerate(model.allowed):
-                within &= a[:, cand[:, k]]
-            ok &= np.all(within | ~inside[:, None], axis=0)
-        if not ok.any():
+        move = _best_move(model, cur, u, inside, rng)
+        if move is None:
             reason = f"no change is welcome to every party (stopped after {s - 1} moves)"
             break
-        idx = np.flatnonzero(ok)
-        g = gain[:, idx]
-        score = g.min(axis=0)
-        tied = idx[score >= score.max() - 1e-12]
-        tot = gain[:, tied].sum(axis=0)
-        tied = tied[tot >= tot.max() - 1e-12]
-        pick = int(tied[rng.integers(tied.size)]) if tied.size > 1 else int(tied[0])
-        cur = cand[pick]
-        u = u + gain[:, pick]
+        cur, gained = move
+        u = u + gained
         index = int(space.encode(cur)[0])
-        history.append(Offer(s, "mediator", index, tuple(float(x) for x in u), accepting(index, u)))
+        history.append(Offer(s, "mediator", index, tuple(float(x) for x in u), _signatories(model, index, u)))
     final = history[-1].index
-    gap = frontier_gap(model, u, respect_red_lines=bool(inside.all()))
-    acceptable = model.acceptable_each(final)[:, 0] & (u >= model.reservation - 1e-12)
-    if acceptable.all():
-        agreement = final
-        reason += "; every party accepts the final text"
-    else:
-        agreement = None
-        refuse = [p for p, a in zip(model.parties, acceptable, strict=True) if not a]
-        reason += f"; {', '.join(refuse)} cannot accept the final text (red lines or reservation value)"
+    agreement, reason = _verdict(model, final, u, reason)
     return NegotiationRun(
         protocol="mediator",
         parties=model.parties,
@@ -161,7 +183,7 @@ def run_mediator(
         labels=space.labels(final),
         reason=reason,
         history=tuple(history),
-        frontier_gap=gap,
+        frontier_gap=frontier_gap(model, u, respect_red_lines=bool(inside.all())),
         final=final,
         params={"start": start},
         notes=notes,

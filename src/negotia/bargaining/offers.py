@@ -28,6 +28,8 @@ target, it proposes the acceptable package just above it (or its best).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from negotia import seeding
@@ -77,6 +79,130 @@ def _choose(arena: Arena, p: int, target: float, others: list[int], rng: np.rand
     return int(cand[tied[rng.integers(tied.size)]] if tied.size > 1 else cand[tied[0]])
 
 
+@dataclass
+class _Table:
+    """What the parties know as the offers go round: their offers so far and what they received."""
+
+    arena: Arena
+    strategies: list[Strategy]
+    steps: int
+    made: np.ndarray
+    last: dict[int, int] = field(default_factory=dict)
+    received_first: list[float | None] = field(default_factory=list)
+    received_best: list[float | None] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, arena: Arena, strategies: list[Strategy], steps: int) -> _Table:
+        P = arena.model.n_parties
+        return cls(arena, strategies, steps, np.zeros(P, dtype=int), {}, [None] * P, [None] * P)
+
+    def target(self, p: int, s: int) -> float:
+        """Party ``p``'s target utility at step ``s``, after the offers it has made so far."""
+        return self.strategies[p].target(
+            s / max(self.steps - 1, 1),
+            int(self.made[p]),
+            float(self.arena.best[p]),
+            float(self.arena.model.reservation[p]),
+            self.received_first[p],
+            self.received_best[p],
+        )
+
+    def propose(self, p: int, s: int, rng: np.random.Generator) -> int:
+        """Party ``p``'s offer at step ``s`` (recorded as its latest)."""
+        others = [self.last[q] for q in range(len(self.made)) if q != p and q in self.last]
+        x = _choose(self.arena, p, self.target(p, s), others, rng)
+        self.made[p] += 1
+        self.last[p] = x
+        return x
+
+    def respond(self, p: int, x: int, s: int) -> list[int]:
+        """The parties that accept ``p``'s offer ``x`` (``p`` first); each notes what it received."""
+        u = self.arena.U[:, x]
+        accepted = [p]
+        for q in range(len(self.made)):
+            if q == p:
+                continue
+            uq = float(u[q])
+            if self.received_first[q] is None:
+                self.received_first[q] = uq
+            self.received_best[q] = max(self.received_best[q] or uq, uq)
+            if self.arena.valid[q, x] and uq >= self.target(q, s + 1) - 1e-12:
+                accepted.append(q)
+        return accepted
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """The acceptance rule: unanimity (``quota`` None) or a share of votes plus the veto parties."""
+
+    quota: float | None
+    votes: np.ndarray
+    veto: np.ndarray
+
+    @classmethod
+    def build(
+        cls, model: UtilityModel, quota: float | None, weights: np.ndarray | None, veto: tuple[str, ...]
+    ) -> _Rule:
+        P = model.n_parties
+        votes = np.ones(P) if weights is None else np.asarray(weights, dtype=float)
+        if votes.shape != (P,) or (votes < 0).any() or votes.sum() <= 0:
+            raise ParameterError("weights must give each party a non-negative vote, not all zero")
+        veto_idx = model.party_index(veto) if veto else np.zeros(0, dtype=np.int64)
+        return cls(quota, votes, veto_idx)
+
+    def met(self, accepted: list[int]) -> tuple[bool, str]:
+        """Whether the offer accepted by ``accepted`` is agreed, and how (for the reason)."""
+        acc = np.zeros(self.votes.size, dtype=bool)
+        acc[accepted] = True
+        if self.quota is None:
+            return bool(acc.all()), "unanimously"
+        share = self.votes[acc].sum() / self.votes.sum()
+        quota = self.quota
+        ok = (share > quota if quota == 0.5 else share >= quota - 1e-12) and bool(acc[self.veto].all())
+        return ok, f"by {share:.0%} of the votes"
+
+
+def _stuck(model: UtilityModel, arena: Arena) -> str | None:
+    """Why no agreement is possible before the first offer (a party accepts no package), or None."""
+    stuck = [int(p) for p in range(model.n_parties) if not np.isfinite(arena.best[p])]
+    if not stuck:
+        return None
+    who = ", ".join(model.parties[p] for p in stuck)
+    return f"no agreement possible: {who} cannot accept any package (red lines and reservation value)"
+
+
+def _exchange(
+    table: _Table, rule: _Rule, order: list[int], rng: np.random.Generator
+) -> tuple[int | None, str, int, list[Offer]]:
+    """The offers in turn until one is agreed or the step bound: agreement, reason, steps, history."""
+    model, steps = table.arena.model, table.steps
+    history: list[Offer] = []
+    for s in range(steps):
+        p = order[s % len(order)]
+        x = table.propose(p, s, rng)
+        accepted = table.respond(p, x, s)
+        ok, how = rule.met(accepted)
+        u = table.arena.U[:, x]
+        history.append(
+            Offer(
+                s,
+                model.parties[p],
+                int(x),
+                tuple(float(v) for v in u),
+                tuple(model.parties[q] for q in sorted(accepted)),
+                ok,
+            )
+        )
+        if ok:
+            return (
+                int(x),
+                f"agreement at step {s} on {model.parties[p]}'s offer, accepted {how}",
+                s + 1,
+                history,
+            )
+    return None, f"no agreement within {steps} steps", steps, history
+
+
 def run_offers(
     model: UtilityModel,
     strategies: list[Strategy],
@@ -116,78 +242,16 @@ def run_offers(
         raise ParameterError("steps must be at least 1")
     rng = seeding.rng(seed)
     arena = Arena.build(model)
-    votes = np.ones(P) if weights is None else np.asarray(weights, dtype=float)
-    if votes.shape != (P,) or (votes < 0).any() or votes.sum() <= 0:
-        raise ParameterError("weights must give each party a non-negative vote, not all zero")
-    veto_idx = model.party_index(veto) if veto else np.zeros(0, dtype=np.int64)
+    rule = _Rule.build(model, quota, weights, veto)
     first = int(rng.integers(P))
     order = [(first + k) % P for k in range(P)]
-    made = np.zeros(P, dtype=int)
-    last: dict[int, int] = {}
-    received_first: list[float | None] = [None] * P
-    received_best: list[float | None] = [None] * P
-    history: list[Offer] = []
-
-    def target(p: int, s: int, offers_made: int) -> float:
-        return strategies[p].target(
-            s / max(steps - 1, 1),
-            offers_made,
-            float(arena.best[p]),
-            float(model.reservation[p]),
-            received_first[p],
-            received_best[p],
+    stuck = _stuck(model, arena)
+    if stuck is None:
+        agreement, reason, steps_taken, history = _exchange(
+            _Table.open(arena, strategies, steps), rule, order, rng
         )
-
-    agreement, reason = None, f"no agreement within {steps} steps"
-    stuck = [int(p) for p in range(P) if not np.isfinite(arena.best[p])]
-    if stuck:
-        who = ", ".join(model.parties[p] for p in stuck)
-        reason = f"no agreement possible: {who} cannot accept any package (red lines and reservation value)"
-        steps_taken = 0
     else:
-        steps_taken = 0
-        for s in range(steps):
-            p = order[s % P]
-            others = [last[q] for q in range(P) if q != p and q in last]
-            x = _choose(arena, p, target(p, s, int(made[p])), others, rng)
-            made[p] += 1
-            last[p] = x
-            u = arena.U[:, x]
-            accepted = [p]
-            for q in range(P):
-                if q == p:
-                    continue
-                uq = float(u[q])
-                if received_first[q] is None:
-                    received_first[q] = uq
-                received_best[q] = max(received_best[q] or uq, uq)
-                if arena.valid[q, x] and uq >= target(q, s + 1, int(made[q])) - 1e-12:
-                    accepted.append(q)
-            acc = np.zeros(P, dtype=bool)
-            acc[accepted] = True
-            if quota is None:
-                ok = bool(acc.all())
-            else:
-                share = votes[acc].sum() / votes.sum()
-                ok = (share > quota if quota == 0.5 else share >= quota - 1e-12) and bool(acc[veto_idx].all())
-            history.append(
-                Offer(
-                    s,
-                    model.parties[p],
-                    int(x),
-                    tuple(float(v) for v in u),
-                    tuple(model.parties[q] for q in sorted(accepted)),
-                    ok,
-                )
-            )
-            steps_taken = s + 1
-            if ok:
-                agreement = int(x)
-                rule = "unanimously" if quota is None else f"by {share:.0%} of the votes"
-                reason = f"agreement at step {s} on {model.parties[p]}'s offer, accepted {rule}"
-                break
-    utilities = None if agreement is None else tuple(float(v) for v in arena.U[:, agreement])
-    gap = None if agreement is None else frontier_gap(model, arena.U[:, agreement])
+        agreement, reason, steps_taken, history = None, stuck, 0, []
     return NegotiationRun(
         protocol=protocol,
         parties=model.parties,
@@ -196,11 +260,11 @@ def run_offers(
         max_steps=steps,
         steps=steps_taken,
         agreement=agreement,
-        utilities=utilities,
+        utilities=None if agreement is None else tuple(float(v) for v in arena.U[:, agreement]),
         labels=None if agreement is None else model.space.labels(agreement),
         reason=reason,
         history=tuple(history),
-        frontier_gap=gap,
+        frontier_gap=None if agreement is None else frontier_gap(model, arena.U[:, agreement]),
         final=history[-1].index if history else None,
         params={"quota": quota, "veto": list(veto), "first": model.parties[first]},
         notes=notes,

@@ -24,7 +24,7 @@ from negotia.bargaining.mediator import run_mediator
 from negotia.bargaining.negotiation import MAX_AGENT_SPACE, NegotiationRun
 from negotia.bargaining.offers import run_offers
 from negotia.bargaining.space import OutcomeSpace, Resolution
-from negotia.bargaining.strategies import parse_strategy
+from negotia.bargaining.strategies import Strategy, parse_strategy
 from negotia.bargaining.utility import UtilityModel, utility_model
 from negotia.bargaining.zopa import zopa
 from negotia.errors import ParameterError
@@ -135,6 +135,29 @@ def simulate(
     if red_lines not in RED_LINES:
         raise ParameterError(f"red_lines must be one of {', '.join(RED_LINES)}, got {red_lines!r}")
     model, sc, notes = _model(scenario, parties, resolution, protocol, issues)
+    model = _treat_red_lines(model, red_lines, notes)
+    if protocol == "mediator":
+        return run_mediator(model, seed=seed, steps=steps, start=start, notes=tuple(notes))
+    strategies = _strategies(strategy, model)
+    if protocol == "offers":
+        return run_offers(model, strategies, seed=seed, steps=steps, notes=tuple(notes))
+    if not 0 < quota <= 1:
+        raise ParameterError(f"quota must lie in (0, 1], got {quota}")
+    return run_offers(
+        model,
+        strategies,
+        seed=seed,
+        steps=steps,
+        quota=quota,
+        weights=_votes(weights, sc, model),
+        veto=tuple(veto or ()),
+        protocol="majority",
+        notes=tuple(notes),
+    )
+
+
+def _treat_red_lines(model: UtilityModel, red_lines: str, notes: list[str]) -> UtilityModel:
+    """The model with its red lines kept, relaxed or ignored; notes say what was done and why."""
     z = zopa(model)
     if z.empty:
         notes.extend(z.sentences())
@@ -146,8 +169,11 @@ def simulate(
         if blocking:
             model = model.with_red_lines(tuple(r for r in model.red_lines if r not in blocking))
             notes.append("relaxed: " + "; ".join(r.describe() for r in blocking))
-    if protocol == "mediator":
-        return run_mediator(model, seed=seed, steps=steps, start=start, notes=tuple(notes))
+    return model
+
+
+def _strategies(strategy: str | list[str], model: UtilityModel) -> list[Strategy]:
+    """One strategy per party, from one spec for all or one per party (a list or comma-separated)."""
     specs = strategy if isinstance(strategy, list) else [s for s in strategy.split(",") if s.strip()]
     if len(specs) == 1:
         specs = specs * model.n_parties
@@ -156,26 +182,15 @@ def simulate(
             f"{len(specs)} strategies for {model.n_parties} parties ({', '.join(model.parties)}): "
             "give one for all or one per party"
         )
-    strategies = [parse_strategy(s) for s in specs]
-    if protocol == "offers":
-        return run_offers(model, strategies, seed=seed, steps=steps, notes=tuple(notes))
-    if not 0 < quota <= 1:
-        raise ParameterError(f"quota must lie in (0, 1], got {quota}")
-    w = None
+    return [parse_strategy(s) for s in specs]
+
+
+def _votes(weights: str, scenario: Any, model: UtilityModel) -> np.ndarray | None:
+    """The parties' votes under a majority rule: None for ``equal``, else each one's capability."""
     if weights == "capability":
-        if sc is None:
+        if scenario is None:
             raise ParameterError("capability weights need a scenario (a GENIUS domain has none)")
-        w = np.array([sc.actor(p).capability or 0.0 for p in model.parties])
-    elif weights != "equal":
+        return np.array([scenario.actor(p).capability or 0.0 for p in model.parties])
+    if weights != "equal":
         raise ParameterError(f"weights must be equal or capability, got {weights!r}")
-    return run_offers(
-        model,
-        strategies,
-        seed=seed,
-        steps=steps,
-        quota=quota,
-        weights=w,
-        veto=tuple(veto or ()),
-        protocol="majority",
-        notes=tuple(notes),
-    )
+    return None
