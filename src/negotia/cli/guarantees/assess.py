@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from negotia.cli.common import (
-    AS_OF_OPTION,
     FORMAT_OPTION,
-    KNOWN_BY_OPTION,
     OutputFormat,
     console,
     fmt_num,
@@ -20,40 +16,19 @@ from negotia.cli.common import (
     print_json,
 )
 from negotia.cli.guarantees.shared import (
-    ATTACKER,
-    BINDING,
-    CAPCH,
-    CEASEFIRE,
-    DATE,
-    DRAWS,
-    ERA,
-    EVENT_FILE,
-    INSTCH,
-    KIND,
-    MEASURE,
-    NOLOGIT,
-    ORIGTAR,
-    REPLACE,
-    RHO,
-    SALIENCE,
-    SCALE,
+    ATTACK_OPTIONS,
     SCENARIO,
-    SEED,
-    SIDE,
-    TARGET,
-    TERMS,
-    TREATIES,
-    TROOPS,
-    WEIGHT,
-    _catalogue,
+    CatalogueOptions,
+    CredibilityOptions,
+    DrawOptions,
+    EventOptions,
     _day,
-    _event_data,
     _pct,
     _print_left_out,
     _scenario,
-    _settings,
     _write_csv,
 )
+from negotia.cli.options import ScenarioTime, group, option_groups
 from negotia.errors import InputError, Problem
 
 # negotia.guarantees is imported inside the commands: `negotia --help` and the other
@@ -68,44 +43,24 @@ if TYPE_CHECKING:
 
 
 @handle_errors
+@option_groups
 def assess(
     arrangement: str = typer.Argument(
         "nato-membership", help="Arrangement id or instrument ids joined by '+' (see `guarantees list`)."
     ),
-    event_file: Path | None = EVENT_FILE,
-    attacker: str | None = ATTACKER,
-    target: str | None = TARGET,
-    kind: str | None = KIND,
-    date: str | None = DATE,
-    scale: str | None = SCALE,
-    ceasefire_side: str | None = SIDE,
-    ceasefire_in_force: bool | None = CEASEFIRE,
-    era: str | None = ERA,
-    salience: list[str] | None = SALIENCE,
-    troops: list[str] | None = TROOPS,
-    capability_change: list[str] | None = CAPCH,
-    institution_change: list[str] | None = INSTCH,
-    bindingness: list[str] | None = BINDING,
-    logit_terms: str | None = TERMS,
-    no_logit: bool = NOLOGIT,
-    measure: str | None = MEASURE,
-    weight: list[str] | None = WEIGHT,
-    original_target: bool | None = ORIGTAR,
-    draws: int = DRAWS,
-    seed: int = SEED,
-    rho: float = RHO,
+    event: EventOptions = group(only=ATTACK_OPTIONS),
+    credibility: CredibilityOptions = group(),
+    mc: DrawOptions = group(),
     model: bool = typer.Option(
         False, "--model", help="Also print the fitted Leeds & Anac logit and its LOO Brier."
     ),
-    treaties: Path | None = TREATIES,
-    replace: bool = REPLACE,
+    treaties: CatalogueOptions = group(),
     scenario: str | None = SCENARIO,
     value: float | None = typer.Option(
         None, "--value", help="With --scenario: a point on the guarantee issue; assess its nearest anchor."
     ),
     format: OutputFormat = FORMAT_OPTION,
-    as_of: Date | None = AS_OF_OPTION,
-    known_by: Date | None = KNOWN_BY_OPTION,
+    time: ScenarioTime = group(),
 ) -> None:
     """Credibility of each triggered obligation (factor by factor) and the simulated response.
 
@@ -116,7 +71,7 @@ def assess(
     from negotia.guarantees.link import arrangement_for_value, scenario_saliences
 
     anchor = None
-    sc = _scenario(scenario, as_of, known_by)
+    sc = _scenario(scenario, time)
     if value is not None:
         if sc is None:
             raise InputError(
@@ -128,35 +83,10 @@ def assess(
                 scenario, Problem(f"anchor {anchor.value:g}", f"no arrangement for {anchor.label!r}")
             )
         arrangement = anchor.arrangement
-    ev = _event_data(
-        event_file,
-        guarantee_case().attack().model_dump(mode="json"),
-        attacker=attacker,
-        target=target,
-        kind=kind,
-        date=date,
-        scale=scale,
-        area=None,
-        inside_area=None,
-        ceasefire_side=ceasefire_side,
-        ceasefire_in_force=ceasefire_in_force,
-    )
-    s = _settings(
-        era,
-        salience,
-        troops,
-        capability_change,
-        institution_change,
-        bindingness,
-        logit_terms,
-        no_logit,
-        measure,
-        weight,
-        scenario_saliences(sc) if sc is not None else None,
-        original_target,
-    )
-    cat = _catalogue(treaties, _day(sc, as_of), replace=replace)
-    a = assess_guarantees(arrangement, ev, settings=s, n_draws=draws, seed=seed, rho=rho, cat=cat)
+    ev = event.event(guarantee_case().attack().model_dump(mode="json"))
+    s = credibility.settings(scenario_saliences(sc) if sc is not None else None)
+    cat = treaties.catalogue(_day(sc, time.as_of))
+    a = assess_guarantees(arrangement, ev, settings=s, n_draws=mc.draws, seed=mc.seed, rho=mc.rho, cat=cat)
     report = model_report() if model else None
     if format is OutputFormat.json:
         out = a.to_dict()

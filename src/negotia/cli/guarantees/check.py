@@ -2,133 +2,70 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from negotia.cli.common import (
-    AS_OF_OPTION,
     FORMAT_OPTION,
-    KNOWN_BY_OPTION,
     OutputFormat,
     console,
     handle_errors,
     print_json,
 )
 from negotia.cli.guarantees.shared import (
-    AREA,
-    ATTACKER,
-    CEASEFIRE,
-    CO_ATTACKER,
-    CONFLICT,
-    DATE,
-    DELIBERATE,
-    INSIDE,
-    KIND,
-    PROVOKED,
-    REPLACE,
-    REQUESTED,
-    SCALE,
     SCENARIO,
-    SIDE,
-    SUSTAINED,
-    TARGET,
-    TREATIES,
-    _catalogue,
+    CatalogueOptions,
+    EventOptions,
     _day,
-    _event_data,
     _print_left_out,
     _scenario,
     _write_csv,
 )
+from negotia.cli.options import ScenarioTime, group, option_groups
 from negotia.errors import InputError, Problem
 
-# negotia.guarantees is imported inside the commands: `negotia --help` and the other
+# negotia.guarantees is imported inside the command: `negotia --help` and the other
 # commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
 if TYPE_CHECKING:
-    pass
+    from datetime import date as Date
+
+    from negotia.guarantees.catalogue import Catalogue, LeftOut
+    from negotia.guarantees.schema import Event, Instrument
+    from negotia.guarantees.triggers import TriggerResult
 
 
 # -- check ------------------------------------------------------------------------------
 
 
 @handle_errors
+@option_groups
 def check(
-    event_file: Path | None = typer.Argument(None, metavar="[EVENT]", help="Event file (YAML or JSON)."),
     instruments: str = typer.Option(
         "all", "--instruments", "-i", help="Arrangement id, instrument ids joined by '+', or 'all'."
     ),
-    attacker: str | None = ATTACKER,
-    target: str | None = TARGET,
-    kind: str | None = KIND,
-    date: str | None = DATE,
-    scale: str | None = SCALE,
-    area: list[str] | None = AREA,
-    inside_area: bool | None = INSIDE,
-    ceasefire_side: str | None = SIDE,
-    provoked: bool | None = PROVOKED,
-    ceasefire_in_force: bool | None = CEASEFIRE,
-    help_requested: bool | None = REQUESTED,
-    deliberate: bool | None = DELIBERATE,
-    sustained: bool | None = SUSTAINED,
-    co_attackers: list[str] | None = CO_ATTACKER,
-    conflict: str | None = CONFLICT,
+    event: EventOptions = group(
+        replace={"file": typer.Argument(None, metavar="[EVENT]", help="Event file (YAML or JSON).")}
+    ),
     assume_in_force: bool = typer.Option(False, "--assume-in-force", help="Treat drafts as in force."),
     show_all: bool = typer.Option(False, "--all", help="Also list obligations that owe the target nothing."),
-    treaties: Path | None = TREATIES,
-    replace: bool = REPLACE,
+    treaties: CatalogueOptions = group(),
     scenario: str | None = SCENARIO,
     format: OutputFormat = FORMAT_OPTION,
-    as_of: Date | None = AS_OF_OPTION,
-    known_by: Date | None = KNOWN_BY_OPTION,
+    time: ScenarioTime = group(),
 ) -> None:
     """Which obligations EVENT triggers, why (or why not), and what each requires.
 
     Give the event as a file or with options (--attacker RUS --target UKR --date 2026-06-01 ...).
     With --scenario, check the guarantees the scenario carries.
     """
-    from negotia.guarantees.compare import resolve_arrangement
-    from negotia.guarantees.link import scenario_instruments, scenario_left_out
     from negotia.guarantees.triggers import check_event
 
-    ev = _event_data(
-        event_file,
-        None,
-        attacker=attacker,
-        target=target,
-        kind=kind,
-        date=date,
-        scale=scale,
-        area=area,
-        inside_area=inside_area,
-        ceasefire_side=ceasefire_side,
-        provoked=provoked,
-        ceasefire_in_force=ceasefire_in_force,
-        help_requested=help_requested,
-        deliberate=deliberate,
-        sustained=sustained,
-        co_attackers=co_attackers,
-        conflict=conflict,
-    )
-    sc = _scenario(scenario, as_of, known_by)
-    cat = _catalogue(treaties, _day(sc, as_of), replace=replace)
-    if sc is not None:
-        insts = scenario_instruments(sc, source=str(scenario), cat=cat)
-        left = scenario_left_out(sc, cat)
-        if not insts:
-            raise InputError(
-                str(scenario),
-                Problem("guarantees", f"the scenario carries no guarantees known by {cat.day}"),
-            )
-    elif instruments == "all":
-        insts = list(cat.instruments.values())
-        left = list(cat.left_out.values())
-    else:
-        arr, insts = resolve_arrangement(instruments, cat)
-        left = cat.left_out_of(arr.id)
+    ev = event.event()
+    sc = _scenario(scenario, time)
+    cat = treaties.catalogue(_day(sc, time.as_of))
+    insts, left = _instruments(sc, scenario, instruments, cat)
     results = check_event(ev, insts, assume_in_force=assume_in_force)
     if not show_all:
         results = [r for r in results if r.beneficiary == ev.target]
@@ -159,6 +96,37 @@ def check(
     if format is OutputFormat.csv:
         _write_csv(rows)
         return
+    _print_results(ev, results, rows, cat.day, left)
+
+
+def _instruments(
+    sc: Any, scenario: str | None, instruments: str, cat: Catalogue
+) -> tuple[list[Instrument], list[LeftOut]]:
+    """The instruments checked (the scenario's, an arrangement's or all) and those left out."""
+    from negotia.guarantees.compare import resolve_arrangement
+    from negotia.guarantees.link import scenario_instruments, scenario_left_out
+
+    if sc is not None:
+        insts = scenario_instruments(sc, source=str(scenario), cat=cat)
+        left = scenario_left_out(sc, cat)
+        if not insts:
+            raise InputError(
+                str(scenario),
+                Problem("guarantees", f"the scenario carries no guarantees known by {cat.day}"),
+            )
+    elif instruments == "all":
+        insts = list(cat.instruments.values())
+        left = list(cat.left_out.values())
+    else:
+        arr, insts = resolve_arrangement(instruments, cat)
+        left = cat.left_out_of(arr.id)
+    return insts, left
+
+
+def _print_results(
+    ev: Event, results: list[TriggerResult], rows: list[dict[str, Any]], day: Date | None, left: list[LeftOut]
+) -> None:
+    """The results as a table, with a count of each status."""
     console.print(
         f"[bold]Event[/bold]: {ev.attacker} -> {ev.target}, {ev.kind.value}, {ev.scale}, {ev.date}"
         f"{' (ceasefire in force)' if ev.ceasefire_in_force else ''}",
@@ -183,4 +151,4 @@ def check(
     console.print(t)
     counts = {s: sum(1 for r in results if r.status == s) for s in styles}
     console.print(", ".join(f"{n} {s}" for s, n in counts.items() if n), highlight=False)
-    _print_left_out(cat.day, left)
+    _print_left_out(day, left)

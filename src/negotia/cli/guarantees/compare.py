@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from negotia.cli.common import (
-    AS_OF_OPTION,
     FORMAT_OPTION,
-    KNOWN_BY_OPTION,
     OutputFormat,
     console,
     fmt_num,
@@ -20,49 +16,31 @@ from negotia.cli.common import (
     print_json,
 )
 from negotia.cli.guarantees.shared import (
-    ATTACKER,
-    BINDING,
-    CAPCH,
-    CEASEFIRE,
-    DATE,
-    DRAWS,
-    ERA,
-    EVENT_FILE,
-    INSTCH,
-    MEASURE,
-    NOLOGIT,
-    ORIGTAR,
-    REPLACE,
-    RHO,
-    SALIENCE,
     SCENARIO,
-    SEED,
-    SIDE,
-    TARGET,
-    TERMS,
-    TREATIES,
-    TROOPS,
-    WEIGHT,
-    _catalogue,
+    CatalogueOptions,
+    CredibilityOptions,
+    DrawOptions,
+    EventOptions,
     _day,
-    _event_data,
     _pct,
     _print_left_out,
     _scenario,
-    _settings,
     _write_csv,
 )
+from negotia.cli.options import ScenarioTime, group, option_groups
 
-# negotia.guarantees is imported inside the commands: `negotia --help` and the other
+# negotia.guarantees is imported inside the command: `negotia --help` and the other
 # commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
 if TYPE_CHECKING:
-    pass
+    from negotia.guarantees.compare import Comparison
+    from negotia.guarantees.schema import Event
 
 
 # -- compare ----------------------------------------------------------------------------
 
 
 @handle_errors
+@option_groups
 def compare(
     arrangements: list[str] | None = typer.Argument(
         # The default set is case data (guarantees/data/cases.yaml), read when the command
@@ -70,32 +48,15 @@ def compare(
         None,
         help="Arrangements to compare (default: those of the bundled guarantee case).",
     ),
-    event_file: Path | None = EVENT_FILE,
-    attacker: str | None = ATTACKER,
-    target: str | None = TARGET,
-    date: str | None = DATE,
-    ceasefire_side: str | None = SIDE,
-    ceasefire_in_force: bool | None = CEASEFIRE,
-    era: str | None = ERA,
-    salience: list[str] | None = SALIENCE,
-    troops: list[str] | None = TROOPS,
-    capability_change: list[str] | None = CAPCH,
-    institution_change: list[str] | None = INSTCH,
-    bindingness: list[str] | None = BINDING,
-    logit_terms: str | None = TERMS,
-    no_logit: bool = NOLOGIT,
-    measure: str | None = MEASURE,
-    weight: list[str] | None = WEIGHT,
-    original_target: bool | None = ORIGTAR,
-    draws: int = DRAWS,
-    seed: int = SEED,
-    rho: float = RHO,
-    treaties: Path | None = TREATIES,
-    replace: bool = REPLACE,
+    event: EventOptions = group(
+        only=("file", "attacker", "target", "date", "ceasefire_side", "ceasefire_in_force")
+    ),
+    credibility: CredibilityOptions = group(),
+    mc: DrawOptions = group(),
+    treaties: CatalogueOptions = group(),
     scenario: str | None = SCENARIO,
     format: OutputFormat = FORMAT_OPTION,
-    as_of: Date | None = AS_OF_OPTION,
-    known_by: Date | None = KNOWN_BY_OPTION,
+    time: ScenarioTime = group(),
 ) -> None:
     """Put arrangements side by side against one attack (default: a renewed Russian attack on Ukraine).
 
@@ -106,33 +67,10 @@ def compare(
     from negotia.guarantees.compare import compare_arrangements, guarantee_case, summary
     from negotia.guarantees.link import anchor_arrangements, scenario_saliences
 
-    sc = _scenario(scenario, as_of, known_by)
-    ev = _event_data(
-        event_file,
-        guarantee_case().attack().model_dump(mode="json"),
-        attacker=attacker,
-        target=target,
-        date=date,
-        area=None,
-        inside_area=None,
-        ceasefire_side=ceasefire_side,
-        ceasefire_in_force=ceasefire_in_force,
-    )
-    s = _settings(
-        era,
-        salience,
-        troops,
-        capability_change,
-        institution_change,
-        bindingness,
-        logit_terms,
-        no_logit,
-        measure,
-        weight,
-        scenario_saliences(sc) if sc is not None else None,
-        original_target,
-    )
-    cat = _catalogue(treaties, _day(sc, as_of), replace=replace)
+    sc = _scenario(scenario, time)
+    ev = event.event(guarantee_case().attack().model_dump(mode="json"))
+    s = credibility.settings(scenario_saliences(sc) if sc is not None else None)
+    cat = treaties.catalogue(_day(sc, time.as_of))
     chosen = list(arrangements or [])
     if not chosen and sc is not None:
         anchors = anchor_arrangements(sc)
@@ -141,9 +79,9 @@ def compare(
         chosen or list(guarantee_case().arrangements),
         ev,
         settings=s,
-        n_draws=draws,
-        seed=seed,
-        rho=rho,
+        n_draws=mc.draws,
+        seed=mc.seed,
+        rho=mc.rho,
         cat=cat,
     )
     rows = [summary(a) for a in comp.assessments]
@@ -153,6 +91,11 @@ def compare(
     if format is OutputFormat.csv:
         _write_csv(rows)
         return
+    _print_comparison(comp, ev, rows)
+
+
+def _print_comparison(comp: Comparison, ev: Event, rows: list[dict[str, Any]]) -> None:
+    """The arrangements ranked in one table, then what explains the ranking."""
     d0 = comp.assessments[0].deterrence
     console.print(
         f"[bold]{ev.description or 'Event'}[/bold]: {ev.attacker} -> {ev.target}, {ev.date}; "

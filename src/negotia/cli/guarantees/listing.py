@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date as Date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -18,12 +17,11 @@ from negotia.cli.common import (
     print_json,
 )
 from negotia.cli.guarantees.shared import (
-    REPLACE,
-    TREATIES,
-    _catalogue,
+    CatalogueOptions,
     _print_left_out,
     _write_csv,
 )
+from negotia.cli.options import group, option_groups
 
 # negotia.guarantees is imported inside the commands: `negotia --help` and the other
 # commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
@@ -35,15 +33,15 @@ if TYPE_CHECKING:
 
 
 @handle_errors
+@option_groups
 def list_(
     format: OutputFormat = FORMAT_OPTION,
-    treaties: Path | None = TREATIES,
-    replace: bool = REPLACE,
+    treaties: CatalogueOptions = group(),
     as_of: Date | None = AS_OF_OPTION,
 ) -> None:
     """List the instruments and arrangements in the catalogue (with --as-of: those
     signed or reported by that day)."""
-    cat = _catalogue(treaties, as_of, replace=replace)
+    cat = treaties.catalogue(as_of)
     rows = [
         {
             "id": i.id,
@@ -88,16 +86,16 @@ def list_(
 
 
 @handle_errors
+@option_groups
 def show(
     ident: str = typer.Argument(..., metavar="ID", help="Instrument or arrangement id."),
     format: OutputFormat = FORMAT_OPTION,
-    treaties: Path | None = TREATIES,
-    replace: bool = REPLACE,
+    treaties: CatalogueOptions = group(),
 ) -> None:
     """Show one instrument (obligations, conditions, sources) or one arrangement."""
     from negotia.guarantees.compare import resolve_arrangement
 
-    cat = _catalogue(treaties, replace=replace)
+    cat = treaties.catalogue()
     key = ident.lower().replace("_", "-")
     if key in cat.arrangements and key not in cat.instruments:
         arr, insts = resolve_arrangement(key, cat)
