@@ -322,3 +322,12 @@ def test_exit_notice_before_the_minimum_term_runs_from_its_end():
     assert early.exit_date("FRA") == dt.date(1970, 8, 24)
     late = nato.model_copy(update={"notices": {"FRA": dt.date(2026, 3, 1)}})
     assert late.exit_date("FRA") == dt.date(2027, 3, 1)
+
+
+def test_every_condition_type_of_the_schema_has_its_check() -> None:
+    # The checks are a table by condition type: a type added to the schema without a
+    # check would otherwise surface only when an event reaches it.
+    from negotia.guarantees.schema import CONDITION_TYPES
+    from negotia.guarantees.triggers import _CONDITIONS
+
+    assert sorted(_CONDITIONS) == sorted(CONDITION_TYPES)

@@ -380,9 +380,33 @@ def assess_obligation(
     from scipy.special import expit
 
     s = settings or CredibilitySettings()
-    w = s.weights
     base = base_rate(ob.atop_type, s.era)
-    factors: list[Factor] = []
+    factors = _logit_factors(inst, ob, guarantor, attacker, s)
+    factors += _commitment_factors(inst, ob, guarantor, s)
+    factors.append(_capability_factor(guarantor, attacker, s))
+    factors += _attacker_and_exit_factors(ob, attacker, s.weights, exit_pending)
+    L = _logit(base.rate) + sum(f.log_odds for f in factors if f.applied)
+    p = float(expit(L))
+    for f in factors:
+        f.delta_p = p - float(expit(L - f.log_odds)) if f.applied else 0.0
+    return Credibility(
+        instrument=inst.id,
+        obligation=ob.id or "",
+        guarantor=guarantor,
+        beneficiary=beneficiary,
+        atop_type=ob.atop_type.value,
+        response_strength=ob.response_strength,
+        base=base,
+        factors=factors,
+        probability=p,
+    )
+
+
+def _logit_factors(
+    inst: Instrument, ob: Obligation, guarantor: str, attacker: str, s: CredibilitySettings
+) -> list[Factor]:
+    """One factor per term of the fitted Leeds & Anac logit (applied only where selected)."""
+    factors = []
     fit = leeds_anac_fit()
     x = covariates(inst, ob, guarantor, attacker, s)
     for k, term in enumerate(LOGIT_TERMS):
@@ -401,50 +425,57 @@ def assess_obligation(
                 + ("" if applied else "; shown, not applied (see docs: selection)"),
             )
         )
+    return factors
+
+
+def _commitment_factors(
+    inst: Instrument, ob: Obligation, guarantor: str, s: CredibilitySettings
+) -> list[Factor]:
+    """Legal form, ratification, troops in place and the guarantor's salience."""
+    w = s.weights
     form = s.bindingness.get(inst.id, inst.bindingness)
     lf = _legal_form(form)
-    factors.append(
-        Factor("legal form", lf, w.legal_form.get(lf, 0.0), True, "assumption (no published estimate)")
-    )
     ratified = form is Bindingness.ratified_treaty
-    factors.append(
+    troops = int(s.per(s.troops, guarantor, ob.integration.troops))
+    sal = float(s.per(s.salience, guarantor, 0.5))
+    return [
+        Factor("legal form", lf, w.legal_form.get(lf, 0.0), True, "assumption (no published estimate)"),
         Factor(
             "ratification",
             "ratified" if ratified else "not ratified",
             0.0 if ratified else w.not_ratified,
             True,
             "assumption",
-        )
-    )
-    troops = int(s.per(s.troops, guarantor, ob.integration.troops))
-    factors.append(
+        ),
         Factor(
             "troops in place",
             f"{troops:,}",
             w.troops_full * min(1.0, troops / w.troops_for_full) if w.troops_for_full else 0.0,
             True,
             "assumption; grows with size (Reiter & Poast 2021: small tripwires do not deter)",
-        )
-    )
-    sal = float(s.per(s.salience, guarantor, 0.5))
-    factors.append(
+        ),
         Factor(
             "salience for beneficiary",
             f"{sal:.2f}",
             w.salience * (sal - 0.5),
             True,
             "assumption; 0.5 is neutral",
-        )
-    )
+        ),
+    ]
+
+
+def _capability_factor(guarantor: str, attacker: str, s: CredibilitySettings) -> Factor:
     cg, ca = capability(guarantor, s.measure), capability(attacker, s.measure)
     if cg is not None and ca is not None and cg > 0 and ca > 0:
         ratio = cg / ca
-        lo = w.capability_ratio * max(-2.0, min(2.0, math.log(ratio)))
-        factors.append(
-            Factor("capability ratio to attacker", f"{ratio:.2f}", lo, True, f"assumption; {s.measure}")
-        )
-    else:
-        factors.append(Factor("capability ratio to attacker", "unknown", 0.0, False, "no capability figure"))
+        lo = s.weights.capability_ratio * max(-2.0, min(2.0, math.log(ratio)))
+        return Factor("capability ratio to attacker", f"{ratio:.2f}", lo, True, f"assumption; {s.measure}")
+    return Factor("capability ratio to attacker", "unknown", 0.0, False, "no capability figure")
+
+
+def _attacker_and_exit_factors(
+    ob: Obligation, attacker: str, w: FactorWeights, exit_pending: bool
+) -> list[Factor]:
     nuc = is_nuclear(attacker)
     if ob.response_strength >= 3:
         d = w.attacker_nuclear_defence
@@ -452,33 +483,16 @@ def assess_obligation(
         d = w.attacker_nuclear_assistance
     else:
         d = 0.0
-    factors.append(
-        Factor("attacker nuclear-armed", "yes" if nuc else "no", d if nuc else 0.0, True, "assumption")
-    )
-    factors.append(
+    return [
+        Factor("attacker nuclear-armed", "yes" if nuc else "no", d if nuc else 0.0, True, "assumption"),
         Factor(
             "exit notice running",
             "yes" if exit_pending else "no",
             w.exit_pending if exit_pending else 0.0,
             True,
             "assumption",
-        )
-    )
-    L = _logit(base.rate) + sum(f.log_odds for f in factors if f.applied)
-    p = float(expit(L))
-    for f in factors:
-        f.delta_p = p - float(expit(L - f.log_odds)) if f.applied else 0.0
-    return Credibility(
-        instrument=inst.id,
-        obligation=ob.id or "",
-        guarantor=guarantor,
-        beneficiary=beneficiary,
-        atop_type=ob.atop_type.value,
-        response_strength=ob.response_strength,
-        base=base,
-        factors=factors,
-        probability=p,
-    )
+        ),
+    ]
 
 
 def _logit(p: float) -> float:

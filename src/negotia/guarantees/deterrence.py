@@ -185,71 +185,22 @@ def simulate_response(
     defence_share, assistance_share
         What an honouring guarantor brings (see the module docs).
     """
-    from scipy.special import ndtr  # imported here: only a simulation needs SciPy
-
     if not 0.0 <= rho <= 1.0:
         raise ParameterError(f"rho must be in [0, 1], got {rho}")
     if n_draws < 1:
         raise ParameterError(f"n_draws must be at least 1, got {n_draws}")
     shares = {**DEFAULT_DEFENCE_SHARE, **(defence_share or {})}
     a_share = default_assistance_share() if assistance_share is None else assistance_share
-    by_g: dict[str, list[Credibility]] = {}
-    for c in credibility:
-        by_g.setdefault(c.guarantor, []).append(c)
-    rows: list[GuarantorResponse] = []
-    for g, cs in by_g.items():
-        strongest = max(cs, key=lambda c: (c.response_strength, c.probability))
-        contrib, basis = _contribution(cs, instruments, measure, shares, a_share)
-        rows.append(
-            GuarantorResponse(
-                g,
-                strongest.instrument,
-                strongest.obligation,
-                strongest.response_strength,
-                strongest.probability,
-                contrib,
-                basis,
-            )
-        )
-    rows.sort(key=lambda r: (-r.contribution, -r.probability, r.guarantor))
-    A = capability(attacker, measure)
-    D = capability(target, measure)
-    notes = []
-    if A is None:
-        raise ParameterError(
-            f"no {measure} figure for the attacker {attacker!r}; "
-            f"known: {', '.join(sorted(capability_table()))}"
-        )
-    if D is None:
-        notes.append(f"no {measure} figure for the target {target}; its own forces count as 0")
-        D = 0.0
-    derived = [r.guarantor for r in rows if (c := capability_table().get(r.guarantor)) and c.derived]
-    if derived:
-        notes.append(
-            f"{len(derived)} guarantor(s) use an equal share of a group residual: {', '.join(derived)}"
-        )
+    rows = _guarantor_rows(credibility, instruments, measure, shares, a_share)
+    A, D, notes = _sides(rows, attacker, target, measure)
     gen = rng if rng is not None else seeding.rng(seed)
-    G = len(rows)
     p = np.array([r.probability for r in rows])
     c = np.array([r.contribution for r in rows])
     s = np.array([r.response_strength for r in rows], dtype=float)
-    R = np.zeros(n_draws)
-    S = np.zeros(n_draws)
-    anyh = np.zeros(n_draws, dtype=bool)
-    if G:
-        # Fixed-size blocks bound memory (draws x guarantors) for large runs; the block size
-        # is a constant, so a seed gives the same draws whatever n_draws is split into.
-        for lo in range(0, n_draws, BLOCK):
-            hi = min(n_draws, lo + BLOCK)
-            z0 = gen.standard_normal((hi - lo, 1))
-            e = gen.standard_normal((hi - lo, G))
-            honour = ndtr(np.sqrt(rho) * z0 + np.sqrt(1.0 - rho) * e) < p[None, :]
-            R[lo:hi] = honour @ c
-            S[lo:hi] = np.where(honour, s[None, :], 0.0).max(axis=1)
-            anyh[lo:hi] = honour.any(axis=1)
+    R, S, anyh = _draw_honouring(gen, p, c, s, n_draws=n_draws, rho=rho)
     q = np.quantile(R, [0.05, 0.25, 0.5, 0.75, 0.95])
     # The distribution itself: 20 equal bins from 0 to the maximum response (shares of draws).
-    top = float(c.sum()) if G and c.sum() > 0 else 1.0
+    top = float(c.sum()) if len(rows) and c.sum() > 0 else 1.0
     counts, edges = np.histogram(R, bins=20, range=(0.0, top))
     return Deterrence(
         attacker=attacker,
@@ -271,3 +222,87 @@ def simulate_response(
         histogram={"edges": edges.tolist(), "share": (counts / n_draws).tolist()},
         notes=notes,
     )
+
+
+def _guarantor_rows(
+    credibility: list[Credibility],
+    instruments: dict[str, Instrument],
+    measure: Measure,
+    shares: dict[int, float],
+    a_share: float,
+) -> list[GuarantorResponse]:
+    """One row per guarantor (its strongest triggered obligation), largest contribution first."""
+    by_g: dict[str, list[Credibility]] = {}
+    for c in credibility:
+        by_g.setdefault(c.guarantor, []).append(c)
+    rows: list[GuarantorResponse] = []
+    for g, cs in by_g.items():
+        strongest = max(cs, key=lambda c: (c.response_strength, c.probability))
+        contrib, basis = _contribution(cs, instruments, measure, shares, a_share)
+        rows.append(
+            GuarantorResponse(
+                g,
+                strongest.instrument,
+                strongest.obligation,
+                strongest.response_strength,
+                strongest.probability,
+                contrib,
+                basis,
+            )
+        )
+    rows.sort(key=lambda r: (-r.contribution, -r.probability, r.guarantor))
+    return rows
+
+
+def _sides(
+    rows: list[GuarantorResponse], attacker: str, target: str, measure: Measure
+) -> tuple[float, float, list[str]]:
+    """The attacker's and the target's capability, and notes on the figures used."""
+    A = capability(attacker, measure)
+    D = capability(target, measure)
+    notes = []
+    if A is None:
+        raise ParameterError(
+            f"no {measure} figure for the attacker {attacker!r}; "
+            f"known: {', '.join(sorted(capability_table()))}"
+        )
+    if D is None:
+        notes.append(f"no {measure} figure for the target {target}; its own forces count as 0")
+        D = 0.0
+    derived = [r.guarantor for r in rows if (c := capability_table().get(r.guarantor)) and c.derived]
+    if derived:
+        notes.append(
+            f"{len(derived)} guarantor(s) use an equal share of a group residual: {', '.join(derived)}"
+        )
+    return A, D, notes
+
+
+def _draw_honouring(
+    gen: np.random.Generator,
+    p: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    *,
+    n_draws: int,
+    rho: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per draw: the responding capability, the strongest honoured response, whether any
+    guarantor honours (the copula of the module docs)."""
+    from scipy.special import ndtr  # imported here: only a simulation needs SciPy
+
+    G = len(p)
+    R = np.zeros(n_draws)
+    S = np.zeros(n_draws)
+    anyh = np.zeros(n_draws, dtype=bool)
+    if G:
+        # Fixed-size blocks bound memory (draws x guarantors) for large runs; the block size
+        # is a constant, so a seed gives the same draws whatever n_draws is split into.
+        for lo in range(0, n_draws, BLOCK):
+            hi = min(n_draws, lo + BLOCK)
+            z0 = gen.standard_normal((hi - lo, 1))
+            e = gen.standard_normal((hi - lo, G))
+            honour = ndtr(np.sqrt(rho) * z0 + np.sqrt(1.0 - rho) * e) < p[None, :]
+            R[lo:hi] = honour @ c
+            S[lo:hi] = np.where(honour, s[None, :], 0.0).max(axis=1)
+            anyh[lo:hi] = honour.any(axis=1)
+    return R, S, anyh

@@ -11,6 +11,7 @@ leaves open (``None``) makes the result *undetermined* instead of guessing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date as Date
 from typing import Any, Literal
@@ -80,108 +81,141 @@ class TriggerResult:
 
 
 def _check_condition(cond: Any, ev: Event) -> Check:
+    check = _CONDITIONS.get(cond.type)
+    if check is None:  # pragma: no cover - the schema's condition types are closed
+        raise AssertionError(f"unhandled condition type {cond.type}")
+    return check(cond, ev)
+
+
+def _location(cond: Any, ev: Event) -> Check:
     t = cond.type
-    if t == "location":
-        parts: list[Check] = []
-        if cond.areas:
-            if ev.location.inside_treaty_area is not None:
-                ok = ev.location.inside_treaty_area
-                parts.append(
-                    Check(t, ok, f"the event is stated to be {'inside' if ok else 'outside'} the treaty area")
-                )
+    parts: list[Check] = []
+    if cond.areas:
+        parts.append(_treaty_area(t, cond, ev))
+    if cond.beneficiary_side_of_line:
+        parts.append(_ceasefire_side(t, ev))
+    return _combine(t, parts)
+
+
+def _treaty_area(t: str, cond: Any, ev: Event) -> Check:
+    if ev.location.inside_treaty_area is not None:
+        ok = ev.location.inside_treaty_area
+        return Check(t, ok, f"the event is stated to be {'inside' if ok else 'outside'} the treaty area")
+    tags = tags_of(ev.location_tags)
+    hit = sorted(tags & set(cond.areas))
+    where = ", ".join(ev.location_tags)
+    if hit:
+        return Check(t, True, f"{where} lies in the treaty area ({', '.join(hit)})")
+    return Check(t, False, f"{where} is outside the treaty area ({', '.join(cond.areas)})")
+
+
+def _ceasefire_side(t: str, ev: Event) -> Check:
+    side = ev.location.ceasefire_side
+    if side is None:
+        return Check(t, None, "unknown which side of the ceasefire line the attack hit")
+    if side == "beneficiary":
+        return Check(t, True, "the attack crossed the ceasefire line into territory the target holds")
+    if side == "attacker":
+        return Check(
+            t,
+            False,
+            "the fighting is on the attacker's side of the ceasefire line, not across it",
+        )
+    return Check(t, False, "there is no ceasefire line for the attack to cross")
+
+
+def _named_adversary(cond: Any, ev: Event) -> Check:
+    t = cond.type
+    attackers = [ev.attacker, *ev.co_attackers]
+    hit = [a for a in attackers if a in cond.adversaries]
+    if hit:
+        return Check(t, True, f"the attacker {', '.join(hit)} is a named adversary")
+    return Check(
+        t, False, f"applies only against {', '.join(cond.adversaries)}; the attacker is {ev.attacker}"
+    )
+
+
+def _specific_conflict(cond: Any, ev: Event) -> Check:
+    t = cond.type
+    if ev.conflict is None:
+        return Check(t, None, f"applies only in the conflict {cond.conflict!r}; the event names none")
+    ok = ev.conflict == cond.conflict
+    return Check(t, ok, f"conflict {ev.conflict!r} {'is' if ok else 'is not'} {cond.conflict!r}")
+
+
+def _number_of_adversaries(cond: Any, ev: Event) -> Check:
+    n = 1 + len(ev.co_attackers)
+    ok = n >= cond.min_adversaries
+    return Check(cond.type, ok, f"{n} attacker(s); needs at least {cond.min_adversaries}")
+
+
+def _non_provocation(cond: Any, ev: Event) -> Check:
+    t = cond.type
+    if ev.provoked is None:
+        return Check(t, None, "applies only to an unprovoked attack; unknown whether it was provoked")
+    return Check(
+        t,
+        not ev.provoked,
+        "the attack was provoked by the target" if ev.provoked else "the attack was unprovoked",
+    )
+
+
+def _on_request(cond: Any, ev: Event) -> Check:
+    t = cond.type
+    if ev.help_requested is None:
+        return Check(t, None, "applies at the beneficiary's request; unknown whether it asked")
+    return Check(
+        t,
+        bool(ev.help_requested),
+        "the target asked for consultation/help" if ev.help_requested else "the target has not asked",
+    )
+
+
+def _ceasefire_in_force(cond: Any, ev: Event) -> Check:
+    t = cond.type
+    if ev.ceasefire_in_force is None:
+        return Check(t, None, "applies only once a ceasefire is in force; unknown whether one is")
+    return Check(
+        t,
+        bool(ev.ceasefire_in_force),
+        "a ceasefire is in force"
+        if ev.ceasefire_in_force
+        else "no ceasefire is in force (activates only after one)",
+    )
+
+
+def _intensity(cond: Any, ev: Event) -> Check:
+    t = cond.type
+    need = SCALES.index(cond.min_scale)
+    have = SCALES.index(ev.scale)
+    parts = [
+        Check(
+            t,
+            have >= need,
+            f"scale {ev.scale!r} {'meets' if have >= need else 'is below'} the threshold {cond.min_scale!r}",
+        )
+    ]
+    for attr in ("deliberate", "sustained"):
+        if getattr(cond, attr):
+            v = getattr(ev, attr)
+            if v is None:
+                parts.append(Check(t, None, f"unknown whether the attack is {attr}"))
             else:
-                tags = tags_of(ev.location_tags)
-                hit = sorted(tags & set(cond.areas))
-                where = ", ".join(ev.location_tags)
-                if hit:
-                    parts.append(Check(t, True, f"{where} lies in the treaty area ({', '.join(hit)})"))
-                else:
-                    parts.append(
-                        Check(t, False, f"{where} is outside the treaty area ({', '.join(cond.areas)})")
-                    )
-        if cond.beneficiary_side_of_line:
-            side = ev.location.ceasefire_side
-            if side is None:
-                parts.append(Check(t, None, "unknown which side of the ceasefire line the attack hit"))
-            elif side == "beneficiary":
-                parts.append(
-                    Check(t, True, "the attack crossed the ceasefire line into territory the target holds")
-                )
-            elif side == "attacker":
-                parts.append(
-                    Check(
-                        t,
-                        False,
-                        "the fighting is on the attacker's side of the ceasefire line, not across it",
-                    )
-                )
-            else:
-                parts.append(Check(t, False, "there is no ceasefire line for the attack to cross"))
-        return _combine(t, parts)
-    if t == "named_adversary":
-        attackers = [ev.attacker, *ev.co_attackers]
-        hit = [a for a in attackers if a in cond.adversaries]
-        if hit:
-            return Check(t, True, f"the attacker {', '.join(hit)} is a named adversary")
-        return Check(
-            t, False, f"applies only against {', '.join(cond.adversaries)}; the attacker is {ev.attacker}"
-        )
-    if t == "specific_conflict":
-        if ev.conflict is None:
-            return Check(t, None, f"applies only in the conflict {cond.conflict!r}; the event names none")
-        ok = ev.conflict == cond.conflict
-        return Check(t, ok, f"conflict {ev.conflict!r} {'is' if ok else 'is not'} {cond.conflict!r}")
-    if t == "number_of_adversaries":
-        n = 1 + len(ev.co_attackers)
-        ok = n >= cond.min_adversaries
-        return Check(t, ok, f"{n} attacker(s); needs at least {cond.min_adversaries}")
-    if t == "non_provocation":
-        if ev.provoked is None:
-            return Check(t, None, "applies only to an unprovoked attack; unknown whether it was provoked")
-        return Check(
-            t,
-            not ev.provoked,
-            "the attack was provoked by the target" if ev.provoked else "the attack was unprovoked",
-        )
-    if t == "on_request":
-        if ev.help_requested is None:
-            return Check(t, None, "applies at the beneficiary's request; unknown whether it asked")
-        return Check(
-            t,
-            bool(ev.help_requested),
-            "the target asked for consultation/help" if ev.help_requested else "the target has not asked",
-        )
-    if t == "ceasefire_in_force":
-        if ev.ceasefire_in_force is None:
-            return Check(t, None, "applies only once a ceasefire is in force; unknown whether one is")
-        return Check(
-            t,
-            bool(ev.ceasefire_in_force),
-            "a ceasefire is in force"
-            if ev.ceasefire_in_force
-            else "no ceasefire is in force (activates only after one)",
-        )
-    if t == "intensity":
-        parts = []
-        need = SCALES.index(cond.min_scale)
-        have = SCALES.index(ev.scale)
-        parts.append(
-            Check(
-                t,
-                have >= need,
-                f"scale {ev.scale!r} {'meets' if have >= need else 'is below'} "
-                f"the threshold {cond.min_scale!r}",
-            )
-        )
-        for attr in ("deliberate", "sustained"):
-            if getattr(cond, attr):
-                v = getattr(ev, attr)
-                if v is None:
-                    parts.append(Check(t, None, f"unknown whether the attack is {attr}"))
-                else:
-                    parts.append(Check(t, bool(v), f"the attack is {'' if v else 'not '}{attr}"))
-        return _combine(t, parts)
-    raise AssertionError(f"unhandled condition type {t}")  # pragma: no cover - schema is closed
+                parts.append(Check(t, bool(v), f"the attack is {'' if v else 'not '}{attr}"))
+    return _combine(t, parts)
+
+
+#: One test per condition type of the schema.
+_CONDITIONS: dict[str, Callable[[Any, Event], Check]] = {
+    "location": _location,
+    "named_adversary": _named_adversary,
+    "specific_conflict": _specific_conflict,
+    "number_of_adversaries": _number_of_adversaries,
+    "non_provocation": _non_provocation,
+    "on_request": _on_request,
+    "ceasefire_in_force": _ceasefire_in_force,
+    "intensity": _intensity,
+}
 
 
 def _combine(test: str, parts: list[Check]) -> Check:
