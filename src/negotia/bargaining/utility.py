@@ -42,6 +42,7 @@ from negotia.errors import InputError, ParameterError, Problem, UnknownNameError
 from negotia.scenario.redlines import within
 
 if TYPE_CHECKING:
+    from negotia.scenario.arrays import ScenarioArrays
     from negotia.scenario.schema import Scenario
 
 
@@ -302,6 +303,44 @@ def utility_model(
     if kind not in ("linear", "quadratic"):
         raise ParameterError(f"loss must be linear or quadratic, got {kind!r}")
     arrays = ScenarioArrays.from_scenario(scenario)
+    parties_t = _resolve_parties(scenario, arrays, parties)
+    space = space or space_from_scenario(scenario, resolution)
+    if space.issue_ids != arrays.issue_ids:
+        raise ParameterError("the outcome space's issues differ from the scenario's")
+    a_idx = np.array([arrays.actor_ids.index(p) for p in parties_t])
+    x = arrays.position[0, a_idx]  # (P, K) unit
+    present = arrays.present[0, a_idx]
+    w = _issue_weights(arrays, a_idx, parties_t)
+    tables = []
+    for k, o in enumerate(space.issues):
+        e = _evaluation(o.unit[None, :], x[:, k : k + 1], kind)
+        tables.append(w[:, k : k + 1] * e)
+    res, explicit = _reservation(scenario, arrays, parties_t, x, w, kind)
+    ref, ref_unit = _reference(arrays, x, w, kind)
+    red = tuple(
+        RedLineBound(r.actor, r.issue, r.min, r.max, r.note)
+        for r in scenario.red_lines
+        if r.actor in parties_t
+    )
+    return UtilityModel(
+        space=space,
+        parties=parties_t,
+        tables=tuple(tables),
+        allowed=_masks(space, parties_t, red),
+        reservation=res,
+        red_lines=red,
+        reference=ref,
+        reference_values=arrays.to_scale(ref_unit),
+        ideal=np.where(present, arrays.to_scale(x), np.nan),
+        loss=kind,
+        notes=_reservation_notes(space, arrays, parties_t, explicit),
+    )
+
+
+def _resolve_parties(
+    scenario: Scenario, arrays: ScenarioArrays, parties: list[str] | tuple[str, ...] | None
+) -> tuple[str, ...]:
+    """The bargaining parties' actor ids (default: the required parties, else every actor with a stance)."""
     if parties is None or len(parties) == 0:
         parties = list(scenario.required_parties) or [
             a for k, a in enumerate(arrays.actor_ids) if arrays.present[0, k].any()
@@ -316,67 +355,70 @@ def utility_model(
         raise ParameterError(f"a party is named twice: {', '.join(parties)}")
     if len(resolved) < 2:
         raise ParameterError("bargaining needs at least two parties")
-    parties_t = tuple(resolved)
-    space = space or space_from_scenario(scenario, resolution)
-    if space.issue_ids != arrays.issue_ids:
-        raise ParameterError("the outcome space's issues differ from the scenario's")
-    a_idx = np.array([arrays.actor_ids.index(p) for p in parties_t])
-    x = arrays.position[0, a_idx]  # (P, K) unit
+    return tuple(resolved)
+
+
+def _issue_weights(arrays: ScenarioArrays, a_idx: np.ndarray, parties: tuple[str, ...]) -> np.ndarray:
+    """``(P, K)`` issue weights ``w_pk``: saliences summing to 1 per party (equal when all are zero)."""
     present = arrays.present[0, a_idx]
     sal = np.where(present, arrays.salience[0, a_idx], 0.0)
     absent = ~present.any(axis=1)
     if absent.any():
-        who = ", ".join(p for p, m in zip(parties_t, absent, strict=True) if m)
+        who = ", ".join(p for p, m in zip(parties, absent, strict=True) if m)
         raise ParameterError(f"party {who} has no stance on any issue; it cannot bargain")
     total = sal.sum(axis=1, keepdims=True)
-    w = np.where(
+    return np.where(
         total > 0, sal / np.where(total > 0, total, 1.0), present / present.sum(axis=1, keepdims=True)
     )
-    tables = []
-    for k, o in enumerate(space.issues):
-        e = _evaluation(o.unit[None, :], x[:, k : k + 1], kind)
-        tables.append(w[:, k : k + 1] * e)
-    # Reservation: explicit, else the status quo.
+
+
+def _reservation(
+    scenario: Scenario,
+    arrays: ScenarioArrays,
+    parties: tuple[str, ...],
+    x: np.ndarray,
+    w: np.ndarray,
+    kind: str,
+) -> tuple[np.ndarray, dict[str, float]]:
+    """``(P,)`` reservation values (explicit, else the status quo's utility) and the explicit ones."""
     sq = arrays.status_quo
     has_sq = np.isfinite(sq)
     e_sq = _evaluation(np.where(has_sq, sq, 0.0)[None, :], x, kind)
     res = (w * np.where(has_sq[None, :], e_sq, 0.0)).sum(axis=1)
-    explicit = reservation_from_metadata(scenario, parties_t)
+    explicit = reservation_from_metadata(scenario, parties)
     for p, v in explicit.items():
-        res[parties_t.index(p)] = v
-    # Reference: the capability x salience weighted mean of all actors' positions.
+        res[parties.index(p)] = v
+    return res, explicit
+
+
+def _reference(
+    arrays: ScenarioArrays, x: np.ndarray, w: np.ndarray, kind: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(P, K)`` contributions at the reference outcome and ``(K,)`` that outcome on the unit scale.
+
+    The reference is the capability x salience weighted mean of all actors' positions.
+    """
     wt = arrays.weight[0]
     tw = wt.sum(axis=0)
     ref_unit = np.where(tw > 0, (wt * arrays.position[0]).sum(axis=0) / np.where(tw > 0, tw, 1.0), np.nan)
     ref = w * _evaluation(np.nan_to_num(ref_unit, nan=0.0)[None, :], x, kind)
-    ref = np.where(np.isfinite(ref_unit)[None, :], ref, np.nan)
-    ideal = np.where(present, arrays.to_scale(x), np.nan)
-    red = tuple(
-        RedLineBound(r.actor, r.issue, r.min, r.max, r.note)
-        for r in scenario.red_lines
-        if r.actor in parties_t
-    )
+    return np.where(np.isfinite(ref_unit)[None, :], ref, np.nan), ref_unit
+
+
+def _reservation_notes(
+    space: OutcomeSpace, arrays: ScenarioArrays, parties: tuple[str, ...], explicit: dict[str, float]
+) -> tuple[str, ...]:
+    """Where the reservation values come from, for the model's notes."""
     notes = []
     if explicit:
         notes.append("reservation values from metadata.reservation for " + ", ".join(sorted(explicit)))
+    has_sq = np.isfinite(arrays.status_quo)
     missing = [o.id for o, h in zip(space.issues, has_sq, strict=True) if not h]
-    if len(explicit) < len(parties_t) and missing:
+    if len(explicit) < len(parties) and missing:
         notes.append(
             "reservation values from the status quo; issues without one count as worst: " + ", ".join(missing)
         )
-    return UtilityModel(
-        space=space,
-        parties=parties_t,
-        tables=tuple(tables),
-        allowed=_masks(space, parties_t, red),
-        reservation=res,
-        red_lines=red,
-        reference=ref,
-        reference_values=arrays.to_scale(ref_unit),
-        ideal=ideal,
-        loss=kind,
-        notes=tuple(notes),
-    )
+    return tuple(notes)
 
 
 def iter_chunks(model: UtilityModel, chunk: int = CHUNK) -> Any:

@@ -97,47 +97,10 @@ def load_model(
     the model's notes.
     """
     p = Path(path)
-    profiles: list[Profile] = []
-    broken: list[InputError] = []
-    skipped: list[str] = []
     if p.suffix.lower() == ".xml":
-        domain = read_genius_domain(p, points)
-        if parse_xml(p).tag != "negotiation_template":
-            raise InputError(str(p), Problem("", "is a GENIUS profile; give the domain file"))
-        for f in sorted(p.parent.glob("*.xml")):
-            if f == p:
-                continue
-            try:
-                if parse_xml(f).tag == "negotiation_template":
-                    continue
-                profiles.append(read_genius_profile(f, domain))
-            except InputError as e:
-                # A profile of another domain in the same folder, or an unrelated broken file,
-                # is passed over with a note; a broken profile of this domain is an error,
-                # not a party silently left out.
-                if xml_issue_names(f) == {n for n, _ in domain.issues}:
-                    broken.append(e)
-                else:
-                    skipped.append(f"{f.name}: {e.problems[0] if e.problems else e}")
+        domain, profiles, broken, skipped = _xml_folder(p, points)
     else:
-        data = load_json(p)
-        domain = read_geniusweb_domain(p, points)
-        files = sorted(p.parent.glob("*.json"))
-        if "LinearAdditiveUtilitySpace" in data:
-            files = [f for f in files if f != p] + [p]
-        for f in files:
-            data_f: object = None
-            try:
-                data_f = load_json(f)
-                if "LinearAdditiveUtilitySpace" in data_f:
-                    profiles.append(read_geniusweb_profile(f, domain))
-            except InputError as e:
-                space = data_f.get("LinearAdditiveUtilitySpace") if isinstance(data_f, dict) else None
-                named = space.get("domain", {}).get("name") if isinstance(space, dict) else None
-                if isinstance(named, str) and named == domain.name:
-                    broken.append(e)
-                else:
-                    skipped.append(f"{f.name}: {e.problems[0] if e.problems else e}")
+        domain, profiles, broken, skipped = _json_folder(p, points)
     if broken:
         raise InputError(
             str(p),
@@ -148,18 +111,7 @@ def load_model(
             ],
         )
     if parties:
-        wanted = {x.casefold() for x in parties}
-        unknown = wanted - {pr.name.casefold() for pr in profiles}
-        if unknown:
-            raise InputError(
-                str(p),
-                Problem(
-                    "",
-                    f"no profile named {', '.join(sorted(unknown))} beside the domain; "
-                    f"found: {', '.join(pr.name for pr in profiles) or 'none'}",
-                ),
-            )
-        profiles = [pr for pr in profiles if pr.name.casefold() in wanted]
+        profiles = _chosen(p, profiles, parties)
     if len(profiles) < 2:
         raise InputError(
             str(p),
@@ -174,3 +126,76 @@ def load_model(
     notes = domain.notes() + [n for n in (pr.note() for pr in profiles) if n]
     notes += [f"skipped {x}" for x in skipped]
     return replace(model, notes=(*model.notes, *notes)), domain.name
+
+
+#: What reading a domain's folder gives: the domain, its profiles, the errors of broken
+#: profiles of this domain, and the files passed over (``name: why``).
+_Folder = tuple[Domain, list[Profile], list[InputError], list[str]]
+
+
+def _xml_folder(p: Path, points: Points) -> _Folder:
+    """A GENIUS XML domain and every profile of it among the folder's other ``.xml`` files."""
+    profiles: list[Profile] = []
+    broken: list[InputError] = []
+    skipped: list[str] = []
+    domain = read_genius_domain(p, points)
+    if parse_xml(p).tag != "negotiation_template":
+        raise InputError(str(p), Problem("", "is a GENIUS profile; give the domain file"))
+    for f in sorted(p.parent.glob("*.xml")):
+        if f == p:
+            continue
+        try:
+            if parse_xml(f).tag == "negotiation_template":
+                continue
+            profiles.append(read_genius_profile(f, domain))
+        except InputError as e:
+            # A profile of another domain in the same folder, or an unrelated broken file,
+            # is passed over with a note; a broken profile of this domain is an error,
+            # not a party silently left out.
+            if xml_issue_names(f) == {n for n, _ in domain.issues}:
+                broken.append(e)
+            else:
+                skipped.append(f"{f.name}: {e.problems[0] if e.problems else e}")
+    return domain, profiles, broken, skipped
+
+
+def _json_folder(p: Path, points: Points) -> _Folder:
+    """A GeniusWeb domain (or a profile's embedded one) and every profile of it in the folder."""
+    profiles: list[Profile] = []
+    broken: list[InputError] = []
+    skipped: list[str] = []
+    data = load_json(p)
+    domain = read_geniusweb_domain(p, points)
+    files = sorted(p.parent.glob("*.json"))
+    if "LinearAdditiveUtilitySpace" in data:
+        files = [f for f in files if f != p] + [p]
+    for f in files:
+        data_f: object = None
+        try:
+            data_f = load_json(f)
+            if "LinearAdditiveUtilitySpace" in data_f:
+                profiles.append(read_geniusweb_profile(f, domain))
+        except InputError as e:
+            space = data_f.get("LinearAdditiveUtilitySpace") if isinstance(data_f, dict) else None
+            named = space.get("domain", {}).get("name") if isinstance(space, dict) else None
+            if isinstance(named, str) and named == domain.name:
+                broken.append(e)
+            else:
+                skipped.append(f"{f.name}: {e.problems[0] if e.problems else e}")
+    return domain, profiles, broken, skipped
+
+
+def _chosen(p: Path, profiles: list[Profile], parties: list[str] | tuple[str, ...]) -> list[Profile]:
+    """The profiles named in ``parties`` (case-insensitive); a name with no profile is an error."""
+    wanted = {x.casefold() for x in parties}
+    unknown = wanted - {pr.name.casefold() for pr in profiles}
+    if unknown:
+        raise InputError(
+            str(p),
+            Problem(
+                "",
+                f"no profile named {', '.join(sorted(unknown))} beside the domain; "
+                f"found: {', '.join(pr.name for pr in profiles) or 'none'}",
+            ),
+        )
+    return [pr for pr in profiles if pr.name.casefold() in wanted]

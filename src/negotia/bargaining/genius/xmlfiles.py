@@ -77,6 +77,22 @@ def read_genius_profile(path: str | os.PathLike[str], domain: Domain) -> Profile
     path = Path(path)
     root = parse_xml(path)
     problems: list[Problem] = []
+    by_index, evals, elements = _evaluations(root, path, domain, problems)
+    weights = _weights(root, by_index, problems)
+    reservation = _reservation(root, problems)
+    table_w, table_u = _tables(domain, evals, elements, weights, problems)
+    if problems:
+        raise InputError(str(path), problems)
+    total = sum(table_w)
+    if total <= 0:
+        raise InputError(str(path), Problem("weight", "the issue weights sum to zero"))
+    return Profile(path.stem, tuple(w / total for w in table_w), tuple(table_u), reservation, total)
+
+
+def _evaluations(
+    root: ET.Element, path: Path, domain: Domain, problems: list[Problem]
+) -> tuple[dict[str, str], dict[str, dict[str, float]], dict[str, ET.Element]]:
+    """The profile's issues: name by index, each discrete issue's evaluations, each element."""
     by_index: dict[str, str] = {}
     evals: dict[str, dict[str, float]] = {}
     elements: dict[str, ET.Element] = {}
@@ -100,6 +116,11 @@ def read_genius_profile(path: str | os.PathLike[str], domain: Domain) -> Profile
             else:
                 ev[item.get("value", "")] = value
         evals[name] = ev
+    return by_index, evals, elements
+
+
+def _weights(root: ET.Element, by_index: dict[str, str], problems: list[Problem]) -> dict[str, float]:
+    """The issue weights as written, by issue name."""
     weights: dict[str, float] = {}
     # GENIUS ignores a weight on an objective (the root "objective" element shares the
     # numbering with the issues, usually index 0); only issue weights count.
@@ -120,14 +141,29 @@ def read_genius_profile(path: str | os.PathLike[str], domain: Domain) -> Profile
             problems.append(Problem(f"weight of {name!r}", "must not be negative"))
         else:
             weights[name] = value
+    return weights
+
+
+def _reservation(root: ET.Element, problems: list[Problem]) -> float:
+    """The profile's reservation value (0 when it gives none)."""
     res_el = root.find(".//reservation")
-    reservation = 0.0
-    if res_el is not None:
-        value = _finite(res_el.get("value", "0"))
-        if value is None:
-            problems.append(Problem("reservation", f"value {res_el.get('value')!r} is not a finite number"))
-        else:
-            reservation = value
+    if res_el is None:
+        return 0.0
+    value = _finite(res_el.get("value", "0"))
+    if value is None:
+        problems.append(Problem("reservation", f"value {res_el.get('value')!r} is not a finite number"))
+        return 0.0
+    return value
+
+
+def _tables(
+    domain: Domain,
+    evals: dict[str, dict[str, float]],
+    elements: dict[str, ET.Element],
+    weights: dict[str, float],
+    problems: list[Problem],
+) -> tuple[list[float], list[tuple[float, ...]]]:
+    """Per issue of the domain, in its order: the weight and the utilities of its values (max 1)."""
     table_w, table_u = [], []
     for name, values in domain.issues:
         num = domain.numeric_issue(name)
@@ -151,12 +187,7 @@ def read_genius_profile(path: str | os.PathLike[str], domain: Domain) -> Profile
             continue
         table_u.append(tuple(float(x) for x in e / e.max()))
         table_w.append(weights.get(name, 0.0))
-    if problems:
-        raise InputError(str(path), problems)
-    total = sum(table_w)
-    if total <= 0:
-        raise InputError(str(path), Problem("weight", "the issue weights sum to zero"))
-    return Profile(path.stem, tuple(w / total for w in table_w), tuple(table_u), reservation, total)
+    return table_w, table_u
 
 
 def write_genius_domain(domain: Domain, path: str | os.PathLike[str]) -> None:
