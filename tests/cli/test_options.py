@@ -139,3 +139,20 @@ def test_mistakes_are_refused_when_the_command_is_defined():
 
         @option_groups
         def undeclared(p: Plain = group()) -> None: ...
+
+
+@dataclass(frozen=True)
+class Named:
+    name: Annotated[str, typer.Argument(help="A name.")]
+    times: Annotated[int, typer.Option("--times", help="How often.")] = 1
+
+
+def test_a_field_without_default_is_a_required_argument():
+    @option_groups
+    def hello(who: Named = group()) -> None:
+        seen[:] = [who]
+
+    assert runner.invoke(_app(hello), ["hello", "ann", "--times", "2"]).exit_code == 0
+    assert seen == [Named("ann", 2)]
+    result = runner.invoke(_app(hello), ["hello"])
+    assert result.exit_code == 2 and "Missing argument" in result.output

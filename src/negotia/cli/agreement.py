@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date as Date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -21,7 +23,7 @@ from negotia.cli.common import (
     handle_errors,
     print_json,
 )
-from negotia.errors import ParameterError
+from negotia.cli.options import annotated, group, option_groups
 
 if TYPE_CHECKING:
     from negotia.agreement.analysis import AgreementAnalysis
@@ -157,44 +159,60 @@ def render(result: AgreementAnalysis, as_of: Date | None = None, known_by: Date 
         console.print(f"[dim]note: {note}[/dim]")
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    @handle_errors
-    def agreement(
-        scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
-        n: int = typer.Option(1000, "-n", "--variants", help="Number of Monte Carlo variants."),
-        seed: int = typer.Option(0, "--seed", help="Seed of the run (default 0)."),
-        model: list[str] = typer.Option(
-            None,
-            "--model",
-            "-m",
-            help="Model whose forecast is the settlement (repeatable; default compromise).",
-        ),
-        as_of: Date | None = AS_OF_OPTION,
-        known_by: Date | None = KNOWN_BY_OPTION,
-        all_or_nothing: bool = typer.Option(
-            False, "--all-or-nothing", help="Nothing is agreed until everything is agreed."
-        ),
-        format: OutputFormat = FORMAT_OPTION,
-    ) -> None:
-        """Will they agree? P(zone of agreement) for the package, each issue and partial
-        packages, what blocks it, and each forecast with and without a deal."""
-        from negotia.api import agreement_analysis as run
+@dataclass(frozen=True)
+class AgreementOptions:
+    """One agreement analysis as ``agreement`` and ``outlook`` take it from the command line."""
 
-        if seed < 0:
-            raise ParameterError(f"--seed must be a non-negative integer, got {seed}")
-        result = run(
-            scenario,
-            n,
-            seed=seed,
-            all_or_nothing=all_or_nothing,
-            models=model or ["compromise"],
-            as_of=as_of,
-            known_by=known_by,
+    scenario: Annotated[str, typer.Argument(help="Scenario file, or the name of a bundled scenario.")]
+    n: Annotated[int, typer.Option("-n", "--variants", help="Number of Monte Carlo variants.")] = 1000
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the run (default 0).")] = 0
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model", "-m", help="Model whose forecast is the settlement (repeatable; default compromise)."
+        ),
+    ] = None
+    as_of: Annotated[Date | None, annotated(AS_OF_OPTION)] = None
+    known_by: Annotated[Date | None, annotated(KNOWN_BY_OPTION)] = None
+    all_or_nothing: Annotated[
+        bool, typer.Option("--all-or-nothing", help="Nothing is agreed until everything is agreed.")
+    ] = False
+
+    def analyse(self, models: Sequence[str]) -> AgreementAnalysis:
+        """The analysis, with ``models`` unless --model names others."""
+        from negotia.api import agreement_analysis
+
+        return agreement_analysis(
+            self.scenario,
+            self.n,
+            seed=self.seed,
+            all_or_nothing=self.all_or_nothing,
+            models=list(self.model or models),
+            as_of=self.as_of,
+            known_by=self.known_by,
         )
-        if format is OutputFormat.json:
-            print_json(result.to_dict())
-        elif format is OutputFormat.csv:
-            sys.stdout.write(_csv(result))
-        else:
-            render(result, as_of, known_by)
+
+
+def print_analysis(
+    result: AgreementAnalysis, format: OutputFormat, run: AgreementOptions, render: Callable[..., None]
+) -> None:
+    """JSON, CSV, or the tables ``render`` draws."""
+    if format is OutputFormat.json:
+        print_json(result.to_dict())
+    elif format is OutputFormat.csv:
+        sys.stdout.write(_csv(result))
+    else:
+        render(result, run.as_of, run.known_by)
+
+
+@handle_errors
+@option_groups
+def agreement(run: AgreementOptions = group(), format: OutputFormat = FORMAT_OPTION) -> None:
+    """Will they agree? P(zone of agreement) for the package, each issue and partial
+    packages, what blocks it, and each forecast with and without a deal."""
+    print_analysis(run.analyse(["compromise"]), format, run, render)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``agreement`` command to the root app."""
+    app.command()(agreement)

@@ -92,9 +92,9 @@ def _expand(name: str, cls: Any, spec: _Group) -> list[inspect.Parameter]:
             continue
         if _typer_info(hints[f.name]) is None:
             raise TypeError(f"{cls.__name__}.{f.name} is not Annotated with a typer.Option or typer.Argument")
-        if f.default is dataclasses.MISSING:
-            raise TypeError(f"{cls.__name__}.{f.name} has no default (a group's fields all need one)")
-        annotation, default = hints[f.name], f.default
+        # A field without a default is a required parameter (typer: a required argument).
+        required = f.default is dataclasses.MISSING
+        annotation, default = hints[f.name], inspect.Parameter.empty if required else f.default
         if f.name in spec.replace:
             annotation, default = typing.get_args(annotation)[0], spec.replace[f.name]
         kind = inspect.Parameter.POSITIONAL_OR_KEYWORD

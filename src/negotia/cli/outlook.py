@@ -14,7 +14,6 @@ rounded to whole points there (the detail gives one decimal, ``--format json`` o
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from datetime import date as Date
 from typing import TYPE_CHECKING
@@ -23,17 +22,10 @@ import typer
 from rich import box
 from rich.table import Table
 
-from negotia.cli.common import (
-    AS_OF_OPTION,
-    FORMAT_OPTION,
-    KNOWN_BY_OPTION,
-    OutputFormat,
-    console,
-    dated_title,
-    handle_errors,
-    print_json,
-)
-from negotia.errors import ParameterError
+from negotia.cli.agreement import AgreementOptions, print_analysis
+from negotia.cli.agreement import render as render_detail
+from negotia.cli.common import FORMAT_OPTION, OutputFormat, console, dated_title, handle_errors
+from negotia.cli.options import group, option_groups
 
 if TYPE_CHECKING:
     from negotia.agreement.analysis import AgreementAnalysis, Blocker
@@ -149,8 +141,6 @@ def render_outlook(
     result: AgreementAnalysis, as_of: Date | None = None, known_by: Date | None = None
 ) -> None:
     """The summary, then the detail of the agreement analysis."""
-    from negotia.cli.agreement import render as render_detail
-
     pkg = result.package
     title = dated_title(result.scenario, result.date, as_of, known_by)
     console.print(f"[bold]Deal or no deal: {title}[/bold]")
@@ -176,49 +166,29 @@ def render_outlook(
     render_detail(result, as_of, known_by)
 
 
+@handle_errors
+@option_groups
+def outlook(
+    run: AgreementOptions = group(
+        replace={
+            "model": typer.Option(
+                None,
+                "--model",
+                "-m",
+                help=f"Model shown side by side (repeatable; default {', '.join(DEFAULT_MODELS)}).",
+            )
+        }
+    ),
+    format: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """The main job: per issue, will they agree and what holds if not; then the detail.
+
+    One row per issue: P(deal), the status quo, each model's settlement if agreed,
+    the 90% range deal or no deal, and what blocks agreement (docs/outlook.md).
+    """
+    print_analysis(run.analyse(DEFAULT_MODELS), format, run, render_outlook)
+
+
 def register(app: typer.Typer) -> None:
-    @app.command()
-    @handle_errors
-    def outlook(
-        scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
-        n: int = typer.Option(1000, "-n", "--variants", help="Number of Monte Carlo variants."),
-        seed: int = typer.Option(0, "--seed", help="Seed of the run (default 0)."),
-        model: list[str] = typer.Option(
-            None,
-            "--model",
-            "-m",
-            help=f"Model shown side by side (repeatable; default {', '.join(DEFAULT_MODELS)}).",
-        ),
-        as_of: Date | None = AS_OF_OPTION,
-        known_by: Date | None = KNOWN_BY_OPTION,
-        all_or_nothing: bool = typer.Option(
-            False, "--all-or-nothing", help="Nothing is agreed until everything is agreed."
-        ),
-        format: OutputFormat = FORMAT_OPTION,
-    ) -> None:
-        """The main job: per issue, will they agree and what holds if not; then the detail.
-
-        One row per issue: P(deal), the status quo, each model's settlement if agreed,
-        the 90% range deal or no deal, and what blocks agreement (docs/outlook.md).
-        """
-        from negotia.api import agreement_analysis as run
-
-        if seed < 0:
-            raise ParameterError(f"--seed must be a non-negative integer, got {seed}")
-        result = run(
-            scenario,
-            n,
-            seed=seed,
-            all_or_nothing=all_or_nothing,
-            models=model or DEFAULT_MODELS,
-            as_of=as_of,
-            known_by=known_by,
-        )
-        if format is OutputFormat.json:
-            print_json(result.to_dict())
-        elif format is OutputFormat.csv:
-            from negotia.cli.agreement import _csv
-
-            sys.stdout.write(_csv(result))
-        else:
-            render_outlook(result, as_of, known_by)
+    """Add the ``outlook`` command to the root app."""
+    app.command()(outlook)
