@@ -412,6 +412,35 @@ def test_issue_nobody_takes_part_in_gives_the_status_quo() -> None:
     assert run_model("eum", arrays).outcome[0, 0] == pytest.approx(0.3)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_absent_actors_and_subnormal_positions_raise_no_float_warning() -> None:
+    # Found by hypothesis (dev profile): an absent actor's zero exposure lay outside the
+    # present ones' range, so its risk formula divided by zero (its r is 1 regardless),
+    # and a near-zero E_j overflowed |E_i / E_j| in pairs that offer no compromise.
+    # Analytic bound: r = (1 - R/3) / (1 + R/3) with R in [-1, 1] lies in [0.5, 2].
+    tiny = 2.22507386e-309  # a subnormal double
+    pos = np.zeros((1, 6, 2))
+    pos[0, 5, 1] = tiny
+    on = np.array([[1, 1], [1, 1], [0, 0], [0, 0], [0, 0], [0, 1]], dtype=bool)[None]
+    arrays = ScenarioArrays(
+        actor_ids=tuple(f"A{i}" for i in range(6)),
+        issue_ids=("I0", "I1"),
+        position=pos,
+        salience=on.astype(float),
+        capability=on * np.array([1.0, 1.0, 0.0, 0.0, 0.0, 3.0])[None, :, None],
+        present=on,
+        scale_min=np.zeros(2),
+        scale_max=np.ones(2),
+        status_quo=np.full(2, np.nan),
+        red_min=np.full((6, 2), -np.inf),
+        red_max=np.full((6, 2), np.inf),
+    )
+    result = run_model("eum", arrays, variant="scholz-code", q=0.5)
+    r = result.trace["risk"][~np.isnan(result.trace["risk"])]
+    assert r.size and np.all((r >= 0.5) & (r <= 2.0))
+    assert np.all(np.isfinite(result.outcome))
+
+
 @pytest.mark.parametrize(
     "params", [{"variant": "nonsense"}, {"rounds": -1}, {"q": 1.5}, {"report": "mode"}, {"rounds": "ten"}]
 )

@@ -289,10 +289,12 @@ def _round(
     small = np.where(present, exposure, np.inf).min(axis=0)
     spread = big - small
     flat = ~(spread > 1e-12 * np.maximum(np.abs(big), np.abs(small)))
+    # An absent actor's zero exposure may lie outside [small, big] (taken over the present
+    # ones), where the formula leaves [-1, 1] and r divides by zero; its r is 1 anyway.
+    skip = flat | ~present
     with np.errstate(invalid="ignore", divide="ignore"):
-        risk_acc = np.where(flat, 0.0, (2.0 * exposure - big - small) / np.where(flat, 1.0, spread))
+        risk_acc = np.where(skip, 0.0, (2.0 * exposure - big - small) / np.where(flat, 1.0, spread))
     r = (1.0 - risk_acc / 3.0) / (1.0 + risk_acc / 3.0)
-    r = np.where(present, r, 1.0)
 
     # --- offers with the new r (sec. 6) -------------------------------------------------
     p = _win_probability(x, r, w, rho, apart, variant)
@@ -310,8 +312,11 @@ def _round(
     compromise = comp_zone & (e_j > np.abs(e_i))
     # quirk (3): the replication compares E_j with |E_j|, which is never true
     capitulation = comp_zone & (e_j < np.abs(e_i)) if variant == "paper" else np.zeros_like(comp_zone)
+    # |E_i / E_j| is needed only where a compromise is offered (E_j > |E_i|, so it is < 1);
+    # elsewhere a near-zero E_j would overflow the ratio for nothing.
+    ratio = np.divide(np.abs(e_i), np.abs(e_j), out=np.zeros_like(e_i), where=compromise)
+    comp_pos = xi + (xj - xi) * ratio
     with np.errstate(invalid="ignore", divide="ignore"):
-        comp_pos = xi + (xj - xi) * np.abs(e_i / e_j)
         if variant == "paper":
             comp_key = np.abs(comp_pos - xi)
         else:  # quirk (2): the |EU|-weighted average position
