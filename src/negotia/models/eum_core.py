@@ -258,6 +258,20 @@ def _mean(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarray:
     return weighted_mean(x[:, :, None], w[:, :, None], present[:, :, None])[:, 0]
 
 
+def _risk_exponents(exposure: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Each actor's risk exponent r from its exposure S_b = sum_a E(U_ab) (sec. 5), ``(A, n)``."""
+    big = np.where(present, exposure, -np.inf).max(axis=0)
+    small = np.where(present, exposure, np.inf).min(axis=0)
+    spread = big - small
+    flat = ~(spread > 1e-12 * np.maximum(np.abs(big), np.abs(small)))
+    # An absent actor's zero exposure may lie outside [small, big] (taken over the present
+    # ones), where the formula leaves [-1, 1] and r divides by zero; its r is 1 anyway.
+    skip = flat | ~present
+    with np.errstate(invalid="ignore", divide="ignore"):
+        risk_acc = np.where(skip, 0.0, (2.0 * exposure - big - small) / np.where(flat, 1.0, spread))
+    return (1.0 - risk_acc / 3.0) / (1.0 + risk_acc / 3.0)
+
+
 def _round(
     x: np.ndarray,
     s: np.ndarray,
@@ -284,17 +298,7 @@ def _round(
     # --- security levels with r = 1 (sec. 5) -------------------------------------------
     p1 = _win_probability(x, None, w, rho, apart, variant)
     e1 = _expected_utility(p1, _basic_utilities(delta, 1.0), delta, s[None, :, :], mu_gap, 1.0, q)
-    exposure = np.where(pair, e1, 0.0).sum(axis=0)  # S_b = sum_a E(U_ab), (A, n)
-    big = np.where(present, exposure, -np.inf).max(axis=0)
-    small = np.where(present, exposure, np.inf).min(axis=0)
-    spread = big - small
-    flat = ~(spread > 1e-12 * np.maximum(np.abs(big), np.abs(small)))
-    # An absent actor's zero exposure may lie outside [small, big] (taken over the present
-    # ones), where the formula leaves [-1, 1] and r divides by zero; its r is 1 anyway.
-    skip = flat | ~present
-    with np.errstate(invalid="ignore", divide="ignore"):
-        risk_acc = np.where(skip, 0.0, (2.0 * exposure - big - small) / np.where(flat, 1.0, spread))
-    r = (1.0 - risk_acc / 3.0) / (1.0 + risk_acc / 3.0)
+    r = _risk_exponents(np.where(pair, e1, 0.0).sum(axis=0), present)
 
     # --- offers with the new r (sec. 6) -------------------------------------------------
     p = _win_probability(x, r, w, rho, apart, variant)
