@@ -12,13 +12,13 @@ from rich.table import Table
 
 from negotia.cli.common import (
     AS_OF_OPTION,
-    FORMAT_OPTION,
     KNOWN_BY_OPTION,
-    OutputFormat,
+    TableOrJson,
     console,
+    emit,
+    format_option,
     handle_errors,
     print_day,
-    print_json,
     with_day,
 )
 from negotia.errors import ParameterError
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 # (tests/test_startup.py checks that they agree).
 _PROTOCOLS = ("offers", "majority", "mediator")
 _RED_LINES = ("keep", "relax", "ignore")
+
+# Neither result is a flat table of records: no CSV.
+TABLE_OR_JSON = format_option(TableOrJson)
 
 
 def _source(scenario: str, as_of: Date | None, known_by: Date | None) -> Any:
@@ -99,7 +102,10 @@ def _short(p: PackageReport, ordered: dict[str, bool]) -> str:
     )
 
 
-def _render_bargain(r: BargainingResult) -> None:
+def _render_bargain(
+    r: BargainingResult, day: Date | None, as_of: Date | None, known_by: Date | None, exported: Path | None
+) -> None:
+    """The space, its solutions, the top packages, the Nash package in words, the notes."""
     console.print(
         Panel(
             "\n".join(r.summary()),
@@ -108,31 +114,7 @@ def _render_bargain(r: BargainingResult) -> None:
             border_style="red" if r.zopa.empty else "green",
         )
     )
-    t = Table(title="The space", title_justify="left", show_header=False)
-    t.add_column("what", style="bold")
-    t.add_column("value")
-    t.add_row("parties (consent required)", ", ".join(r.parties))
-    t.add_row(
-        "issues (options)", ", ".join(f"{i} ({n})" for i, n in zip(r.issue_ids, r.options, strict=True))
-    )
-    t.add_row("packages", str(r.n_packages))
-    t.add_row("within every red line", str(r.zopa.n_within_red_lines))
-    detail = r.zopa.size_detail
-    t.add_row(
-        "zone of possible agreement",
-        (str(r.zopa.size) if detail is None else f"about {detail.value:.4g} (estimate)")
-        + (" [red](empty)[/red]" if r.zopa.empty else ""),
-    )
-    cut = r.pareto_size_all is not None and r.pareto_size_all != r.pareto_size
-    if cut:
-        t.add_row("Pareto frontier, all packages", f"{r.pareto_size_all} packages")
-    t.add_row(
-        ("Pareto frontier, acceptable to every party" if cut else "Pareto frontier")
-        + (" [yellow](ignoring " + ", ".join(r.ignored) + ")[/yellow]" if r.ignored else ""),
-        f"{r.pareto_size} packages",
-    )
-    t.add_row("reservation values", ", ".join(f"{p} {v:.3f}" for p, v in r.reservation.items()))
-    console.print(t)
+    console.print(_space_table(r))
     ordered = {i: r.reference.get(i) is not None for i in r.issue_ids}
     s = Table(title="Solutions", title_justify="left", show_lines=True)
     s.add_column("solution", style="bold")
@@ -174,6 +156,38 @@ def _render_bargain(r: BargainingResult) -> None:
         console.print(Panel(labels, title="The Nash package in the issues' own words", title_align="left"))
     for note in r.notes:
         console.print(f"[yellow]note[/yellow]: {note}")
+    print_day(day, as_of, known_by)
+    if exported is not None:
+        console.print(f"wrote the GENIUS domain and profiles to {exported}")
+
+
+def _space_table(r: BargainingResult) -> Table:
+    """The size of the space: parties, issues, packages, the zone, the frontier, reservations."""
+    t = Table(title="The space", title_justify="left", show_header=False)
+    t.add_column("what", style="bold")
+    t.add_column("value")
+    t.add_row("parties (consent required)", ", ".join(r.parties))
+    t.add_row(
+        "issues (options)", ", ".join(f"{i} ({n})" for i, n in zip(r.issue_ids, r.options, strict=True))
+    )
+    t.add_row("packages", str(r.n_packages))
+    t.add_row("within every red line", str(r.zopa.n_within_red_lines))
+    detail = r.zopa.size_detail
+    t.add_row(
+        "zone of possible agreement",
+        (str(r.zopa.size) if detail is None else f"about {detail.value:.4g} (estimate)")
+        + (" [red](empty)[/red]" if r.zopa.empty else ""),
+    )
+    cut = r.pareto_size_all is not None and r.pareto_size_all != r.pareto_size
+    if cut:
+        t.add_row("Pareto frontier, all packages", f"{r.pareto_size_all} packages")
+    t.add_row(
+        ("Pareto frontier, acceptable to every party" if cut else "Pareto frontier")
+        + (" [yellow](ignoring " + ", ".join(r.ignored) + ")[/yellow]" if r.ignored else ""),
+        f"{r.pareto_size} packages",
+    )
+    t.add_row("reservation values", ", ".join(f"{p} {v:.3f}" for p, v in r.reservation.items()))
+    return t
 
 
 def _compact(space: OutcomeSpace, index: int) -> str:
@@ -184,7 +198,15 @@ def _compact(space: OutcomeSpace, index: int) -> str:
     )
 
 
-def _render_run(run: NegotiationRun, trace: bool, space: OutcomeSpace | None = None) -> None:
+def _render_run(
+    run: NegotiationRun,
+    trace: bool,
+    space: OutcomeSpace | None,
+    day: Date | None,
+    as_of: Date | None,
+    known_by: Date | None,
+) -> None:
+    """How the run ended, the agreement (or final text), and with ``trace`` every offer."""
     ok = run.agreement is not None
     lines = [run.reason]
     if run.utilities is not None:
@@ -236,6 +258,7 @@ def _render_run(run: NegotiationRun, trace: bool, space: OutcomeSpace | None = N
                 (", ".join(o.accepted_by) or "—") + (" ✓" if o.agreed else ""),
             )
         console.print(h)
+    print_day(day, as_of, known_by)
 
 
 def register(app: typer.Typer) -> None:
@@ -257,7 +280,7 @@ def register(app: typer.Typer) -> None:
         issues: str = typer.Option(
             None, "--issues", help="Bargain over these issues only, e.g. nato,guarantees."
         ),
-        format: OutputFormat = FORMAT_OPTION,
+        format: TableOrJson = TABLE_OR_JSON,
         export_genius: Path = typer.Option(
             None,
             "--export-genius",
@@ -269,21 +292,17 @@ def register(app: typer.Typer) -> None:
         """Packages the required parties could accept, the red lines that block a deal, the Nash package."""
         from negotia.bargaining.report import bargaining_space
 
-        if format is OutputFormat.csv:
-            raise ParameterError("bargain writes table or json")
         source = _source(scenario, as_of, known_by)
         result = bargaining_space(
             source, _split(parties), resolution=_resolution(resolution), top=top, issues=_split(issues)
         )
         if export_genius is not None:
             _export(source, _split(parties), _resolution(resolution), export_genius, _split(issues))
-        if format is OutputFormat.json:
-            print_json(with_day(result.to_dict(), _day(source), known_by))
-            return
-        _render_bargain(result)
-        print_day(_day(source), as_of, known_by)
-        if export_genius is not None:
-            console.print(f"wrote the GENIUS domain and profiles to {export_genius}")
+        emit(
+            format,
+            json=lambda: with_day(result.to_dict(), _day(source), known_by),
+            table=lambda: _render_bargain(result, _day(source), as_of, known_by, export_genius),
+        )
 
     @app.command("simulate")
     @handle_errors
@@ -313,15 +332,13 @@ def register(app: typer.Typer) -> None:
             "reference", "--start", help="mediator: first text (reference, worst, random or an index)."
         ),
         trace: bool = typer.Option(False, "--trace", help="Print every offer (JSON always has them all)."),
-        format: OutputFormat = FORMAT_OPTION,
+        format: TableOrJson = TABLE_OR_JSON,
         as_of: Date | None = AS_OF_OPTION,
         known_by: Date | None = KNOWN_BY_OPTION,
     ) -> None:
         """Agents negotiate: alternating offers, a (qualified) majority, or a mediator's single text."""
         from negotia.bargaining.simulation import simulate
 
-        if format is OutputFormat.csv:
-            raise ParameterError("simulate writes table or json")
         source = _source(scenario, as_of, known_by)
         run = simulate(
             source,
@@ -338,11 +355,11 @@ def register(app: typer.Typer) -> None:
             start=start,
             issues=_split(issues),
         )
-        if format is OutputFormat.json:
-            print_json(with_day(run.to_dict(), _day(source), known_by))  # with every offer
-            return
-        _render_run(run, trace, run.space)
-        print_day(_day(source), as_of, known_by)
+        emit(
+            format,
+            json=lambda: with_day(run.to_dict(), _day(source), known_by),  # with every offer
+            table=lambda: _render_run(run, trace, run.space, _day(source), as_of, known_by),
+        )
 
 
 def _export(

@@ -1,4 +1,5 @@
-"""What every CLI command shares: the console, error handling, output formats."""
+"""What every CLI command shares: the console, error handling, the scenario's time
+options; and, re-exported from :mod:`negotia.cli.output`, the output formats."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date as Date
-from enum import Enum
 from typing import Any, TypeVar
 
 import typer
@@ -15,8 +15,42 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from negotia.cli.output import TableConsole
+from negotia.cli.output import (
+    OutputFormat,
+    TableConsole,
+    TableOrJson,
+    emit,
+    format_option,
+    json_text,
+    print_json,
+    records,
+    write_csv,
+)
 from negotia.errors import NegotiaError
+
+__all__ = [
+    "AS_OF_OPTION",
+    "FORMAT_OPTION",
+    "KNOWN_BY_OPTION",
+    "OutputFormat",
+    "TableOrJson",
+    "console",
+    "dated_title",
+    "emit",
+    "err_console",
+    "fail",
+    "fmt_num",
+    "format_option",
+    "handle_errors",
+    "json_text",
+    "parse_day",
+    "print_day",
+    "print_json",
+    "progress_bar",
+    "records",
+    "with_day",
+    "write_csv",
+]
 
 # Tables printed through this console never lose digits (negotia.cli.output).
 console = TableConsole()
@@ -25,13 +59,8 @@ err_console = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", "-f", help="Output format: table, json or csv.")
+# One option for every command offering all three formats (negotia.cli.output).
+FORMAT_OPTION = format_option(OutputFormat)
 
 
 def fail(error: NegotiaError) -> None:
@@ -59,22 +88,6 @@ def handle_errors(func: F) -> F:
             sys.exit(0)
 
     return wrapper  # type: ignore[return-value]
-
-
-def print_json(data: Any) -> None:
-    """Write strict JSON to stdout without rich markup (machine-readable).
-
-    NaN and infinities (a missing value, an open red line) are written as null, since
-    JSON has no such numbers and strict parsers reject them.
-    """
-    sys.stdout.write(json_text(data) + "\n")
-
-
-def json_text(data: Any) -> str:
-    """``data`` as the strict JSON text :func:`print_json` writes."""
-    from negotia.jsonable import json_text as strict
-
-    return strict(data)
 
 
 def fmt_num(x: float, digits: int = 2) -> str:

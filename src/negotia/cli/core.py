@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import sys
+from collections.abc import Iterator
 from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,17 +17,18 @@ from negotia.cli.common import (
     OutputFormat,
     console,
     dated_title,
+    emit,
     err_console,
     fmt_num,
     handle_errors,
     json_text,
-    print_json,
 )
 from negotia.errors import InputError, ParameterError, Problem
 
 # The libraries are imported inside the commands, so that `negotia --help` and every
 # other command's start-up do not pay for them (ARCHITECTURE.md, "Heavy imports are lazy").
 if TYPE_CHECKING:
+    from negotia.evaluate.backtest import Evaluation
     from negotia.evaluate.intervals import ForecastInterval
     from negotia.models.base import Forecast
     from negotia.scenario.arrays import ScenarioArrays
@@ -176,6 +175,123 @@ def _refuse_unweighted(
         raise InputError(source, problems)
 
 
+def _forecast_json(
+    sc: Scenario, rows: list[dict[str, Any]], forecasts: dict[str, Forecast] | None, known_by: Date | None
+) -> dict[str, Any]:
+    """The forecast's JSON: the rows, and every model's full result when asked for (``--trace``)."""
+    return {
+        "scenario": sc.name,
+        "date": sc.date,
+        "known_by": known_by,
+        "forecasts": rows,
+        "models": None if forecasts is None else {label: fc.to_dict() for label, fc in forecasts.items()},
+    }
+
+
+def _forecast_csv(rows: list[dict[str, Any]]) -> Iterator[list[Any]]:
+    yield ["issue", "model", "forecast", "interval_low", "interval_high", "anchor", "crosses_red_lines_of"]
+    for r in rows:
+        iv = r["interval"]
+        yield [
+            r["issue"],
+            r["model"],
+            repr(r["forecast"]),
+            "" if iv is None else repr(iv["low"]),
+            "" if iv is None else repr(iv["high"]),
+            r["anchor"] or "",
+            ";".join(r["crosses_red_lines_of"]),
+        ]
+
+
+def _forecast_table(
+    sc: Scenario,
+    rows: list[dict[str, Any]],
+    forecasts: dict[str, Forecast],
+    trace: bool,
+    as_of: Date | None,
+    known_by: Date | None,
+) -> None:
+    """The forecasts by issue, their footnotes, the models' notes and (``--trace``) their rounds."""
+    from negotia.cli import traces
+
+    title = dated_title(sc.name, sc.date, as_of, known_by)
+    t = Table(title=f"Forecasts: {title}", title_justify="left")
+    t.add_column("issue", style="bold", max_width=28)
+    t.add_column("model", no_wrap=True)
+    t.add_column("forecast", justify="right", no_wrap=True)
+    t.add_column("80%¹", justify="right", no_wrap=True)
+    t.add_column("nearest anchor", ratio=1)
+    t.add_column("red lines crossed", style="red", no_wrap=True)
+    by_issue: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_issue.setdefault(r["issue"], []).append(r)
+    for issue in sc.issues:
+        for k, r in enumerate(by_issue[issue.id]):
+            scale = f"[dim]{issue.scale.min:g}–{issue.scale.max:g}[/dim]"
+            t.add_row(
+                f"{issue.label}\n{scale}" if k == 0 else "",
+                r["model"],
+                f"{r['forecast']:.1f}" + (" [red]⚠[/red]" if r["crosses_red_lines_of"] else ""),
+                "—" if r["interval"] is None else f"{r['interval']['low']:.0f}–{r['interval']['high']:.0f}",
+                r["anchor"] or "—",
+                ", ".join(r["crosses_red_lines_of"]) or "—",
+                end_section=k == len(by_issue[issue.id]) - 1,
+            )
+    console.print(t)
+    level = next((r["interval"]["level"] for r in rows if r["interval"]), None)
+    if level is not None:
+        console.print(
+            f"[dim]¹ {level:.0%} interval for model error, calibrated on the outcomes of EU "
+            "decisions (DEU III; docs/intervals.md): how far such forecasts have missed, not "
+            "uncertainty about the positions (negotia montecarlo).[/dim]"
+        )
+    if any(r["crosses_red_lines_of"] for r in rows):
+        console.print("[dim]⚠ the forecast lies outside the red line of the actors named.[/dim]")
+    for fc in forecasts.values():
+        for note in fc.notes:
+            console.print(f"[yellow]note[/yellow] ({fc.model}): {note}")
+    if trace:
+        for fc in forecasts.values():
+            traces.render(fc, sc, console)
+
+
+def _evaluation_csv(result: Evaluation) -> Iterator[list[Any]]:
+    yield ["model", "group", "value", "mae", "rmse", "median_ae", "n"]
+    for m in result.models:
+        yield [m.label, "all", "", m.scores.mae, m.scores.rmse, m.scores.median_ae, m.scores.n]
+        for key, groups in m.by.items():
+            for value, s in groups.items():
+                yield [m.label, key, value, s.mae, s.rmse, s.median_ae, s.n]
+
+
+def _evaluation_table(result: Evaluation, table: str, specs: list[str], predictions: Path | None) -> None:
+    """The scores, best first, with one MAE column per group; then the in-sample notes."""
+    from negotia.api import in_sample_models
+
+    tab = Table(
+        title=f"Back-test on {table} ({len(result.issue_ids)} issues with an outcome)",
+        title_justify="left",
+    )
+    tab.add_column("model", no_wrap=True)
+    for c in ("MAE", "RMSE", "median AE", "n"):
+        tab.add_column(c, justify="right")
+    groups = sorted({(k, v) for m in result.models for k, d in m.by.items() for v in d})
+    for _, v in groups:
+        tab.add_column(f"MAE {v}", justify="right")
+    for m in sorted(result.models, key=lambda m: m.scores.mae):
+        s = m.scores
+        extra = [fmt_num(m.by.get(k, {}).get(v).mae) if v in m.by.get(k, {}) else "—" for k, v in groups]
+        tab.add_row(m.label, fmt_num(s.mae), fmt_num(s.rmse), fmt_num(s.median_ae), str(s.n), *extra)
+    console.print(tab)
+    if predictions is not None:
+        console.print(f"predictions written to {predictions}")
+    for spec in in_sample_models(table, specs):
+        console.print(
+            f"[yellow]note[/yellow]: {spec} was fitted on this very table, so its score here is "
+            "in-sample (optimistic); use --cv grouped for an out-of-sample estimate."
+        )
+
+
 def register(app: typer.Typer) -> None:
     @app.command(context_settings=EXTRA_ARGS)
     @handle_errors
@@ -201,7 +317,6 @@ def register(app: typer.Typer) -> None:
         """
         from negotia import seeding
         from negotia.api import forecast_intervals, scenario_as_of
-        from negotia.cli import traces
         from negotia.models import model_names, run_model
         from negotia.scenario.arrays import ScenarioArrays
 
@@ -225,87 +340,12 @@ def register(app: typer.Typer) -> None:
         _refuse_missing(sc, rows, scenario)
         if record:
             _record(sc, scenario, runs, seed, rows, forecasts, known_by)
-        if format is OutputFormat.json:
-            print_json(
-                {
-                    "scenario": sc.name,
-                    "date": sc.date,
-                    "known_by": known_by,
-                    "forecasts": rows,
-                    "models": {label: fc.to_dict() for label, fc in forecasts.items()} if trace else None,
-                }
-            )
-            return
-        if format is OutputFormat.csv:
-            out = io.StringIO()
-            w = csv.writer(out, lineterminator="\n")
-            w.writerow(
-                [
-                    "issue",
-                    "model",
-                    "forecast",
-                    "interval_low",
-                    "interval_high",
-                    "anchor",
-                    "crosses_red_lines_of",
-                ]
-            )
-            for r in rows:
-                iv = r["interval"]
-                w.writerow(
-                    [
-                        r["issue"],
-                        r["model"],
-                        repr(r["forecast"]),
-                        "" if iv is None else repr(iv["low"]),
-                        "" if iv is None else repr(iv["high"]),
-                        r["anchor"] or "",
-                        ";".join(r["crosses_red_lines_of"]),
-                    ]
-                )
-            sys.stdout.write(out.getvalue())
-            return
-        title = dated_title(sc.name, sc.date, as_of, known_by)
-        t = Table(title=f"Forecasts: {title}", title_justify="left")
-        t.add_column("issue", style="bold", max_width=28)
-        t.add_column("model", no_wrap=True)
-        t.add_column("forecast", justify="right", no_wrap=True)
-        t.add_column("80%¹", justify="right", no_wrap=True)
-        t.add_column("nearest anchor", ratio=1)
-        t.add_column("red lines crossed", style="red", no_wrap=True)
-        by_issue: dict[str, list[dict[str, Any]]] = {}
-        for r in rows:
-            by_issue.setdefault(r["issue"], []).append(r)
-        for issue in sc.issues:
-            for k, r in enumerate(by_issue[issue.id]):
-                scale = f"[dim]{issue.scale.min:g}–{issue.scale.max:g}[/dim]"
-                t.add_row(
-                    f"{issue.label}\n{scale}" if k == 0 else "",
-                    r["model"],
-                    f"{r['forecast']:.1f}" + (" [red]⚠[/red]" if r["crosses_red_lines_of"] else ""),
-                    "—"
-                    if r["interval"] is None
-                    else f"{r['interval']['low']:.0f}–{r['interval']['high']:.0f}",
-                    r["anchor"] or "—",
-                    ", ".join(r["crosses_red_lines_of"]) or "—",
-                    end_section=k == len(by_issue[issue.id]) - 1,
-                )
-        console.print(t)
-        level = next((r["interval"]["level"] for r in rows if r["interval"]), None)
-        if level is not None:
-            console.print(
-                f"[dim]¹ {level:.0%} interval for model error, calibrated on the outcomes of EU "
-                "decisions (DEU III; docs/intervals.md): how far such forecasts have missed, not "
-                "uncertainty about the positions (negotia montecarlo).[/dim]"
-            )
-        if any(r["crosses_red_lines_of"] for r in rows):
-            console.print("[dim]⚠ the forecast lies outside the red line of the actors named.[/dim]")
-        for fc in forecasts.values():
-            for note in fc.notes:
-                console.print(f"[yellow]note[/yellow] ({fc.model}): {note}")
-        if trace:
-            for fc in forecasts.values():
-                traces.render(fc, sc, console)
+        emit(
+            format,
+            json=lambda: _forecast_json(sc, rows, forecasts if trace else None, known_by),
+            csv=lambda: _forecast_csv(rows),
+            table=lambda: _forecast_table(sc, rows, forecasts, trace, as_of, known_by),
+        )
 
     @app.command()
     @handle_errors
@@ -421,7 +461,7 @@ def register(app: typer.Typer) -> None:
         With --cv grouped, models that learn from outcomes (calibrated) are refitted inside
         every training fold, and every figure gets a bootstrap interval by proposal.
         """
-        from negotia.api import in_sample_models, load_scenario
+        from negotia.api import load_scenario
         from negotia.evaluate import evaluate as run_evaluation
         from negotia.models import model_names
 
@@ -468,40 +508,12 @@ def register(app: typer.Typer) -> None:
         if predictions is not None:
             predictions.parent.mkdir(parents=True, exist_ok=True)
             predictions.write_text(result.predictions_csv(), encoding="utf-8")
-        if format is OutputFormat.json:
-            print_json(result.to_dict())
-            return
-        if format is OutputFormat.csv:
-            w = csv.writer(sys.stdout, lineterminator="\n")
-            w.writerow(["model", "group", "value", "mae", "rmse", "median_ae", "n"])
-            for m in result.models:
-                w.writerow([m.label, "all", "", m.scores.mae, m.scores.rmse, m.scores.median_ae, m.scores.n])
-                for key, groups in m.by.items():
-                    for value, s in groups.items():
-                        w.writerow([m.label, key, value, s.mae, s.rmse, s.median_ae, s.n])
-            return
-        tab = Table(
-            title=f"Back-test on {table} ({len(result.issue_ids)} issues with an outcome)",
-            title_justify="left",
+        emit(
+            format,
+            json=result.to_dict,
+            csv=lambda: _evaluation_csv(result),
+            table=lambda: _evaluation_table(result, table, specs, predictions),
         )
-        tab.add_column("model", no_wrap=True)
-        for c in ("MAE", "RMSE", "median AE", "n"):
-            tab.add_column(c, justify="right")
-        groups = sorted({(k, v) for m in result.models for k, d in m.by.items() for v in d})
-        for _, v in groups:
-            tab.add_column(f"MAE {v}", justify="right")
-        for m in sorted(result.models, key=lambda m: m.scores.mae):
-            s = m.scores
-            extra = [fmt_num(m.by.get(k, {}).get(v).mae) if v in m.by.get(k, {}) else "—" for k, v in groups]
-            tab.add_row(m.label, fmt_num(s.mae), fmt_num(s.rmse), fmt_num(s.median_ae), str(s.n), *extra)
-        console.print(tab)
-        if predictions is not None:
-            console.print(f"predictions written to {predictions}")
-        for spec in in_sample_models(table, specs):
-            console.print(
-                f"[yellow]note[/yellow]: {spec} was fitted on this very table, so its score here is "
-                "in-sample (optimistic); use --cv grouped for an out-of-sample estimate."
-            )
 
     @app.command()
     @handle_errors

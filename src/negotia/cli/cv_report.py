@@ -6,15 +6,15 @@ Called by the ``evaluate`` command of :mod:`negotia.cli.core`; it renders what
 
 from __future__ import annotations
 
-import csv
-import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
 
-from negotia.cli.common import OutputFormat, console, print_json
+from negotia.cli.common import OutputFormat, console, emit
 from negotia.errors import ParameterError
-from negotia.evaluate.cv import CVScore, cross_validate, summarise, summarise_by
+from negotia.evaluate.cv import CVResult, CVScore, cross_validate, summarise, summarise_by
 from negotia.scenario.schema import Scenario
 
 REFERENCE = "compromise"
@@ -22,6 +22,18 @@ REFERENCE = "compromise"
 
 def _ci(x: Any) -> str:
     return "—" if x is None or x.estimate != x.estimate else f"{x.estimate:.2f} [{x.low:.2f}, {x.high:.2f}]"
+
+
+@dataclass(frozen=True)
+class _Report:
+    """What the three formats show: the run, its overall scores and those by group."""
+
+    source: str
+    cv: CVResult
+    n_boot: int
+    level: float
+    overall: list[CVScore]
+    groups: dict[str, dict[str, list[CVScore]]]
 
 
 def cv_report(
@@ -46,48 +58,56 @@ def cv_report(
     kw = {"reference": REFERENCE, "n_boot": n_boot, "level": level, "seed": seed}
     overall = summarise(cv, **kw)
     groups = {key: summarise_by(cv, key, **kw) for key in by}
-    groups = {k: v for k, v in groups.items() if v}
-    pct = f"{level:.0%}"
-    if format is OutputFormat.json:
-        print_json(
-            {
-                "source": source,
-                "cv": {**cv.settings, "bootstrap": n_boot, "level": level, "reference": REFERENCE},
-                "models": {s.label: s.to_dict() for s in overall},
-                "by": {
-                    k: {v: {s.label: s.to_dict() for s in scores} for v, scores in d.items()}
-                    for k, d in groups.items()
-                },
-            }
+    r = _Report(source, cv, n_boot, level, overall, {k: v for k, v in groups.items() if v})
+    emit(format, json=lambda: _json(r), csv=lambda: _csv(r), table=lambda: _tables(r))
+
+
+def _json(r: _Report) -> dict[str, Any]:
+    return {
+        "source": r.source,
+        "cv": {**r.cv.settings, "bootstrap": r.n_boot, "level": r.level, "reference": REFERENCE},
+        "models": _by_label(r.overall),
+        "by": {
+            k: {v: {s.label: s.to_dict() for s in scores} for v, scores in d.items()}
+            for k, d in r.groups.items()
+        },
+    }
+
+
+def _by_label(scores: list[CVScore]) -> dict[str, Any]:
+    return {s.label: s.to_dict() for s in scores}
+
+
+def _csv(r: _Report) -> Iterator[list[Any]]:
+    head = ["model", "group", "value", "mae", "mae_low", "mae_high", "rmse", "median_ae", "n"]
+    yield [*head, "mae_diff_vs_compromise", "diff_low", "diff_high"]
+    rows: list[tuple[str, str, CVScore]] = [("all", "", s) for s in r.overall]
+    rows += [(k, v, s) for k, d in r.groups.items() for v, scores in d.items() for s in scores]
+    for key, value, s in rows:
+        diff = s.diff
+        yield (
+            [s.label, key, value, s.mae.estimate, s.mae.low, s.mae.high, s.rmse.estimate]
+            + [s.median_ae.estimate, s.n]
+            + ([diff.estimate, diff.low, diff.high] if diff else ["", "", ""])
         )
-        return
-    if format is OutputFormat.csv:
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        head = ["model", "group", "value", "mae", "mae_low", "mae_high", "rmse", "median_ae", "n"]
-        w.writerow([*head, "mae_diff_vs_compromise", "diff_low", "diff_high"])
-        rows: list[tuple[str, str, CVScore]] = [("all", "", s) for s in overall]
-        rows += [(k, v, s) for k, d in groups.items() for v, scores in d.items() for s in scores]
-        for key, value, s in rows:
-            diff = s.diff
-            w.writerow(
-                [s.label, key, value, s.mae.estimate, s.mae.low, s.mae.high, s.rmse.estimate]
-                + [s.median_ae.estimate, s.n]
-                + ([diff.estimate, diff.low, diff.high] if diff else ["", "", ""])
-            )
-        return
-    st = cv.settings
+
+
+def _tables(r: _Report) -> None:
+    """The overall table, one table per grouping, then each model's verdict against the reference."""
+    pct = f"{r.level:.0%}"
+    st = r.cv.settings
     t = Table(
         title=(
-            f"Cross-validated accuracy on {source}: {st['repeats']}x repeated {st['folds']}-fold CV "
+            f"Cross-validated accuracy on {r.source}: {st['repeats']}x repeated {st['folds']}-fold CV "
             f"grouped by proposal ({st['issues']} issues, {st['proposals']} proposals); "
-            f"[{pct} bootstrap intervals by proposal, {n_boot} resamples]"
+            f"[{pct} bootstrap intervals by proposal, {r.n_boot} resamples]"
         ),
         title_justify="left",
     )
     t.add_column("model", no_wrap=True)
     for c in ("MAE", "RMSE", "median AE", "n", f"Δ MAE vs {REFERENCE}", "sd over repeats"):
         t.add_column(c, justify="right")
-    for s in sorted(overall, key=lambda s: s.mae.estimate):
+    for s in sorted(r.overall, key=lambda s: s.mae.estimate):
         t.add_row(
             s.label,
             _ci(s.mae),
@@ -98,20 +118,23 @@ def cv_report(
             f"{s.mae_sd_repeats:.2f}",
         )
     console.print(t)
-    for key, d in groups.items():
-        g = Table(title=f"By {key}: MAE and Δ MAE vs {REFERENCE} [{pct} intervals]", title_justify="left")
-        g.add_column("model", no_wrap=True)
-        for value in d:
-            g.add_column(f"{key}={value} (n={d[value][0].n})", justify="right")
-        labels = [s.label for s in overall]
-        for label in labels:
-            cells = []
-            for scores in d.values():
-                s = next(x for x in scores if x.label == label)
-                cells.append(_ci(s.mae) + ("" if s.diff is None else f"\nΔ {_ci(s.diff)}"))
-            g.add_row(label, *cells)
-        console.print(g)
-    for s in overall:
+    for key, d in r.groups.items():
+        console.print(_group_table(key, d, [s.label for s in r.overall], pct))
+    for s in r.overall:
         if s.diff is not None and s.label != REFERENCE:
             verdict = "excludes" if s.diff.excludes_zero() else "includes"
             console.print(f"{s.label} − {REFERENCE}: Δ MAE {_ci(s.diff)}; the {pct} interval {verdict} zero.")
+
+
+def _group_table(key: str, d: dict[str, list[CVScore]], labels: list[str], pct: str) -> Table:
+    g = Table(title=f"By {key}: MAE and Δ MAE vs {REFERENCE} [{pct} intervals]", title_justify="left")
+    g.add_column("model", no_wrap=True)
+    for value in d:
+        g.add_column(f"{key}={value} (n={d[value][0].n})", justify="right")
+    for label in labels:
+        cells = []
+        for scores in d.values():
+            s = next(x for x in scores if x.label == label)
+            cells.append(_ci(s.mae) + ("" if s.diff is None else f"\nΔ {_ci(s.diff)}"))
+        g.add_row(label, *cells)
+    return g

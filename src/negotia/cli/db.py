@@ -4,12 +4,14 @@ list, runs, remove).  SQLAlchemy is imported only when a db command runs."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 
-from negotia.cli.common import FORMAT_OPTION, OutputFormat, console, handle_errors, print_json
+from negotia.cli.common import FORMAT_OPTION, OutputFormat, console, emit, handle_errors
 from negotia.errors import InputError, Problem
 
 db_app = typer.Typer(
@@ -91,12 +93,15 @@ def list_(format: OutputFormat = FORMAT_OPTION) -> None:
     with Store() as store:
         infos = store.list()
         where = store.shown_url
-    if format is OutputFormat.json:
-        print_json([vars(i) for i in infos])
-        return
-    if format is OutputFormat.csv:
-        _csv(["name", "title", "date", "actors", "issues", "stances", "revisions"], infos)
-        return
+    emit(
+        format,
+        json=lambda: [vars(i) for i in infos],
+        csv=lambda: _csv(["name", "title", "date", "actors", "issues", "stances", "revisions"], infos),
+        table=lambda: _scenarios_table(infos, where),
+    )
+
+
+def _scenarios_table(infos: list[Any], where: str) -> None:
     t = Table(title=f"Stored scenarios ({where})", title_justify="left")
     for c in ("name", "title", "date", "actors", "issues", "stances", "revisions"):
         t.add_column(c, justify="right" if c in ("actors", "issues", "stances", "revisions") else "left")
@@ -130,12 +135,15 @@ def runs(
             return
         found = store.runs(scenario.removeprefix("db:") if scenario else None)
     cols = ["id", "scenario", "as_of", "created", "command", "models", "seed", "input_hash", "code_version"]
-    if format is OutputFormat.json:
-        print_json([{k: v for k, v in vars(r).items() if k != "outputs"} for r in found])
-        return
-    if format is OutputFormat.csv:
-        _csv(cols, found)
-        return
+    emit(
+        format,
+        json=lambda: [{k: v for k, v in vars(r).items() if k != "outputs"} for r in found],
+        csv=lambda: _csv(cols, found),
+        table=lambda: _runs_table(found),
+    )
+
+
+def _runs_table(found: list[Any]) -> None:
     t = Table(title="Recorded runs", title_justify="left")
     for c in ("id", "scenario", "as of", "recorded", "models", "input", "version"):
         t.add_column(c)
@@ -163,14 +171,11 @@ def remove(name: str = typer.Argument(..., help="Stored scenario.")) -> None:
     console.print(f"removed {name!r}")
 
 
-def _csv(cols: list[str], items: list[object]) -> None:
-    import csv
-
-    w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(cols)
+def _csv(cols: list[str], items: list[object]) -> Iterator[list[Any]]:
+    yield cols
     for item in items:
         row = vars(item)
-        w.writerow([";".join(v) if isinstance(v, list) else v for v in (row[c] for c in cols)])
+        yield [";".join(v) if isinstance(v, list) else v for v in (row[c] for c in cols)]
 
 
 def register(app: typer.Typer) -> None:

@@ -13,11 +13,13 @@ from rich.table import Table
 from negotia.cli.common import (
     AS_OF_OPTION,
     KNOWN_BY_OPTION,
+    TableOrJson,
     console,
+    emit,
     fmt_num,
+    format_option,
     handle_errors,
     print_day,
-    print_json,
     progress_bar,
     with_day,
 )
@@ -30,17 +32,13 @@ if TYPE_CHECKING:
     from negotia.ensemble.montecarlo import MonteCarloResult
     from negotia.ensemble.perturb import PerturbationSpec
     from negotia.ensemble.sensitivity import SensitivityResult
+    from negotia.scenario.schema import Scenario
 
 
 class BackendChoice(str, Enum):
     serial = "serial"
     processes = "processes"
     dask = "dask"
-
-
-class TableOrJson(str, Enum):
-    table = "table"
-    json = "json"
 
 
 class Method(str, Enum):
@@ -109,10 +107,13 @@ SCHEDULER = typer.Option(
 CHUNK = typer.Option(None, "--chunk-size", help="Variants per task (default about N/32).")
 TIMEOUT = typer.Option(10.0, "--timeout", help="Seconds to wait for the Dask scheduler.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar.")
-FORMAT = typer.Option(TableOrJson.table, "--format", "-f", help="Output format: table or json.")
+FORMAT = format_option(TableOrJson)
 
 
-def render_montecarlo(r: MonteCarloResult) -> None:
+def render_montecarlo(
+    r: MonteCarloResult, day: Date | None, as_of: Date | None, known_by: Date | None
+) -> None:
+    """The distribution per issue, the red lines' risks, the rounds to settle, the day shown."""
     t = Table(
         title=(
             f"Monte Carlo: {r.scenario}\nmodel {r.model}, {r.n:,} variants, seed {r.seed}, "
@@ -167,9 +168,14 @@ def render_montecarlo(r: MonteCarloResult) -> None:
         )
         counts = ", ".join(f"{k}: {v}" for k, v in sorted(q.counts.items()))
         console.print(f"[dim]rounds (count): {counts}[/dim]")
+    print_day(day, as_of, known_by)
 
 
-def render_sensitivity(r: SensitivityResult, scenario_issues: dict[str, str], top: int) -> None:
+def render_sensitivity(
+    r: SensitivityResult, sc: Scenario, top: int, as_of: Date | None, known_by: Date | None
+) -> None:
+    """One table per issue of its ``top`` inputs, the notes, the day shown."""
+    scenario_issues = {i.id: i.label for i in sc.issues}
     console.print(
         f"[bold]Sensitivity ({r.method}): {r.scenario}[/bold]\nmodel {r.model}, grouped by {r.group_by}, "
         f"{r.dist} inputs, {r.evaluations:,} model runs, seed {r.seed}, {r.backend}, {r.seconds:.2f} s"
@@ -191,6 +197,7 @@ def render_sensitivity(r: SensitivityResult, scenario_issues: dict[str, str], to
         console.print(t)
     for note in r.notes:
         console.print(f"[yellow]note[/yellow]: {note}")
+    print_day(sc.date, as_of, known_by)
 
 
 def _execution(
@@ -256,11 +263,11 @@ def register(app: typer.Typer) -> None:
                 **_execution(backend, workers, scheduler, chunk_size, timeout),
                 progress=advance,
             )
-        if format is TableOrJson.json:
-            print_json(with_day(result.to_dict(outcomes=outcomes), sc.date, known_by))
-            return
-        render_montecarlo(result)
-        print_day(sc.date, as_of, known_by)
+        emit(
+            format,
+            json=lambda: with_day(result.to_dict(outcomes=outcomes), sc.date, known_by),
+            table=lambda: render_montecarlo(result, sc.date, as_of, known_by),
+        )
 
     @app.command("sensitivity", context_settings=EXTRA_ARGS)
     @handle_errors
@@ -324,11 +331,11 @@ def register(app: typer.Typer) -> None:
                 progress=advance,
                 on_plan=set_total,
             )
-        if format is TableOrJson.json:
-            print_json(with_day(result.to_dict(), sc.date, known_by))
-            return
-        render_sensitivity(result, {i.id: i.label for i in sc.issues}, top)
-        print_day(sc.date, as_of, known_by)
+        emit(
+            format,
+            json=lambda: with_day(result.to_dict(), sc.date, known_by),
+            table=lambda: render_sensitivity(result, sc, top, as_of, known_by),
+        )
 
 
 __all__ = ["register", "sparkline"]

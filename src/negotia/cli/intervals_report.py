@@ -5,14 +5,14 @@ Renders what :func:`negotia.evaluate.intervals.cross_validate_intervals` compute
 
 from __future__ import annotations
 
-import csv
-import sys
+from collections.abc import Iterator
+from typing import Any
 
 from rich.table import Table
 
-from negotia.cli.common import OutputFormat, console, print_json
-from negotia.evaluate.cv import cross_validate
-from negotia.evaluate.intervals import cross_validate_intervals
+from negotia.cli.common import OutputFormat, console, emit
+from negotia.evaluate.cv import CVResult, cross_validate
+from negotia.evaluate.intervals import IntervalScore, cross_validate_intervals
 from negotia.scenario.schema import Scenario
 
 #: The target of issue 12: coverage inside this band in every subgroup...
@@ -36,19 +36,24 @@ def intervals_report(
     """Cross-validate ``specs`` grouped by proposal and print their intervals' coverage."""
     cv = cross_validate(table, specs, folds=folds, repeats=repeats, seed=seed, source=source)
     scores = cross_validate_intervals(cv, level=coverage, by=by)
-    if format is OutputFormat.json:
-        print_json({"source": source, "cv": cv.settings, "intervals": [s.to_dict() for s in scores]})
-        return
-    if format is OutputFormat.csv:
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(["model", "group", "value", "level", "coverage", "mean_width", "n"])
-        for s in scores:
-            w.writerow(
-                [s.label, "all", "", s.level, repr(s.overall.coverage), repr(s.overall.width), s.overall.n]
-            )
-            for key, value, c in s.subgroups():
-                w.writerow([s.label, key, value, s.level, repr(c.coverage), repr(c.width), c.n])
-        return
+    emit(
+        format,
+        json=lambda: {"source": source, "cv": cv.settings, "intervals": [s.to_dict() for s in scores]},
+        csv=lambda: _csv(scores),
+        table=lambda: _table(cv, scores, source, coverage),
+    )
+
+
+def _csv(scores: list[IntervalScore]) -> Iterator[list[Any]]:
+    yield ["model", "group", "value", "level", "coverage", "mean_width", "n"]
+    for s in scores:
+        yield [s.label, "all", "", s.level, repr(s.overall.coverage), repr(s.overall.width), s.overall.n]
+        for key, value, c in s.subgroups():
+            yield [s.label, key, value, s.level, repr(c.coverage), repr(c.width), c.n]
+
+
+def _table(cv: CVResult, scores: list[IntervalScore], source: str, coverage: float) -> None:
+    """Coverage and mean width per model and subgroup, against the target."""
     st = cv.settings
     t = Table(
         title=(

@@ -4,11 +4,10 @@ two days).  Both present typed results of the library (:mod:`negotia.scenario.hi
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
+from collections.abc import Iterator
 from datetime import date as Date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich import box
@@ -20,10 +19,13 @@ from negotia.cli.common import (
     OutputFormat,
     console,
     dated_title,
+    emit,
     handle_errors,
     parse_day,
-    print_json,
 )
+
+if TYPE_CHECKING:
+    from negotia.scenario.history import History
 
 SCENARIO_ARG = typer.Argument(..., help="Scenario file, or the name of a bundled scenario.")
 
@@ -58,11 +60,10 @@ def _cell(x: Any) -> str:
     return str(x)
 
 
-def _write_csv(header: list[str], rows: list[dict[str, Any]]) -> None:
-    w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(header)
+def _csv_rows(header: list[str], rows: list[dict[str, Any]]) -> Iterator[list[str]]:
+    yield header
     for r in rows:
-        w.writerow([_cell(r[h]) for h in header])
+        yield [_cell(r[h]) for h in header]
 
 
 def _change(old: Any, new: Any) -> str:
@@ -89,16 +90,20 @@ def _history(
 
     sc = load_scenario(scenario)
     h = history(sc, actor, issue, include_proposed=proposed)
-    if format is OutputFormat.json:
-        print_json(h.to_dict())
-        return
-    if format is OutputFormat.csv:
-        header = ["valid_from", "recorded", "known", "item", "actor", "issue", "field", "old", "new"]
-        _write_csv([*header, "source", "status", "note"], [r.to_dict() for r in h.rows])
-        return
+    header = ["valid_from", "recorded", "known", "item", "actor", "issue", "field", "old", "new"]
+    emit(
+        format,
+        json=h.to_dict,
+        csv=lambda: _csv_rows([*header, "source", "status", "note"], [r.to_dict() for r in h.rows]),
+        table=lambda: _history_table(sc.name, h),
+    )
+
+
+def _history_table(name: str, h: History) -> None:
+    """The revisions, one row per field changed, oldest first."""
     scope = " · ".join(x for x in (h.actor, h.issue) if x)
     t = Table(
-        title=f"Revisions: {sc.name}" + (f" ({scope})" if scope else ""),
+        title=f"Revisions: {name}" + (f" ({scope})" if scope else ""),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -264,11 +269,10 @@ def register(app: typer.Typer) -> None:
         from negotia.api import diff
 
         d = diff(scenario, start, end, models=model or None, known_by=known_by, seed=seed, variants=variants)
-        if format is OutputFormat.json:
-            print_json(d.to_dict())
-            return
-        if format is OutputFormat.csv:
-            header = ["issue", "model", "old", "new", "delta", "old_anchor", "new_anchor"]
-            _write_csv(header, [r.to_dict() for r in d.forecasts])
-            return
-        _render_diff(d, known_by)
+        header = ["issue", "model", "old", "new", "delta", "old_anchor", "new_anchor"]
+        emit(
+            format,
+            json=d.to_dict,
+            csv=lambda: _csv_rows(header, [r.to_dict() for r in d.forecasts]),
+            table=lambda: _render_diff(d, known_by),
+        )
