@@ -205,7 +205,7 @@ def collect(
     progress
         Called with the name of each part before it runs.
     """
-    from negotia.api import agreement_analysis, compare_models, scenario_as_of
+    from negotia.api import compare_models, scenario_as_of
     from negotia.models import model_names
 
     if seed < 0:
@@ -228,17 +228,36 @@ def collect(
     data.revisions = history(scenario) if scenario.revisions else None
     _uncertainty(data, names, montecarlo, mc_models, sensitivity, say)
     if montecarlo:
-        say(f"agreement ({montecarlo} variants)")
-        mixed = tuple(data.montecarlo) or tuple(names[:1])
-        data.agreement = _attempt(
-            data, "deal or no deal", lambda: agreement_analysis(snap, montecarlo, seed=seed, models=mixed)
-        )
+        _agreement(data, names, montecarlo, say)
     _bargaining(data, parties, say)
     say("guarantees")
     data.guarantees = _attempt(data, "guarantees", lambda: _guarantees(snap, seed))
+    _over_time(data, names, montecarlo, known_by, say)
+    return data
+
+
+def _agreement(data: ReportData, names: list[str], n: int, say: Callable[[str], None]) -> None:
+    from negotia.api import agreement_analysis
+
+    say(f"agreement ({n} variants)")
+    mixed = tuple(data.montecarlo) or tuple(names[:1])
+    data.agreement = _attempt(
+        data, "deal or no deal", lambda: agreement_analysis(data.scenario, n, seed=data.seed, models=mixed)
+    )
+
+
+def _over_time(
+    data: ReportData,
+    names: list[str],
+    montecarlo: int,
+    known_by: _dt.date | None,
+    say: Callable[[str], None],
+) -> None:
+    """Forecasts as of each revision date, and P(agreement) at each when it was computed."""
+    scenario, seed = data.history, data.seed
     say("over time")
     data.timeline = _attempt(
-        data, "over time", lambda: forecast_timeline(scenario, names, snap.date, seed, known_by)
+        data, "over time", lambda: forecast_timeline(scenario, names, data.scenario.date, seed, known_by)
     )
     if data.timeline is None:
         data.skipped.setdefault("over time", "the scenario has no dated revisions")
@@ -251,7 +270,6 @@ def collect(
             data, "agreement over time", lambda: agreement_timeline(scenario, timeline, n_t, seed, known_by)
         )
         data.timeline = dated or data.timeline
-    return data
 
 
 def _uncertainty(
