@@ -109,13 +109,7 @@ def cross_validate(
     """
     learners = {"calibrated": {}} if learners is None else learners
     design = design_from_table(table, source)
-    arrays = ScenarioArrays.from_scenario(table)
-    static: dict[str, np.ndarray] = {}
-    for spec in specs:
-        if spec in learners:
-            continue
-        on_scale = predict(table, spec, arrays=arrays, seed=seed)
-        static[spec] = arrays.from_scale(on_scale)[design.index]
+    static = _static_predictions(table, [s for s in specs if s not in learners], design, seed)
     root = np.random.SeedSequence(seed)
     streams = root.spawn(repeats)
     fold_table = np.empty((repeats, design.n), dtype=int)
@@ -131,18 +125,9 @@ def cross_validate(
             if spec not in learners:
                 preds[spec][r] = static[spec]
                 continue
-            for f in range(folds):
-                train, test = design.subset(fold != f), design.subset(fold == f)
-                fit = fitting.fit_calibrated(
-                    train,
-                    seed=int(inner_seeds[f]),
-                    folds=inner_folds,
-                    repeats=inner_repeats,
-                    **learners[spec],
-                )
-                coefs[spec][r, f] = fit.vector
-                pens[spec][r, f] = fit.penalty
-                preds[spec][r, fold == f] = combine(test.features, test.base, test.low, test.high, fit.vector)
+            coefs[spec][r], pens[spec][r] = _refit_folds(
+                design, fold, inner_seeds, (inner_folds, inner_repeats), learners[spec], preds[spec][r]
+            )
     return CVResult(
         source=source,
         design=design,
@@ -160,6 +145,41 @@ def cross_validate(
             "proposals": len(np.unique(design.groups)),
         },
     )
+
+
+def _static_predictions(table: Scenario, specs: list[str], design: Any, seed: int) -> dict[str, np.ndarray]:
+    """Predictions on [0, 1] of the models that do not learn (the same in every split)."""
+    arrays = ScenarioArrays.from_scenario(table)
+    static: dict[str, np.ndarray] = {}
+    for spec in specs:
+        on_scale = predict(table, spec, arrays=arrays, seed=seed)
+        static[spec] = arrays.from_scale(on_scale)[design.index]
+    return static
+
+
+def _refit_folds(
+    design: Any,
+    fold: np.ndarray,
+    inner_seeds: np.ndarray,
+    inner: tuple[int, int],
+    options: dict[str, Any],
+    out: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Refit on the training folds of one split, predicting each test fold into ``out``;
+    the coefficients ``(K, F)`` and penalties ``(K,)`` of the refits.  ``inner`` is the
+    inner search's folds and repeats, ``options`` the learner's own."""
+    folds = len(inner_seeds)
+    coefs = np.zeros((folds, design.features.shape[1]))
+    pens = np.zeros(folds)
+    for f in range(folds):
+        train, test = design.subset(fold != f), design.subset(fold == f)
+        fit = fitting.fit_calibrated(
+            train, seed=int(inner_seeds[f]), folds=inner[0], repeats=inner[1], **options
+        )
+        coefs[f] = fit.vector
+        pens[f] = fit.penalty
+        out[fold == f] = combine(test.features, test.base, test.low, test.high, fit.vector)
+    return coefs, pens
 
 
 @dataclass(frozen=True)

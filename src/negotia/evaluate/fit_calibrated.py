@@ -22,7 +22,7 @@ writes the coefficients with their provenance; the cross-validation
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -143,6 +143,38 @@ def fit_calibrated(
     if rule not in ("min", "1se"):
         raise ParameterError(f"penalty rule must be 'min' or '1se', got {rule!r}")
     sets = FEATURE_SETS if feature_sets is None else feature_sets
+    _check_feature_sets(sets)
+    n_groups = len(np.unique(design.groups))
+    if n_groups < 2:
+        raise ParameterError("fitting the calibrated model needs issues from at least 2 proposals")
+    folds = min(folds, n_groups)
+    r = design.outcome - design.base
+    cands = [
+        _candidate(design, r, name, feats, fractions, folds=folds, repeats=repeats, seed=seed)
+        for name, feats in sets.items()
+    ]
+    c, k = _choose(cands, len(fractions), rule)
+    chosen = cands[c]
+    beta = np.zeros(len(FEATURE_NAMES))
+    beta[chosen.use] = lad_lasso(design.features[:, chosen.use], r, chosen.penalties[k])
+    prov = {
+        **(provenance or {}),
+        "issues": design.n,
+        "proposals": n_groups,
+        "seed": seed,
+        "selection": f"{repeats}x repeated {folds}-fold CV grouped by proposal, rule {rule}",
+        "feature_set": chosen.name,
+        "features_used": [n for n, u in zip(FEATURE_NAMES, chosen.use, strict=True) if u],
+        "search": {cand.name: cand.record(sets[cand.name], fractions) for cand in cands},
+    }
+    return CalibratedFit(
+        coefficients={n: float(b) for n, b in zip(FEATURE_NAMES, beta, strict=True)},
+        penalty=float(chosen.penalties[k]),  # inf = no correction
+        provenance=prov,
+    )
+
+
+def _check_feature_sets(sets: dict[str, tuple[str, ...]]) -> None:
     for name, feats in sets.items():
         unknown = sorted(set(feats) - set(FEATURE_NAMES))
         if unknown or not feats:
@@ -150,56 +182,62 @@ def fit_calibrated(
                 f"feature set {name!r}: unknown or no features {', '.join(unknown)}; "
                 f"known: {', '.join(FEATURE_NAMES)}"
             )
-    n_groups = len(np.unique(design.groups))
-    if n_groups < 2:
-        raise ParameterError("fitting the calibrated model needs issues from at least 2 proposals")
-    folds = min(folds, n_groups)
-    r = design.outcome - design.base
-    cands = []  # (set name, mask, lambda_max, penalties, cv mae, cv se)
-    for name, feats in sets.items():
-        use = np.array([n in feats for n in FEATURE_NAMES])
-        sub = replace(design, features=design.features[:, use])
-        lmax = lambda_max(sub.features, r)
-        pens = np.array(fractions) * lmax
-        path, se = penalty_path(sub, pens, folds=folds, repeats=repeats, rng=np.random.default_rng(seed))
-        cands.append((name, use, lmax, pens, path, se))
-    flat = [(c, k) for c in range(len(cands)) for k in range(len(fractions))]
-    err = np.array([cands[c][4][k] for c, k in flat])
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One feature set with its penalty grid and the grid's cross-validated error."""
+
+    name: str
+    use: np.ndarray  # (F,) bool: the features of the set
+    lambda_max: float
+    penalties: np.ndarray
+    cv_mae: np.ndarray
+    cv_se: np.ndarray
+
+    def record(self, features: tuple[str, ...], fractions: tuple[float, ...]) -> dict[str, Any]:
+        """The search over this set, for the fit's provenance."""
+        return {
+            "features": list(features),
+            "lambda_max": self.lambda_max,
+            "penalty_grid": [
+                {"fraction": _finite(f), "penalty": _finite(p), "cv_mae": float(e), "cv_se": float(v)}
+                for f, p, e, v in zip(fractions, self.penalties, self.cv_mae, self.cv_se, strict=True)
+            ],
+        }
+
+
+def _candidate(
+    design: Design,
+    r: np.ndarray,
+    name: str,
+    feats: tuple[str, ...],
+    fractions: tuple[float, ...],
+    *,
+    folds: int,
+    repeats: int,
+    seed: int,
+) -> _Candidate:
+    use = np.array([n in feats for n in FEATURE_NAMES])
+    sub = replace(design, features=design.features[:, use])
+    lmax = lambda_max(sub.features, r)
+    pens = np.array(fractions) * lmax
+    # Every set gets a generator of the same seed: the same folds for every candidate.
+    path, se = penalty_path(sub, pens, folds=folds, repeats=repeats, rng=np.random.default_rng(seed))
+    return _Candidate(name, use, lmax, pens, path, se)
+
+
+def _choose(cands: list[_Candidate], n_fractions: int, rule: str) -> tuple[int, int]:
+    """``(candidate, grid index)`` chosen by ``rule``."""
+    flat = [(c, k) for c in range(len(cands)) for k in range(n_fractions)]
+    err = np.array([cands[c].cv_mae[k] for c, k in flat])
     # The grid runs from the largest penalty down and the sets from the simplest, so the
     # first candidate at the minimum is the simplest one there.
     best = int(np.flatnonzero(err <= err.min() + 1e-12)[0])
     if rule == "1se":
         c, k = flat[best]
-        best = int(np.flatnonzero(err <= err[best] + cands[c][5][k] + 1e-12)[0])
-    c, k = flat[best]
-    set_name, use, lmax, pens, _, _ = cands[c]
-    beta = np.zeros(len(FEATURE_NAMES))
-    beta[use] = lad_lasso(design.features[:, use], r, pens[k])
-    prov = {
-        **(provenance or {}),
-        "issues": design.n,
-        "proposals": n_groups,
-        "seed": seed,
-        "selection": f"{repeats}x repeated {folds}-fold CV grouped by proposal, rule {rule}",
-        "feature_set": set_name,
-        "features_used": [n for n, u in zip(FEATURE_NAMES, use, strict=True) if u],
-        "search": {
-            name: {
-                "features": list(sets[name]),
-                "lambda_max": lm,
-                "penalty_grid": [
-                    {"fraction": _finite(f), "penalty": _finite(p), "cv_mae": float(e), "cv_se": float(v)}
-                    for f, p, e, v in zip(fractions, ps, path, se, strict=True)
-                ],
-            }
-            for name, _, lm, ps, path, se in cands
-        },
-    }
-    return CalibratedFit(
-        coefficients={n: float(b) for n, b in zip(FEATURE_NAMES, beta, strict=True)},
-        penalty=float(pens[k]),  # inf = no correction
-        provenance=prov,
-    )
+        best = int(np.flatnonzero(err <= err[best] + cands[c].cv_se[k] + 1e-12)[0])
+    return flat[best]
 
 
 def _finite(x: float) -> float | str:
