@@ -261,105 +261,107 @@ def _render_run(
     print_day(day, as_of, known_by)
 
 
+@handle_errors
+def bargain(
+    scenario: str = typer.Argument(
+        ..., help="Scenario file or bundled name, or a GENIUS domain .xml (profiles beside it)."
+    ),
+    parties: str = typer.Option(
+        None,
+        "--parties",
+        help="Parties whose consent is required, e.g. UKR,RUS (default: the scenario's).",
+    ),
+    resolution: str = typer.Option(
+        None, "--resolution", help="Options per issue: a number of grid points, 'anchors', or issue=N,..."
+    ),
+    top: int = typer.Option(5, "--top", min=1, help="Number of top packages to show."),
+    issues: str = typer.Option(
+        None, "--issues", help="Bargain over these issues only, e.g. nato,guarantees."
+    ),
+    format: TableOrJson = TABLE_OR_JSON,
+    export_genius: Path = typer.Option(
+        None,
+        "--export-genius",
+        help="Also write the domain and profiles (GENIUS XML + GeniusWeb JSON) here.",
+    ),
+    as_of: Date | None = AS_OF_OPTION,
+    known_by: Date | None = KNOWN_BY_OPTION,
+) -> None:
+    """Packages the required parties could accept, the red lines that block a deal, the Nash package."""
+    from negotia.bargaining.report import bargaining_space
+
+    source = _source(scenario, as_of, known_by)
+    result = bargaining_space(
+        source, _split(parties), resolution=_resolution(resolution), top=top, issues=_split(issues)
+    )
+    if export_genius is not None:
+        _export(source, _split(parties), _resolution(resolution), export_genius, _split(issues))
+    emit(
+        format,
+        json=lambda: with_day(result.to_dict(), _day(source), known_by),
+        table=lambda: _render_bargain(result, _day(source), as_of, known_by, export_genius),
+    )
+
+
+@handle_errors
+def simulate_cmd(
+    scenario: str = typer.Argument(..., help="Scenario file or bundled name, or a GENIUS domain .xml."),
+    protocol: str = typer.Option("offers", "--protocol", help=f"One of {', '.join(_PROTOCOLS)}."),
+    strategy: str = typer.Option(
+        "boulware",
+        "--strategy",
+        help="boulware, linear, conceder, time:e=X, aspiration[:rate=X], tit-for-tat; "
+        "one, or one per party (comma-separated).",
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the run."),
+    steps: int = typer.Option(100, "--steps", min=1, help="Maximum number of offers (or texts)."),
+    parties: str = typer.Option(None, "--parties", help="Negotiating parties, e.g. UKR,RUS."),
+    resolution: str = typer.Option(None, "--resolution", help="Options per issue (as for bargain)."),
+    issues: str = typer.Option(None, "--issues", help="Negotiate over these issues only."),
+    quota: float = typer.Option(0.5, "--quota", help="majority: share of votes needed (0.5 = over half)."),
+    veto: str = typer.Option(None, "--veto", help="majority: parties that must accept, e.g. UKR,RUS."),
+    weights: str = typer.Option("equal", "--weights", help="majority: equal or capability votes."),
+    red_lines: str = typer.Option(
+        "keep", "--red-lines", help=f"{', '.join(_RED_LINES)}: relax drops the lines that block the ZOPA."
+    ),
+    start: str = typer.Option(
+        "reference", "--start", help="mediator: first text (reference, worst, random or an index)."
+    ),
+    trace: bool = typer.Option(False, "--trace", help="Print every offer (JSON always has them all)."),
+    format: TableOrJson = TABLE_OR_JSON,
+    as_of: Date | None = AS_OF_OPTION,
+    known_by: Date | None = KNOWN_BY_OPTION,
+) -> None:
+    """Agents negotiate: alternating offers, a (qualified) majority, or a mediator's single text."""
+    from negotia.bargaining.simulation import simulate
+
+    source = _source(scenario, as_of, known_by)
+    run = simulate(
+        source,
+        protocol=protocol,
+        strategy=strategy,
+        seed=seed,
+        steps=steps,
+        parties=_split(parties),
+        resolution=_resolution(resolution),
+        quota=quota,
+        veto=_split(veto),
+        weights=weights,
+        red_lines=red_lines,
+        start=start,
+        issues=_split(issues),
+    )
+    emit(
+        format,
+        json=lambda: with_day(run.to_dict(), _day(source), known_by),  # with every offer
+        table=lambda: _render_run(run, trace, run.space, _day(source), as_of, known_by),
+    )
+
+
 def register(app: typer.Typer) -> None:
-    @app.command()
-    @handle_errors
-    def bargain(
-        scenario: str = typer.Argument(
-            ..., help="Scenario file or bundled name, or a GENIUS domain .xml (profiles beside it)."
-        ),
-        parties: str = typer.Option(
-            None,
-            "--parties",
-            help="Parties whose consent is required, e.g. UKR,RUS (default: the scenario's).",
-        ),
-        resolution: str = typer.Option(
-            None, "--resolution", help="Options per issue: a number of grid points, 'anchors', or issue=N,..."
-        ),
-        top: int = typer.Option(5, "--top", min=1, help="Number of top packages to show."),
-        issues: str = typer.Option(
-            None, "--issues", help="Bargain over these issues only, e.g. nato,guarantees."
-        ),
-        format: TableOrJson = TABLE_OR_JSON,
-        export_genius: Path = typer.Option(
-            None,
-            "--export-genius",
-            help="Also write the domain and profiles (GENIUS XML + GeniusWeb JSON) here.",
-        ),
-        as_of: Date | None = AS_OF_OPTION,
-        known_by: Date | None = KNOWN_BY_OPTION,
-    ) -> None:
-        """Packages the required parties could accept, the red lines that block a deal, the Nash package."""
-        from negotia.bargaining.report import bargaining_space
-
-        source = _source(scenario, as_of, known_by)
-        result = bargaining_space(
-            source, _split(parties), resolution=_resolution(resolution), top=top, issues=_split(issues)
-        )
-        if export_genius is not None:
-            _export(source, _split(parties), _resolution(resolution), export_genius, _split(issues))
-        emit(
-            format,
-            json=lambda: with_day(result.to_dict(), _day(source), known_by),
-            table=lambda: _render_bargain(result, _day(source), as_of, known_by, export_genius),
-        )
-
-    @app.command("simulate")
-    @handle_errors
-    def simulate_cmd(
-        scenario: str = typer.Argument(..., help="Scenario file or bundled name, or a GENIUS domain .xml."),
-        protocol: str = typer.Option("offers", "--protocol", help=f"One of {', '.join(_PROTOCOLS)}."),
-        strategy: str = typer.Option(
-            "boulware",
-            "--strategy",
-            help="boulware, linear, conceder, time:e=X, aspiration[:rate=X], tit-for-tat; "
-            "one, or one per party (comma-separated).",
-        ),
-        seed: int = typer.Option(0, "--seed", help="Seed of the run."),
-        steps: int = typer.Option(100, "--steps", min=1, help="Maximum number of offers (or texts)."),
-        parties: str = typer.Option(None, "--parties", help="Negotiating parties, e.g. UKR,RUS."),
-        resolution: str = typer.Option(None, "--resolution", help="Options per issue (as for bargain)."),
-        issues: str = typer.Option(None, "--issues", help="Negotiate over these issues only."),
-        quota: float = typer.Option(
-            0.5, "--quota", help="majority: share of votes needed (0.5 = over half)."
-        ),
-        veto: str = typer.Option(None, "--veto", help="majority: parties that must accept, e.g. UKR,RUS."),
-        weights: str = typer.Option("equal", "--weights", help="majority: equal or capability votes."),
-        red_lines: str = typer.Option(
-            "keep", "--red-lines", help=f"{', '.join(_RED_LINES)}: relax drops the lines that block the ZOPA."
-        ),
-        start: str = typer.Option(
-            "reference", "--start", help="mediator: first text (reference, worst, random or an index)."
-        ),
-        trace: bool = typer.Option(False, "--trace", help="Print every offer (JSON always has them all)."),
-        format: TableOrJson = TABLE_OR_JSON,
-        as_of: Date | None = AS_OF_OPTION,
-        known_by: Date | None = KNOWN_BY_OPTION,
-    ) -> None:
-        """Agents negotiate: alternating offers, a (qualified) majority, or a mediator's single text."""
-        from negotia.bargaining.simulation import simulate
-
-        source = _source(scenario, as_of, known_by)
-        run = simulate(
-            source,
-            protocol=protocol,
-            strategy=strategy,
-            seed=seed,
-            steps=steps,
-            parties=_split(parties),
-            resolution=_resolution(resolution),
-            quota=quota,
-            veto=_split(veto),
-            weights=weights,
-            red_lines=red_lines,
-            start=start,
-            issues=_split(issues),
-        )
-        emit(
-            format,
-            json=lambda: with_day(run.to_dict(), _day(source), known_by),  # with every offer
-            table=lambda: _render_run(run, trace, run.space, _day(source), as_of, known_by),
-        )
+    """Add this area's commands to the root app, in the order of `negotia --help`."""
+    app.command()(bargain)
+    app.command("simulate")(simulate_cmd)
 
 
 def _export(

@@ -292,269 +292,277 @@ def _evaluation_table(result: Evaluation, table: str, specs: list[str], predicti
         )
 
 
-def register(app: typer.Typer) -> None:
-    @app.command(context_settings=EXTRA_ARGS)
-    @handle_errors
-    def forecast(
-        ctx: typer.Context,
-        scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
-        model: list[str] = typer.Option(
-            None, "--model", "-m", help="Model (repeatable; default: all). Options as name:key=value."
-        ),
-        format: OutputFormat = FORMAT_OPTION,
-        seed: int = typer.Option(0, "--seed", help="Seed for stochastic models."),
-        trace: bool = typer.Option(False, "--trace", help="Print per-round tables of dynamic models."),
-        as_of: Date | None = AS_OF_OPTION,
-        known_by: Date | None = KNOWN_BY_OPTION,
-        record: bool = typer.Option(
-            False, "--record", help="Keep this run in the database (see `negotia db runs`)."
-        ),
-    ) -> None:
-        """Forecast every issue of SCENARIO with one or more models.
+@handle_errors
+def forecast(
+    ctx: typer.Context,
+    scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
+    model: list[str] = typer.Option(
+        None, "--model", "-m", help="Model (repeatable; default: all). Options as name:key=value."
+    ),
+    format: OutputFormat = FORMAT_OPTION,
+    seed: int = typer.Option(0, "--seed", help="Seed for stochastic models."),
+    trace: bool = typer.Option(False, "--trace", help="Print per-round tables of dynamic models."),
+    as_of: Date | None = AS_OF_OPTION,
+    known_by: Date | None = KNOWN_BY_OPTION,
+    record: bool = typer.Option(
+        False, "--record", help="Keep this run in the database (see `negotia db runs`)."
+    ),
+) -> None:
+    """Forecast every issue of SCENARIO with one or more models.
 
-        Model parameters may follow as options (e.g. --rounds 10); each goes to the
-        selected models that have it.
-        """
-        from negotia import seeding
-        from negotia.api import forecast_intervals, scenario_as_of
-        from negotia.models import model_names, run_model
-        from negotia.scenario.arrays import ScenarioArrays
+    Model parameters may follow as options (e.g. --rounds 10); each goes to the
+    selected models that have it.
+    """
+    from negotia import seeding
+    from negotia.api import forecast_intervals, scenario_as_of
+    from negotia.models import model_names, run_model
+    from negotia.scenario.arrays import ScenarioArrays
 
-        sc = scenario_as_of(scenario, as_of, known_by=known_by)
-        runs = model_runs(model or model_names(), parse_extra_params(list(ctx.args)))
-        arrays = ScenarioArrays.from_scenario(sc)
-        _refuse_unweighted(arrays, runs, scenario)
-        forecasts = {}
-        from negotia import progress
-        from negotia.ensemble.backends import thread_map
+    sc = scenario_as_of(scenario, as_of, known_by=known_by)
+    runs = model_runs(model or model_names(), parse_extra_params(list(ctx.args)))
+    arrays = ScenarioArrays.from_scenario(sc)
+    _refuse_unweighted(arrays, runs, scenario)
+    forecasts = {}
+    from negotia import progress
+    from negotia.ensemble.backends import thread_map
 
-        # A model can take seconds on a large scenario: a bar on a terminal's stderr says
-        # which one runs and, for a dynamic model, its rounds (negotia.progress).
-        with thread_map() as mapper:
-            for k, (label, name, params) in enumerate(runs, 1):
-                with progress.steps(f"forecast {label} ({k}/{len(runs)})", console=err_console) as report:
-                    forecasts[label] = run_model(
-                        name, arrays, rng=seeding.rng(seed), mapper=mapper, progress=report, **params
-                    )
-        rows = forecast_rows(sc, forecasts, forecast_intervals(sc, forecasts))
-        _refuse_missing(sc, rows, scenario)
-        if record:
-            _record(sc, scenario, runs, seed, rows, forecasts, known_by)
-        emit(
-            format,
-            json=lambda: _forecast_json(sc, rows, forecasts if trace else None, known_by),
-            csv=lambda: _forecast_csv(rows),
-            table=lambda: _forecast_table(sc, rows, forecasts, trace, as_of, known_by),
-        )
+    # A model can take seconds on a large scenario: a bar on a terminal's stderr says
+    # which one runs and, for a dynamic model, its rounds (negotia.progress).
+    with thread_map() as mapper:
+        for k, (label, name, params) in enumerate(runs, 1):
+            with progress.steps(f"forecast {label} ({k}/{len(runs)})", console=err_console) as report:
+                forecasts[label] = run_model(
+                    name, arrays, rng=seeding.rng(seed), mapper=mapper, progress=report, **params
+                )
+    rows = forecast_rows(sc, forecasts, forecast_intervals(sc, forecasts))
+    _refuse_missing(sc, rows, scenario)
+    if record:
+        _record(sc, scenario, runs, seed, rows, forecasts, known_by)
+    emit(
+        format,
+        json=lambda: _forecast_json(sc, rows, forecasts if trace else None, known_by),
+        csv=lambda: _forecast_csv(rows),
+        table=lambda: _forecast_table(sc, rows, forecasts, trace, as_of, known_by),
+    )
 
-    @app.command()
-    @handle_errors
-    def validate(
-        files: list[str] = typer.Argument(..., help="Scenario or table files (or bundled scenario names)."),
-    ) -> None:
-        """Check files and list every problem in each (exit 2 if any file has one)."""
-        from negotia.api import load_scenario
 
-        failed = False
-        for f in files:
-            try:
-                sc = load_scenario(f)
-            except InputError as e:
-                failed = True
-                err_console.print(f"[red]✗[/red] {e.render()}")
-                continue
-            console.print(
-                f"[green]✓[/green] {f}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
-                f"{len(sc.stances)} stances, {len(sc.red_lines)} red lines"
-            )
-        if failed:
-            raise typer.Exit(2)
+@handle_errors
+def validate(
+    files: list[str] = typer.Argument(..., help="Scenario or table files (or bundled scenario names)."),
+) -> None:
+    """Check files and list every problem in each (exit 2 if any file has one)."""
+    from negotia.api import load_scenario
 
-    @app.command()
-    @handle_errors
-    def convert(
-        source: str = typer.Argument(..., help="Input file (or bundled scenario name)."),
-        dest: Path = typer.Argument(
-            ..., help="Output file; its ending picks the format unless --to is given."
-        ),
-        to: str = typer.Option(None, "--to", help=f"Output format: {', '.join(_FORMATS)}."),
-        from_: str = typer.Option(None, "--from", help="Input format (detected when omitted)."),
-        force: bool = typer.Option(
-            False, "--force", help="Replace an existing OUT, and write even if its format drops data."
-        ),
-        as_of: Date | None = AS_OF_OPTION,
-        known_by: Date | None = KNOWN_BY_OPTION,
-    ) -> None:
-        """Convert a scenario between formats (nothing is written if the input is invalid).
-
-        An existing OUT is replaced only with --force, and never when it is the input
-        itself.  YAML to YAML keeps the input's comments where the values allow.
-        With --as-of or --known-by, the snapshot of that day is written (without revisions).
-        """
-        from negotia.api import load_scenario, scenario_as_of
-        from negotia.scenario.formats import format_for_output, lost_in, save_scenario, source_path
-        from negotia.scenario.yamljson import read_text
-
-        src = source_path(source)
-        if src is not None and dest.exists() and dest.resolve() == src.resolve():
-            raise InputError(
-                str(dest),
-                Problem(
-                    "", "this is the input file: converting onto it would replace it; write to another file"
-                ),
-            )
-        sc = load_scenario(source, format=from_)
-        if as_of is not None or known_by is not None:
-            sc = scenario_as_of(sc, as_of, known_by=known_by)
-        fmt = format_for_output(dest, to)
-        lost = lost_in(sc, fmt)
-        if lost and not force:
-            raise InputError(
-                str(dest),
-                Problem(
-                    "",
-                    f"the {fmt} format cannot hold {', '.join(lost)} of this scenario; "
-                    "use --force to drop them",
-                ),
-            )
-        original = None
-        if fmt == "yaml" and src is not None and src.suffix.lower() in (".yaml", ".yml"):
-            original = read_text(src)
-        save_scenario(sc, dest, fmt, overwrite=force, keep_comments_from=original)
+    failed = False
+    for f in files:
+        try:
+            sc = load_scenario(f)
+        except InputError as e:
+            failed = True
+            err_console.print(f"[red]✗[/red] {e.render()}")
+            continue
         console.print(
-            f"wrote {dest} ({fmt}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
-            f"{len(sc.stances)} stances)"
+            f"[green]✓[/green] {f}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
+            f"{len(sc.stances)} stances, {len(sc.red_lines)} red lines"
         )
-        if lost:
-            console.print(f"[yellow]dropped[/yellow]: {', '.join(lost)}")
+    if failed:
+        raise typer.Exit(2)
 
-    @app.command("evaluate")
-    @handle_errors
-    def evaluate_cmd(
-        table: str = typer.Argument(..., help="A table of decisions with known outcomes (DEU-style)."),
-        model: list[str] = typer.Option(
-            None,
-            "--model",
-            "-m",
-            help="Model spec or baseline (status-quo, constant-50, actor-com); repeatable.",
-        ),
-        format: OutputFormat = FORMAT_OPTION,
-        predictions: Path = typer.Option(
-            None, "--predictions", help="Write per-issue predictions as CSV here."
-        ),
-        by: list[str] = typer.Option(None, "--by", help="Issue attributes to break scores down by."),
-        seed: int = typer.Option(0, "--seed"),
-        cv: str = typer.Option(
-            None, "--cv", help="'grouped': repeated cross-validation grouped by proposal, with intervals."
-        ),
-        folds: int = typer.Option(10, "--folds", help="CV folds (with --cv)."),
-        repeats: int = typer.Option(5, "--repeats", help="CV repeats (with --cv)."),
-        bootstrap: int = typer.Option(2000, "--bootstrap", help="Bootstrap resamples of proposals (--cv)."),
-        level: float = typer.Option(0.9, "--level", help="Coverage of the intervals (with --cv)."),
-        intervals: bool = typer.Option(
-            False, "--intervals", help="Measure the forecast intervals' coverage and width (grouped CV)."
-        ),
-        coverage: float = typer.Option(0.8, "--coverage", help="Nominal coverage of --intervals."),
-    ) -> None:
-        """Score models against known outcomes: MAE, RMSE, median AE and n, overall and by group.
 
-        With --cv grouped, models that learn from outcomes (calibrated) are refitted inside
-        every training fold, and every figure gets a bootstrap interval by proposal.
-        """
-        from negotia.api import load_scenario
-        from negotia.evaluate import evaluate as run_evaluation
-        from negotia.models import model_names
+@handle_errors
+def convert(
+    source: str = typer.Argument(..., help="Input file (or bundled scenario name)."),
+    dest: Path = typer.Argument(..., help="Output file; its ending picks the format unless --to is given."),
+    to: str = typer.Option(None, "--to", help=f"Output format: {', '.join(_FORMATS)}."),
+    from_: str = typer.Option(None, "--from", help="Input format (detected when omitted)."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace an existing OUT, and write even if its format drops data."
+    ),
+    as_of: Date | None = AS_OF_OPTION,
+    known_by: Date | None = KNOWN_BY_OPTION,
+) -> None:
+    """Convert a scenario between formats (nothing is written if the input is invalid).
 
-        t = load_scenario(table)
-        specs = model or model_names()
-        from negotia.evaluate.backtest import DEFAULT_BREAKDOWN
+    An existing OUT is replaced only with --force, and never when it is the input
+    itself.  YAML to YAML keeps the input's comments where the values allow.
+    With --as-of or --known-by, the snapshot of that day is written (without revisions).
+    """
+    from negotia.api import load_scenario, scenario_as_of
+    from negotia.scenario.formats import format_for_output, lost_in, save_scenario, source_path
+    from negotia.scenario.yamljson import read_text
 
-        if intervals:
-            from negotia.cli.intervals_report import intervals_report
-
-            intervals_report(
-                t,
-                specs,
-                source=str(table),
-                coverage=coverage,
-                folds=folds,
-                repeats=repeats,
-                seed=seed,
-                by=tuple(by) if by else DEFAULT_BREAKDOWN,
-                format=format,
-            )
-            return
-        if cv is not None:
-            from negotia.cli.cv_report import cv_report
-
-            by_keys = tuple(by) if by else DEFAULT_BREAKDOWN
-            cv_report(
-                t,
-                specs,
-                source=str(table),
-                method=cv,
-                folds=folds,
-                repeats=repeats,
-                n_boot=bootstrap,
-                level=level,
-                seed=seed,
-                by=by_keys,
-                format=format,
-            )
-            return
-        result = run_evaluation(
-            t, specs, source=str(table), breakdown=tuple(by) if by else DEFAULT_BREAKDOWN, seed=seed
+    src = source_path(source)
+    if src is not None and dest.exists() and dest.resolve() == src.resolve():
+        raise InputError(
+            str(dest),
+            Problem("", "this is the input file: converting onto it would replace it; write to another file"),
         )
-        if predictions is not None:
-            predictions.parent.mkdir(parents=True, exist_ok=True)
-            predictions.write_text(result.predictions_csv(), encoding="utf-8")
-        emit(
-            format,
-            json=result.to_dict,
-            csv=lambda: _evaluation_csv(result),
-            table=lambda: _evaluation_table(result, table, specs, predictions),
+    sc = load_scenario(source, format=from_)
+    if as_of is not None or known_by is not None:
+        sc = scenario_as_of(sc, as_of, known_by=known_by)
+    fmt = format_for_output(dest, to)
+    lost = lost_in(sc, fmt)
+    if lost and not force:
+        raise InputError(
+            str(dest),
+            Problem(
+                "",
+                f"the {fmt} format cannot hold {', '.join(lost)} of this scenario; use --force to drop them",
+            ),
         )
+    original = None
+    if fmt == "yaml" and src is not None and src.suffix.lower() in (".yaml", ".yml"):
+        original = read_text(src)
+    save_scenario(sc, dest, fmt, overwrite=force, keep_comments_from=original)
+    console.print(
+        f"wrote {dest} ({fmt}: {len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.stances)} stances)"
+    )
+    if lost:
+        console.print(f"[yellow]dropped[/yellow]: {', '.join(lost)}")
 
-    @app.command()
-    @handle_errors
-    def models(detail: bool = typer.Option(False, "--detail", help="Show each parameter's help.")) -> None:
-        """List the registered models with their citation and parameters."""
-        from negotia.models import REGISTRY
 
-        t = Table(title="Registered models", title_justify="left", show_lines=True)
-        t.add_column("name", style="bold")
-        t.add_column("model")
-        t.add_column("parameters (default)")
-        t.add_column("citation", overflow="fold")
-        for name, module in REGISTRY.items():
-            info = module.MODEL_INFO
-            params = "\n".join(
-                f"{p.name}={p.default!r}" + (f": {p.help}" if detail else "") for p in info.params
-            )
-            kind = " (dynamic)" if info.dynamic else ""
-            kind += " (stochastic)" if info.stochastic else ""
-            t.add_row(name, f"{info.title}{kind}\n[dim]{info.summary}[/dim]", params or "—", info.citation)
-        console.print(t)
-        if detail:
-            for module in REGISTRY.values():
-                describe = getattr(module, "describe", None)
-                if describe is not None:
-                    console.print(describe())
+@handle_errors
+def evaluate_cmd(
+    table: str = typer.Argument(..., help="A table of decisions with known outcomes (DEU-style)."),
+    model: list[str] = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help="Model spec or baseline (status-quo, constant-50, actor-com); repeatable.",
+    ),
+    format: OutputFormat = FORMAT_OPTION,
+    predictions: Path = typer.Option(None, "--predictions", help="Write per-issue predictions as CSV here."),
+    by: list[str] = typer.Option(None, "--by", help="Issue attributes to break scores down by."),
+    seed: int = typer.Option(0, "--seed"),
+    cv: str = typer.Option(
+        None, "--cv", help="'grouped': repeated cross-validation grouped by proposal, with intervals."
+    ),
+    folds: int = typer.Option(10, "--folds", help="CV folds (with --cv)."),
+    repeats: int = typer.Option(5, "--repeats", help="CV repeats (with --cv)."),
+    bootstrap: int = typer.Option(2000, "--bootstrap", help="Bootstrap resamples of proposals (--cv)."),
+    level: float = typer.Option(0.9, "--level", help="Coverage of the intervals (with --cv)."),
+    intervals: bool = typer.Option(
+        False, "--intervals", help="Measure the forecast intervals' coverage and width (grouped CV)."
+    ),
+    coverage: float = typer.Option(0.8, "--coverage", help="Nominal coverage of --intervals."),
+) -> None:
+    """Score models against known outcomes: MAE, RMSE, median AE and n, overall and by group.
 
-    @app.command()
-    @handle_errors
-    def scenarios() -> None:
-        """List the scenarios bundled with negotia."""
-        from negotia.api import load_scenario
-        from negotia.scenario.formats import bundled_names
+    With --cv grouped, models that learn from outcomes (calibrated) are refitted inside
+    every training fold, and every figure gets a bootstrap interval by proposal.
+    """
+    from negotia.api import load_scenario
+    from negotia.evaluate.backtest import DEFAULT_BREAKDOWN
+    from negotia.models import model_names
 
-        t = Table(title="Bundled scenarios", title_justify="left")
-        for c in ("name", "title", "date", "actors", "issues"):
-            t.add_column(c)
-        for name in bundled_names():
-            sc = load_scenario(name)
-            t.add_row(name, sc.name, str(sc.date or ""), str(len(sc.actors)), str(len(sc.issues)))
-        console.print(t)
+    t = load_scenario(table)
+    specs = model or model_names()
+    breakdown = tuple(by) if by else DEFAULT_BREAKDOWN
+    if intervals:
+        from negotia.cli.intervals_report import intervals_report
+
+        intervals_report(
+            t,
+            specs,
+            source=table,
+            coverage=coverage,
+            folds=folds,
+            repeats=repeats,
+            seed=seed,
+            by=breakdown,
+            format=format,
+        )
+    elif cv is not None:
+        from negotia.cli.cv_report import cv_report
+
+        cv_report(
+            t,
+            specs,
+            source=table,
+            method=cv,
+            folds=folds,
+            repeats=repeats,
+            n_boot=bootstrap,
+            level=level,
+            seed=seed,
+            by=breakdown,
+            format=format,
+        )
+    else:
+        _backtest(t, specs, table, breakdown, seed, predictions, format)
+
+
+def _backtest(
+    t: Scenario,
+    specs: list[str],
+    table: str,
+    breakdown: tuple[str, ...],
+    seed: int,
+    predictions: Path | None,
+    format: OutputFormat,
+) -> None:
+    """Score ``specs`` on the whole table (in sample for models fitted on it) and print it."""
+    from negotia.evaluate import evaluate as run_evaluation
+
+    result = run_evaluation(t, specs, source=table, breakdown=breakdown, seed=seed)
+    if predictions is not None:
+        predictions.parent.mkdir(parents=True, exist_ok=True)
+        predictions.write_text(result.predictions_csv(), encoding="utf-8")
+    emit(
+        format,
+        json=result.to_dict,
+        csv=lambda: _evaluation_csv(result),
+        table=lambda: _evaluation_table(result, table, specs, predictions),
+    )
+
+
+@handle_errors
+def models(detail: bool = typer.Option(False, "--detail", help="Show each parameter's help.")) -> None:
+    """List the registered models with their citation and parameters."""
+    from negotia.models import REGISTRY
+
+    t = Table(title="Registered models", title_justify="left", show_lines=True)
+    t.add_column("name", style="bold")
+    t.add_column("model")
+    t.add_column("parameters (default)")
+    t.add_column("citation", overflow="fold")
+    for name, module in REGISTRY.items():
+        info = module.MODEL_INFO
+        params = "\n".join(f"{p.name}={p.default!r}" + (f": {p.help}" if detail else "") for p in info.params)
+        kind = " (dynamic)" if info.dynamic else ""
+        kind += " (stochastic)" if info.stochastic else ""
+        t.add_row(name, f"{info.title}{kind}\n[dim]{info.summary}[/dim]", params or "—", info.citation)
+    console.print(t)
+    if detail:
+        for module in REGISTRY.values():
+            describe = getattr(module, "describe", None)
+            if describe is not None:
+                console.print(describe())
+
+
+@handle_errors
+def scenarios() -> None:
+    """List the scenarios bundled with negotia."""
+    from negotia.api import load_scenario
+    from negotia.scenario.formats import bundled_names
+
+    t = Table(title="Bundled scenarios", title_justify="left")
+    for c in ("name", "title", "date", "actors", "issues"):
+        t.add_column(c)
+    for name in bundled_names():
+        sc = load_scenario(name)
+        t.add_row(name, sc.name, str(sc.date or ""), str(len(sc.actors)), str(len(sc.issues)))
+    console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this area's commands to the root app, in the order of `negotia --help`."""
+    app.command(context_settings=EXTRA_ARGS)(forecast)
+    app.command()(validate)
+    app.command()(convert)
+    app.command("evaluate")(evaluate_cmd)
+    app.command()(models)
+    app.command()(scenarios)
 
 
 def _record(
@@ -570,13 +578,7 @@ def _record(
     stdout stays the forecast itself."""
     from negotia.api import record_run
 
-    payload = {
-        "scenario": sc.name,
-        "date": sc.date,
-        "known_by": known_by,
-        "forecasts": rows,
-        "models": {label: fc.to_dict() for label, fc in forecasts.items()},
-    }
+    payload = _forecast_json(sc, rows, forecasts, known_by)  # the JSON output, with every model's detail
     run_id = record_run(
         sc,
         source,

@@ -213,129 +213,131 @@ def _execution(
     }
 
 
+@handle_errors
+def montecarlo(
+    ctx: typer.Context,
+    scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
+    model: str = typer.Option("compromise", "--model", "-m", help="Model (options as name:key=value)."),
+    n: int = typer.Option(10_000, "-n", "--draws", help="Number of perturbed variants."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the run (same seed, same summaries)."),
+    backend: BackendChoice = BACKEND,
+    workers: int = WORKERS,
+    scheduler: str = SCHEDULER,
+    chunk_size: int = CHUNK,
+    timeout: float = TIMEOUT,
+    position_sd: float = POSITION_SD,
+    salience_sd: float = SALIENCE_SD,
+    capability_noise: float = CAPABILITY_NOISE,
+    dropout: float = DROPOUT,
+    format: TableOrJson = FORMAT,
+    outcomes: bool = typer.Option(False, "--outcomes", help="JSON: include every draw's outcome."),
+    quiet: bool = QUIET,
+    as_of: Date | None = AS_OF_OPTION,
+    known_by: Date | None = KNOWN_BY_OPTION,
+) -> None:
+    """Forecast distribution of SCENARIO over N perturbed variants of its stances.
+
+    Each stance's position and salience are drawn from its stated uncertainty
+    (the defaults where it states none), truncated to the valid range.  Prints per
+    issue the mean, median, sd, 5-95 % interval, a histogram and the probability
+    that the outcome crosses each red line; for dynamic models the rounds to settle.
+    """
+    from negotia.api import scenario_as_of
+    from negotia.ensemble.montecarlo import monte_carlo
+
+    params = _model_params(model, list(ctx.args))
+    spec = _spec(position_sd, salience_sd, capability_noise, dropout)
+    if n < 1:
+        raise ParameterError(f"-n must be a positive number of draws, got {n}")
+    sc = scenario_as_of(scenario, as_of, known_by=known_by)
+    with progress_bar(f"{model} × {n:,}", n, quiet) as (advance, _):
+        result = monte_carlo(
+            sc,
+            model,
+            n,
+            seed=seed,
+            params=params,
+            perturbation=spec,
+            **_execution(backend, workers, scheduler, chunk_size, timeout),
+            progress=advance,
+        )
+    emit(
+        format,
+        json=lambda: with_day(result.to_dict(outcomes=outcomes), sc.date, known_by),
+        table=lambda: render_montecarlo(result, sc.date, as_of, known_by),
+    )
+
+
+@handle_errors
+def sensitivity_cmd(
+    ctx: typer.Context,
+    scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
+    model: str = typer.Option("compromise", "--model", "-m", help="Model (options as name:key=value)."),
+    method: Method = typer.Option(Method.sobol, "--method", help="sobol (S1, ST) or morris (μ*, σ)."),
+    n: int = typer.Option(
+        None, "-n", help="Sobol: base samples (power of 2, default 256); Morris: trajectories (32)."
+    ),
+    group_by: GroupBy = typer.Option(GroupBy.none, "--group-by", help="Group inputs: none, actor, issue."),
+    dist: Dist = typer.Option(
+        Dist.normal, "--dist", help="Inputs: normal (truncated, stated sd) or uniform (mean ± 2 sd)."
+    ),
+    inputs: str = typer.Option(
+        "position,salience", "--inputs", help="Stance inputs to vary: position, salience or both."
+    ),
+    top: int = typer.Option(10, "--top", help="Rows per issue in the table."),
+    seed: int = typer.Option(0, "--seed"),
+    backend: BackendChoice = BACKEND,
+    workers: int = WORKERS,
+    scheduler: str = SCHEDULER,
+    chunk_size: int = CHUNK,
+    timeout: float = TIMEOUT,
+    position_sd: float = POSITION_SD,
+    salience_sd: float = SALIENCE_SD,
+    format: TableOrJson = FORMAT,
+    quiet: bool = QUIET,
+    as_of: Date | None = AS_OF_OPTION,
+    known_by: Date | None = KNOWN_BY_OPTION,
+) -> None:
+    """Which actor's position or salience moves each issue's forecast most (SALib).
+
+    Sobol gives the share of the forecast's variance due to each input alone (S1)
+    and with its interactions (ST); Morris the mean absolute effect of moving an
+    input across its range (μ*, in the issue's units) and its spread (σ).
+    """
+    from negotia.api import scenario_as_of
+    from negotia.ensemble.sensitivity import sensitivity
+
+    params = _model_params(model, list(ctx.args))
+    spec = _spec(position_sd, salience_sd, 0.0, 0.0)
+    kinds = tuple(x.strip() for x in inputs.split(",") if x.strip())
+    sc = scenario_as_of(scenario, as_of, known_by=known_by)
+    with progress_bar(f"{method.value}: {model}", None, quiet) as (advance, set_total):
+        result = sensitivity(
+            sc,
+            model,
+            method=method.value,
+            n=n,
+            group_by=group_by.value,
+            dist=dist.value,
+            inputs=kinds,
+            seed=seed,
+            params=params,
+            perturbation=spec,
+            **_execution(backend, workers, scheduler, chunk_size, timeout),
+            progress=advance,
+            on_plan=set_total,
+        )
+    emit(
+        format,
+        json=lambda: with_day(result.to_dict(), sc.date, known_by),
+        table=lambda: render_sensitivity(result, sc, top, as_of, known_by),
+    )
+
+
 def register(app: typer.Typer) -> None:
-    @app.command(context_settings=EXTRA_ARGS)
-    @handle_errors
-    def montecarlo(
-        ctx: typer.Context,
-        scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
-        model: str = typer.Option("compromise", "--model", "-m", help="Model (options as name:key=value)."),
-        n: int = typer.Option(10_000, "-n", "--draws", help="Number of perturbed variants."),
-        seed: int = typer.Option(0, "--seed", help="Seed of the run (same seed, same summaries)."),
-        backend: BackendChoice = BACKEND,
-        workers: int = WORKERS,
-        scheduler: str = SCHEDULER,
-        chunk_size: int = CHUNK,
-        timeout: float = TIMEOUT,
-        position_sd: float = POSITION_SD,
-        salience_sd: float = SALIENCE_SD,
-        capability_noise: float = CAPABILITY_NOISE,
-        dropout: float = DROPOUT,
-        format: TableOrJson = FORMAT,
-        outcomes: bool = typer.Option(False, "--outcomes", help="JSON: include every draw's outcome."),
-        quiet: bool = QUIET,
-        as_of: Date | None = AS_OF_OPTION,
-        known_by: Date | None = KNOWN_BY_OPTION,
-    ) -> None:
-        """Forecast distribution of SCENARIO over N perturbed variants of its stances.
-
-        Each stance's position and salience are drawn from its stated uncertainty
-        (the defaults where it states none), truncated to the valid range.  Prints per
-        issue the mean, median, sd, 5-95 % interval, a histogram and the probability
-        that the outcome crosses each red line; for dynamic models the rounds to settle.
-        """
-        from negotia.api import scenario_as_of
-        from negotia.ensemble.montecarlo import monte_carlo
-
-        params = _model_params(model, list(ctx.args))
-        spec = _spec(position_sd, salience_sd, capability_noise, dropout)
-        if n < 1:
-            raise ParameterError(f"-n must be a positive number of draws, got {n}")
-        sc = scenario_as_of(scenario, as_of, known_by=known_by)
-        with progress_bar(f"{model} × {n:,}", n, quiet) as (advance, _):
-            result = monte_carlo(
-                sc,
-                model,
-                n,
-                seed=seed,
-                params=params,
-                perturbation=spec,
-                **_execution(backend, workers, scheduler, chunk_size, timeout),
-                progress=advance,
-            )
-        emit(
-            format,
-            json=lambda: with_day(result.to_dict(outcomes=outcomes), sc.date, known_by),
-            table=lambda: render_montecarlo(result, sc.date, as_of, known_by),
-        )
-
-    @app.command("sensitivity", context_settings=EXTRA_ARGS)
-    @handle_errors
-    def sensitivity_cmd(
-        ctx: typer.Context,
-        scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
-        model: str = typer.Option("compromise", "--model", "-m", help="Model (options as name:key=value)."),
-        method: Method = typer.Option(Method.sobol, "--method", help="sobol (S1, ST) or morris (μ*, σ)."),
-        n: int = typer.Option(
-            None, "-n", help="Sobol: base samples (power of 2, default 256); Morris: trajectories (32)."
-        ),
-        group_by: GroupBy = typer.Option(
-            GroupBy.none, "--group-by", help="Group inputs: none, actor, issue."
-        ),
-        dist: Dist = typer.Option(
-            Dist.normal, "--dist", help="Inputs: normal (truncated, stated sd) or uniform (mean ± 2 sd)."
-        ),
-        inputs: str = typer.Option(
-            "position,salience", "--inputs", help="Stance inputs to vary: position, salience or both."
-        ),
-        top: int = typer.Option(10, "--top", help="Rows per issue in the table."),
-        seed: int = typer.Option(0, "--seed"),
-        backend: BackendChoice = BACKEND,
-        workers: int = WORKERS,
-        scheduler: str = SCHEDULER,
-        chunk_size: int = CHUNK,
-        timeout: float = TIMEOUT,
-        position_sd: float = POSITION_SD,
-        salience_sd: float = SALIENCE_SD,
-        format: TableOrJson = FORMAT,
-        quiet: bool = QUIET,
-        as_of: Date | None = AS_OF_OPTION,
-        known_by: Date | None = KNOWN_BY_OPTION,
-    ) -> None:
-        """Which actor's position or salience moves each issue's forecast most (SALib).
-
-        Sobol gives the share of the forecast's variance due to each input alone (S1)
-        and with its interactions (ST); Morris the mean absolute effect of moving an
-        input across its range (μ*, in the issue's units) and its spread (σ).
-        """
-        from negotia.api import scenario_as_of
-        from negotia.ensemble.sensitivity import sensitivity
-
-        params = _model_params(model, list(ctx.args))
-        spec = _spec(position_sd, salience_sd, 0.0, 0.0)
-        kinds = tuple(x.strip() for x in inputs.split(",") if x.strip())
-        sc = scenario_as_of(scenario, as_of, known_by=known_by)
-        with progress_bar(f"{method.value}: {model}", None, quiet) as (advance, set_total):
-            result = sensitivity(
-                sc,
-                model,
-                method=method.value,
-                n=n,
-                group_by=group_by.value,
-                dist=dist.value,
-                inputs=kinds,
-                seed=seed,
-                params=params,
-                perturbation=spec,
-                **_execution(backend, workers, scheduler, chunk_size, timeout),
-                progress=advance,
-                on_plan=set_total,
-            )
-        emit(
-            format,
-            json=lambda: with_day(result.to_dict(), sc.date, known_by),
-            table=lambda: render_sensitivity(result, sc, top, as_of, known_by),
-        )
+    """Add this area's commands to the root app, in the order of `negotia --help`."""
+    app.command(context_settings=EXTRA_ARGS)(montecarlo)
+    app.command("sensitivity", context_settings=EXTRA_ARGS)(sensitivity_cmd)
 
 
 __all__ = ["register", "sparkline"]

@@ -225,54 +225,58 @@ def _render_space(start: Date, end: Date, a: Any, b: Any) -> None:
         console.print(f"On {end}: {line}", highlight=False)
 
 
+@handle_errors
+def history_cmd(
+    scenario: str = SCENARIO_ARG,
+    actor: str = typer.Option(None, "--actor", help="Only this actor's revisions (id or name)."),
+    issue: str = typer.Option(None, "--issue", help="Only the revisions on this issue."),
+    proposed: bool = typer.Option(False, "--proposed", help="Also list revisions awaiting review."),
+    format: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """The dated revisions of SCENARIO, field by field: when, what changed, on whose report.
+
+    Rows are in the order the revisions apply (valid_from, then the day each became
+    known); 'old' is the value just before the revision.
+    """
+    _history(scenario, actor, issue, proposed, format)
+
+
+@handle_errors
+def diff_cmd(
+    scenario: str = SCENARIO_ARG,
+    start: Date = typer.Option(
+        ..., "--from", metavar="DATE", parser=parse_day, help="The earlier day (YYYY-MM-DD)."
+    ),
+    end: Date | None = typer.Option(
+        None,
+        "--to",
+        metavar="DATE",
+        parser=parse_day,
+        help="The later day (YYYY-MM-DD; default: the scenario's own date).",
+    ),
+    model: list[str] = typer.Option(None, "--model", "-m", help="Model (repeatable; default: all)."),
+    known_by: Date | None = KNOWN_BY_OPTION,
+    seed: int = typer.Option(0, "--seed", help="Seed for stochastic models (the same on both days)."),
+    variants: int = typer.Option(
+        1000, "-n", "--variants", min=1, help="Monte Carlo variants for the probability of agreement."
+    ),
+    format: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """What changed in SCENARIO between two days: its inputs, every model's forecast,
+    the bargaining space and the probability of agreement."""
+    from negotia.api import diff
+
+    d = diff(scenario, start, end, models=model or None, known_by=known_by, seed=seed, variants=variants)
+    header = ["issue", "model", "old", "new", "delta", "old_anchor", "new_anchor"]
+    emit(
+        format,
+        json=d.to_dict,
+        csv=lambda: _csv_rows(header, [r.to_dict() for r in d.forecasts]),
+        table=lambda: _render_diff(d, known_by),
+    )
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("history")
-    @handle_errors
-    def history_cmd(
-        scenario: str = SCENARIO_ARG,
-        actor: str = typer.Option(None, "--actor", help="Only this actor's revisions (id or name)."),
-        issue: str = typer.Option(None, "--issue", help="Only the revisions on this issue."),
-        proposed: bool = typer.Option(False, "--proposed", help="Also list revisions awaiting review."),
-        format: OutputFormat = FORMAT_OPTION,
-    ) -> None:
-        """The dated revisions of SCENARIO, field by field: when, what changed, on whose report.
-
-        Rows are in the order the revisions apply (valid_from, then the day each became
-        known); 'old' is the value just before the revision.
-        """
-        _history(scenario, actor, issue, proposed, format)
-
-    @app.command("diff")
-    @handle_errors
-    def diff_cmd(
-        scenario: str = SCENARIO_ARG,
-        start: Date = typer.Option(
-            ..., "--from", metavar="DATE", parser=parse_day, help="The earlier day (YYYY-MM-DD)."
-        ),
-        end: Date | None = typer.Option(
-            None,
-            "--to",
-            metavar="DATE",
-            parser=parse_day,
-            help="The later day (YYYY-MM-DD; default: the scenario's own date).",
-        ),
-        model: list[str] = typer.Option(None, "--model", "-m", help="Model (repeatable; default: all)."),
-        known_by: Date | None = KNOWN_BY_OPTION,
-        seed: int = typer.Option(0, "--seed", help="Seed for stochastic models (the same on both days)."),
-        variants: int = typer.Option(
-            1000, "-n", "--variants", min=1, help="Monte Carlo variants for the probability of agreement."
-        ),
-        format: OutputFormat = FORMAT_OPTION,
-    ) -> None:
-        """What changed in SCENARIO between two days: its inputs, every model's forecast,
-        the bargaining space and the probability of agreement."""
-        from negotia.api import diff
-
-        d = diff(scenario, start, end, models=model or None, known_by=known_by, seed=seed, variants=variants)
-        header = ["issue", "model", "old", "new", "delta", "old_anchor", "new_anchor"]
-        emit(
-            format,
-            json=d.to_dict,
-            csv=lambda: _csv_rows(header, [r.to_dict() for r in d.forecasts]),
-            table=lambda: _render_diff(d, known_by),
-        )
+    """Add this area's commands to the root app, in the order of `negotia --help`."""
+    app.command("history")(history_cmd)
+    app.command("diff")(diff_cmd)
