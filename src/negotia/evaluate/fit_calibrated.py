@@ -12,7 +12,9 @@ are chosen together, by repeated cross-validation grouped by proposal on the tra
 rows only (issues of one proposal are never split), from a grid relative to
 :math:`\lambda_{\max} = \lVert F^\top \operatorname{sign}(r) \rVert_\infty / N`, the
 smallest penalty at which :math:`\beta = 0` is optimal.  An infinite penalty ("no
-correction", the compromise model itself) is always among the candidates.
+correction", the compromise model itself) is always among the candidates; the written
+fit (strict JSON, which has no infinity) records it as ``null``, both as the chosen
+``penalty`` and as ``fraction`` and ``penalty`` in the search grid of the provenance.
 
 The shipped coefficients are made by ``tools/fit_calibrated.py`` (a research script,
 not part of the installed package), which calls :func:`fit_calibrated` on a table and
@@ -240,6 +242,7 @@ def _choose(cands: list[_Candidate], n_fractions: int, rule: str) -> tuple[int, 
     return flat[best]
 
 
-def _finite(x: float) -> float | str:
-    """JSON has no infinity: write it as the string "inf"."""
-    return float(x) if np.isfinite(x) else "inf"
+def _finite(x: float) -> float | None:
+    """JSON has no infinity: the infinite penalty ("no correction") is recorded as None
+    (``null`` in the file), the way :mod:`negotia.jsonable` writes every non-finite value."""
+    return float(x) if np.isfinite(x) else None

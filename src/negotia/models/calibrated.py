@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from negotia.errors import InputError, Problem
+from negotia.jsonable import json_text, to_jsonable
 from negotia.models.base import Forecast, ModelInfo, equal_weight_notes
 from negotia.models.compromise import weighted_mean
 from negotia.models.median import weighted_median
@@ -233,16 +234,19 @@ class CalibratedFit:
         return np.where(np.isnan(out), arrays.status_quo, out)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "model": MODEL_INFO.name,
-            "features": {n: FEATURES[n] for n in FEATURE_NAMES},
-            "coefficients": {n: float(self.coefficients[n]) for n in FEATURE_NAMES},
-            "penalty": float(self.penalty) if np.isfinite(self.penalty) else "inf",
-            "provenance": self.provenance,
-        }
+        """The fit as strict JSON data: an infinite penalty (no correction) is None."""
+        return to_jsonable(
+            {
+                "model": MODEL_INFO.name,
+                "features": {n: FEATURES[n] for n in FEATURE_NAMES},
+                "coefficients": {n: float(self.coefficients[n]) for n in FEATURE_NAMES},
+                "penalty": float(self.penalty),
+                "provenance": self.provenance,
+            }
+        )
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n"
+        return json_text(self.to_dict()) + "\n"
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json(), encoding="utf-8")
@@ -265,7 +269,7 @@ class CalibratedFit:
             raise InputError(source, problems)
         return cls(
             coefficients={n: float(coef[n]) for n in FEATURE_NAMES},
-            penalty=float(data.get("penalty", float("nan"))),
+            penalty=_penalty(data.get("penalty", float("nan")), source),
             provenance=dict(data.get("provenance", {})),
         )
 
@@ -276,6 +280,17 @@ class CalibratedFit:
         except json.JSONDecodeError as e:
             raise InputError(str(path), Problem(f"line {e.lineno}", e.msg)) from None
         return cls.from_dict(data, str(path))
+
+
+def _penalty(value: Any, source: str) -> float:
+    """The fit's penalty: ``null`` is the infinite one ("no correction"); files written
+    before strict JSON said ``"inf"``, which ``float`` reads as well."""
+    if value is None:
+        return float("inf")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(source, Problem("penalty", f"{value!r} is not a number or null")) from None
 
 
 SHIPPED = "data/calibrated.json"
