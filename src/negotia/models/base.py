@@ -22,6 +22,11 @@ from negotia.errors import ParameterError
 from negotia.jsonable import to_jsonable
 from negotia.scenario.scale import to_scale
 
+# The weighting table lives with the data (one home); models read it through here too.
+from negotia.scenario.weighting import WEIGHTING_SCHEMES
+from negotia.scenario.weighting import weight_factors as weight_factors
+from negotia.scenario.weighting import weights_for as weights_for
+
 
 @dataclass(frozen=True)
 class Param:
@@ -310,48 +315,6 @@ class Forecast:
     @classmethod
     def from_json(cls, text: str) -> Forecast:
         return cls.from_dict(json.loads(text))
-
-
-#: The actor weighting schemes: each names the arrays whose product is the weight (the
-#: one table :func:`weight_factors`, :func:`weights_for` and :data:`WEIGHTING` read).
-WEIGHTING_SCHEMES: dict[str, tuple[str, ...]] = {
-    "capability_salience": ("capability", "salience"),
-    "salience": ("salience",),
-    "capability": ("capability",),
-    "equal": (),
-}
-
-
-def _scheme(weighting: str) -> tuple[str, ...]:
-    if weighting not in WEIGHTING_SCHEMES:  # pragma: no cover - guarded by Param.choices
-        raise ParameterError(f"unknown weighting {weighting!r}")
-    return WEIGHTING_SCHEMES[weighting]
-
-
-def weight_factors(arrays: Any, weighting: str) -> tuple[np.ndarray, ...]:
-    """The arrays whose product is the weight of :func:`weights_for`, unmultiplied.
-
-    Hot paths contract them with ``np.einsum`` in one pass instead of building the
-    ``(B, A, I)`` product first (the allocation costs more than the arithmetic).  The
-    presence mask is a factor only where some actor is absent.
-    """
-    factors = tuple(getattr(arrays, name) for name in _scheme(weighting))
-    mask = () if arrays.present.all() else (arrays.present.astype(float),)
-    return factors + mask
-
-
-def weights_for(arrays: Any, weighting: str) -> np.ndarray:
-    """Actor weights ``(B, A, I)`` by a named scheme, zero where an actor is absent.
-
-    ``capability_salience`` (the standard in the literature), ``salience``,
-    ``capability`` or ``equal``.
-    """
-    names = _scheme(weighting)
-    w = getattr(arrays, names[0]) if names else np.ones_like(arrays.position)
-    for name in names[1:]:
-        w = w * getattr(arrays, name)
-    # Multiplying by the mask is several times faster than np.where on large batches.
-    return w * arrays.present
 
 
 WEIGHTING = Param(

@@ -422,7 +422,7 @@ def _simulate(
     sim = simulate(
         runs(arrays.position),
         runs(arrays.salience),
-        runs(arrays.capability),
+        runs(arrays.weight),
         present,
         rounds=int(p["rounds"]),
         q=float(p["q"]),

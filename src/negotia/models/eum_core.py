@@ -408,7 +408,7 @@ def _note_repeats(sim: dict[str, np.ndarray], t: int) -> None:
 def simulate(
     position: np.ndarray,
     salience: np.ndarray,
-    capability: np.ndarray,
+    weight: np.ndarray,
     present: np.ndarray,
     *,
     rounds: int,
@@ -419,6 +419,9 @@ def simulate(
     progress: RoundReport | None = None,
 ) -> dict[str, np.ndarray]:
     """Run the model on independent one-issue runs; every argument is ``(N, A)``.
+
+    ``weight`` is the actors' capability x salience (``ScenarioArrays.weight``, the one
+    definition in :mod:`negotia.scenario.weighting`).
 
     Actors must already be in the order in which sums are to be taken (see
     :func:`negotia.models.eum.forecast`, which puts them in a canonical order).  Returns
@@ -431,7 +434,7 @@ def simulate(
     """
     x = np.where(present, position, 0.0).astype(float)
     n_runs, n_act = x.shape
-    w = np.where(present, capability * salience, 0.0)
+    w = np.where(present, weight, 0.0)
     s = np.where(present, salience, 0.0)
     rho = _rho(x, present, normalise)
     sim: dict[str, np.ndarray] = {

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from negotia.scenario.scale import to_scale, to_unit
+from negotia.scenario.weighting import weights_for
 
 if TYPE_CHECKING:
     from negotia.scenario.schema import Scenario
@@ -89,7 +90,7 @@ class ScenarioArrays:
     @property
     def weight(self) -> np.ndarray:
         """Capability x salience, zero where the actor is absent: ``(B, A, I)``."""
-        return self.capability * self.salience * self.present
+        return weights_for(self, "capability_salience")
 
     # -- scale -------------------------------------------------------------------------
     def to_scale(self, unit: np.ndarray) -> np.ndarray:

@@ -371,7 +371,7 @@ def forecast(
     pos_tr = pos_tr[:, :, inv] / K.SCALE
     vote_tr = vote_tr[:, :, inv] / K.SCALE
     pres = arrays.present
-    Wfull = np.where(pres, arrays.capability * arrays.salience, 0.0)
+    Wfull = arrays.weight
     pref_mean = np.stack([weighted_mean(pos_tr[k], Wfull, pres) for k in range(R + 1)])
     vote_mean = np.stack([weighted_mean(vote_tr[k], Wfull, pres) for k in range(R + 1)])
     pref_mean = np.where(np.isnan(pref_mean), arrays.status_quo, pref_mean)
