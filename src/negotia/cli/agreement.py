@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import TYPE_CHECKING, Annotated
@@ -20,8 +17,8 @@ from negotia.cli.common import (
     OutputFormat,
     console,
     dated_title,
+    emit,
     handle_errors,
-    print_json,
 )
 from negotia.cli.options import annotated, group, option_groups
 
@@ -54,10 +51,9 @@ def _num(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}"
 
 
-def _csv(result: AgreementAnalysis) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+def _csv_rows(result: AgreementAnalysis) -> Iterator[list[str]]:
+    """The CSV's header, then one row per issue and model, every digit kept (``repr``)."""
+    yield list(CSV_COLUMNS)
     by_issue = {i.issue: i for i in result.issues}
     for o in result.outcomes:
         i = by_issue[o.issue]
@@ -75,14 +71,11 @@ def _csv(result: AgreementAnalysis) -> str:
             o.low,
             o.high,
         )
-        w.writerow(
-            [
-                o.issue,
-                o.model,
-                *("" if v is None else repr(v) if isinstance(v, int) else repr(float(v)) for v in vals),
-            ]
-        )
-    return out.getvalue()
+        yield [
+            o.issue,
+            o.model,
+            *("" if v is None else repr(v) if isinstance(v, int) else repr(float(v)) for v in vals),
+        ]
 
 
 def render(result: AgreementAnalysis, as_of: Date | None = None, known_by: Date | None = None) -> None:
@@ -194,15 +187,15 @@ class AgreementOptions:
 
 
 def print_analysis(
-    result: AgreementAnalysis, format: OutputFormat, run: AgreementOptions, render: Callable[..., None]
+    result: AgreementAnalysis, format: OutputFormat, run: AgreementOptions, draw: Callable[..., None]
 ) -> None:
-    """JSON, CSV, or the tables ``render`` draws."""
-    if format is OutputFormat.json:
-        print_json(result.to_dict())
-    elif format is OutputFormat.csv:
-        sys.stdout.write(_csv(result))
-    else:
-        render(result, run.as_of, run.known_by)
+    """JSON, CSV, or the tables ``draw`` prints."""
+    emit(
+        format,
+        json=result.to_dict,
+        csv=lambda: _csv_rows(result),
+        table=lambda: draw(result, run.as_of, run.known_by),
+    )
 
 
 @handle_errors

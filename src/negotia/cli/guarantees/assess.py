@@ -11,9 +11,10 @@ from negotia.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
+    emit,
     fmt_num,
     handle_errors,
-    print_json,
+    records,
 )
 from negotia.cli.guarantees.shared import (
     ATTACK_OPTIONS,
@@ -26,7 +27,6 @@ from negotia.cli.guarantees.shared import (
     _pct,
     _print_left_out,
     _scenario,
-    _write_csv,
 )
 from negotia.cli.options import ScenarioTime, group, option_groups
 from negotia.errors import InputError, Problem
@@ -34,9 +34,9 @@ from negotia.errors import InputError, Problem
 # negotia.guarantees is imported inside the commands: `negotia --help` and the other
 # commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
 if TYPE_CHECKING:
-    from negotia.guarantees.compare import (
-        Assessment,
-    )
+    from negotia.guarantees.compare import Assessment
+    from negotia.guarantees.credibility import ModelReport
+    from negotia.guarantees.link import AnchorArrangement
 
 
 # -- assess -----------------------------------------------------------------------------
@@ -88,16 +88,10 @@ def assess(
     cat = treaties.catalogue(_day(sc, time.as_of))
     a = assess_guarantees(arrangement, ev, settings=s, n_draws=mc.draws, seed=mc.seed, rho=mc.rho, cat=cat)
     report = model_report() if model else None
-    if format is OutputFormat.json:
-        out = a.to_dict()
-        if report:
-            out["model"] = {"fit": report.fit, "loo_brier": report.brier}
-        if anchor is not None:
-            out["anchor"] = {"value": anchor.value, "label": anchor.label, "arrangement": anchor.arrangement}
-        print_json(out)
-        return
-    if format is OutputFormat.csv:
-        _write_csv(
+    emit(
+        format,
+        json=lambda: _json(a, report, anchor),
+        csv=lambda: records(
             [
                 {
                     "instrument": c.instrument,
@@ -109,8 +103,23 @@ def assess(
                 }
                 for c in a.credibility
             ]
-        )
-        return
+        ),
+        table=lambda: _print_all(a, report, anchor, value),
+    )
+
+
+def _json(a: Assessment, report: ModelReport | None, anchor: AnchorArrangement | None) -> dict[str, Any]:
+    out = a.to_dict()
+    if report:
+        out["model"] = {"fit": report.fit, "loo_brier": report.brier}
+    if anchor is not None:
+        out["anchor"] = {"value": anchor.value, "label": anchor.label, "arrangement": anchor.arrangement}
+    return out
+
+
+def _print_all(
+    a: Assessment, report: ModelReport | None, anchor: AnchorArrangement | None, value: float | None
+) -> None:
     if anchor is not None:
         console.print(
             f"{value:g} on the guarantee issue is nearest the anchor {anchor.value:g} "
@@ -205,7 +214,7 @@ def _print_assessment(a: Assessment) -> None:
         console.print(f"note: {n}", highlight=False)
 
 
-def _print_model(report: Any) -> None:
+def _print_model(report: ModelReport) -> None:
     t = Table(title="Leeds & Anac (2005) Table 4 logit, fitted on the 137 cases (honor3)")
     t.add_column("term")
     t.add_column("coef", justify="right")

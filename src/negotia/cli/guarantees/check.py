@@ -11,8 +11,9 @@ from negotia.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
+    emit,
     handle_errors,
-    print_json,
+    records,
 )
 from negotia.cli.guarantees.shared import (
     SCENARIO,
@@ -21,7 +22,6 @@ from negotia.cli.guarantees.shared import (
     _day,
     _print_left_out,
     _scenario,
-    _write_csv,
 )
 from negotia.cli.options import ScenarioTime, group, option_groups
 from negotia.errors import InputError, Problem
@@ -69,16 +69,6 @@ def check(
     results = check_event(ev, insts, assume_in_force=assume_in_force)
     if not show_all:
         results = [r for r in results if r.beneficiary == ev.target]
-    if format is OutputFormat.json:
-        print_json(
-            {
-                "event": ev.model_dump(mode="json"),
-                "as_of": cat.day,
-                "results": [r.to_dict() for r in results],
-                "left_out": [x.to_dict() for x in left],
-            }
-        )
-        return
     rows = [
         {
             "instrument": r.instrument,
@@ -93,10 +83,17 @@ def check(
         }
         for r in results
     ]
-    if format is OutputFormat.csv:
-        _write_csv(rows)
-        return
-    _print_results(ev, results, rows, cat.day, left)
+    emit(
+        format,
+        json=lambda: {
+            "event": ev.model_dump(mode="json"),
+            "as_of": cat.day,
+            "results": [r.to_dict() for r in results],
+            "left_out": [x.to_dict() for x in left],
+        },
+        csv=lambda: records(rows),
+        table=lambda: _print_results(ev, results, rows, cat.day, left),
+    )
 
 
 def _instruments(

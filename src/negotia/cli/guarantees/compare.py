@@ -11,9 +11,10 @@ from negotia.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
+    emit,
     fmt_num,
     handle_errors,
-    print_json,
+    records,
 )
 from negotia.cli.guarantees.shared import (
     SCENARIO,
@@ -25,7 +26,6 @@ from negotia.cli.guarantees.shared import (
     _pct,
     _print_left_out,
     _scenario,
-    _write_csv,
 )
 from negotia.cli.options import ScenarioTime, group, option_groups
 
@@ -85,13 +85,12 @@ def compare(
         cat=cat,
     )
     rows = [summary(a) for a in comp.assessments]
-    if format is OutputFormat.json:
-        print_json(comp.to_dict())
-        return
-    if format is OutputFormat.csv:
-        _write_csv(rows)
-        return
-    _print_comparison(comp, ev, rows)
+    emit(
+        format,
+        json=comp.to_dict,
+        csv=lambda: records(rows),
+        table=lambda: _print_comparison(comp, ev, rows),
+    )
 
 
 def _print_comparison(comp: Comparison, ev: Event, rows: list[dict[str, Any]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date as Date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -13,20 +13,21 @@ from negotia.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
+    emit,
     handle_errors,
-    print_json,
+    records,
 )
 from negotia.cli.guarantees.shared import (
     CatalogueOptions,
     _print_left_out,
-    _write_csv,
 )
 from negotia.cli.options import group, option_groups
 
 # negotia.guarantees is imported inside the commands: `negotia --help` and the other
 # commands do not pay for it (ARCHITECTURE.md, "Heavy imports are lazy").
 if TYPE_CHECKING:
-    from negotia.guarantees.schema import Instrument
+    from negotia.guarantees.catalogue import LeftOut
+    from negotia.guarantees.schema import Arrangement, Instrument
 
 
 # -- list / show ------------------------------------------------------------------------
@@ -59,13 +60,23 @@ def list_(
         {"id": a.id, "name": a.name, "instruments": list(a.instruments), "join": a.join}
         for a in cat.arrangements.values()
     ]
-    if format is OutputFormat.json:
-        left = [x.to_dict() for x in cat.left_out.values()]
-        print_json({"as_of": as_of, "instruments": rows, "arrangements": arrs, "left_out": left})
-        return
-    if format is OutputFormat.csv:
-        _write_csv(rows)
-        return
+    emit(
+        format,
+        json=lambda: {
+            "as_of": as_of,
+            "instruments": rows,
+            "arrangements": arrs,
+            "left_out": [x.to_dict() for x in cat.left_out.values()],
+        },
+        csv=lambda: records(rows),
+        table=lambda: _print_catalogue(rows, arrs, as_of, list(cat.left_out.values())),
+    )
+
+
+def _print_catalogue(
+    rows: list[dict[str, Any]], arrs: list[dict[str, Any]], as_of: Date | None, left: list[LeftOut]
+) -> None:
+    """The instruments and the arrangements as two tables, then what the day left out."""
     t = Table(title="Instruments (response strength 0 assurance ... 5 automatic defence)")
     # Ids are what a user types next (`guarantees show ID`): never cut them.
     t.add_column("id", no_wrap=True, style="bold")
@@ -82,7 +93,7 @@ def list_(
         extra = "".join(f" (+{', '.join(v)} join {k})" for k, v in a["join"].items())
         t2.add_row(a["id"], a["name"], ", ".join(a["instruments"]) + extra or "—")
     console.print(t2)
-    _print_left_out(as_of, list(cat.left_out.values()))
+    _print_left_out(as_of, left)
 
 
 @handle_errors
@@ -99,19 +110,18 @@ def show(
     key = ident.lower().replace("_", "-")
     if key in cat.arrangements and key not in cat.instruments:
         arr, insts = resolve_arrangement(key, cat)
-        if format is OutputFormat.json:
-            print_json({"arrangement": arr.model_dump(mode="json"), "instruments": [i.id for i in insts]})
-            return
-        console.print(f"[bold]{arr.name}[/bold] ({arr.id})\n{arr.description or ''}")
-        for i in insts:
-            console.print(f"  - {i.id}: {i.name}")
+        # An arrangement has no rows to write: with -f csv, its table is printed, as always.
+        emit(
+            format if format is OutputFormat.json else OutputFormat.table,
+            json=lambda: {"arrangement": arr.model_dump(mode="json"), "instruments": [i.id for i in insts]},
+            table=lambda: _show_arrangement(arr, insts),
+        )
         return
     inst = cat.instrument(ident)
-    if format is OutputFormat.json:
-        print_json(inst.model_dump(mode="json", exclude_defaults=True))
-        return
-    if format is OutputFormat.csv:
-        _write_csv(
+    emit(
+        format,
+        json=lambda: inst.model_dump(mode="json", exclude_defaults=True),
+        csv=lambda: records(
             [
                 {
                     "instrument": inst.id,
@@ -128,9 +138,15 @@ def show(
                 }
                 for k, ob in enumerate(inst.obligations)
             ]
-        )
-        return
-    _show_instrument(inst)
+        ),
+        table=lambda: _show_instrument(inst),
+    )
+
+
+def _show_arrangement(arr: Arrangement, insts: list[Instrument]) -> None:
+    console.print(f"[bold]{arr.name}[/bold] ({arr.id})\n{arr.description or ''}")
+    for i in insts:
+        console.print(f"  - {i.id}: {i.name}")
 
 
 def _show_instrument(inst: Instrument) -> None:

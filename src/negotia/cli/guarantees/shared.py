@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from dataclasses import dataclass, fields
 from datetime import date as Date
 from pathlib import Path
@@ -337,14 +335,6 @@ class DrawOptions:
         float,
         typer.Option("--rho", help="Correlation of honouring decisions (0 independent, 1 all-or-nothing)."),
     ] = 0.5
-
-
-def _write_csv(rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
 
 
 def _pct(x: float | None) -> str:
