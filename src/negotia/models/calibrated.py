@@ -54,6 +54,7 @@ from negotia.models.base import Forecast, ModelInfo, equal_weight_notes
 from negotia.models.compromise import weighted_mean
 from negotia.models.median import weighted_median
 from negotia.scenario.arrays import ScenarioArrays
+from negotia.scenario.deu_names import deu_names
 
 MODEL_INFO = ModelInfo(
     name="calibrated",
@@ -70,10 +71,6 @@ MODEL_INFO = ModelInfo(
         "point, ...), fitted on DEU III and clipped to the actors' range."
     ),
 )
-
-#: Actor ids (lower case) read as the Commission / the European Parliament.
-COMMISSION_IDS = ("com", "commission", "ec")
-PARLIAMENT_IDS = ("ep", "parliament")
 
 #: The features, in order: name -> what the location is.  Each feature is that
 #: location minus the weighted mean (0 where the location is unknown).
@@ -107,18 +104,24 @@ def _role_index(actor_ids: tuple[str, ...], names: tuple[str, ...]) -> int | Non
     return None
 
 
+def _first(attrs: dict[str, str], keys: tuple[str, ...]) -> str:
+    """The value of the first of ``keys`` present ("" when none is)."""
+    return next((attrs[k] for k in keys if k in attrs), "")
+
+
 def _attribute_columns(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(I,)`` indicators QMV, COD, unanimity and the centred issue count (0 where unknown)."""
+    names = deu_names()
     n = arrays.n_issues
     qmv, cod, unan, many = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     for k, attrs in enumerate(arrays.issue_attributes or ()):
         low = {str(key).lower(): str(v).strip().lower() for key, v in attrs.items()}
-        vote = low.get("counvte", low.get("voting", ""))
-        qmv[k] = vote.startswith("qmv") or vote.startswith("qualified")
-        unan[k] = vote.startswith("unan")
-        cod[k] = low.get("proc", low.get("procedure", "")) in {"cod", "co-decision", "codecision", "olp"}
+        vote = _first(low, names.voting_rule)
+        qmv[k] = vote.startswith(names.qualified_majority_prefixes)
+        unan[k] = vote.startswith(names.unanimity_prefixes)
+        cod[k] = _first(low, names.procedure) in names.codecision
         try:
-            many[k] = (float(low.get("issues", "")) - 3.0) / 3.0
+            many[k] = (float(_first(low, names.issue_count)) - 3.0) / 3.0
         except ValueError:
             many[k] = 0.0
     return qmv, cod, unan, many
@@ -171,8 +174,9 @@ def feature_matrix(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.n
         "median": weighted_median(pos, w, pres),
         "weighted_mode": _mode(pos, w, pres),
     }
-    com = _role_index(arrays.actor_ids, COMMISSION_IDS)
-    ep = _role_index(arrays.actor_ids, PARLIAMENT_IDS)
+    names = deu_names()
+    com = _role_index(arrays.actor_ids, names.commission)
+    ep = _role_index(arrays.actor_ids, names.parliament)
     member = np.ones(arrays.n_actors, dtype=bool)
     nan = np.full_like(base, np.nan)
     for k in (com, ep):
@@ -325,8 +329,10 @@ def forecast(arrays: ScenarioArrays, *, rng: np.random.Generator | None = None, 
     ----------
     arrays
         The scenario batch.  Commission and Parliament are recognised by actor id
-        (``com``/``ep``); procedure, voting rule and the number of issues come from
-        ``arrays.issue_attributes`` when present (DEU tables fill them).
+        (``com``/``ep``, ...); procedure, voting rule and the number of issues come from
+        ``arrays.issue_attributes`` when present (DEU tables fill them).  The ids and
+        attribute names are the DEU data's, read from ``scenario/data/deu.json``
+        (:func:`negotia.scenario.deu_names.deu_names`).
     rng
         Unused (deterministic).
     """

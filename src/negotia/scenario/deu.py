@@ -9,7 +9,9 @@ salience beside a recorded position is read as 0 (the actor did not weigh the is
 ``rp`` is the reference point (status quo), ``out`` the decision outcome; the other
 columns (``prnrnmc`` proposal number, ``proc``, ``counvte``, ...) are kept as the
 issue's attributes, and the proposal number as its ``group`` (for grouped
-cross-validation).
+cross-validation).  Which columns hold the issue id and the proposal, and which
+``p``/``s`` columns are not actors, are data: ``scenario/data/deu.json``
+(:mod:`negotia.scenario.deu_names`).
 """
 
 from __future__ import annotations
@@ -21,13 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from negotia.errors import InputError, Problem
+from negotia.scenario.deu_names import deu_names
 from negotia.scenario.schema import Scenario
 from negotia.scenario.validation import scenario_from_data
-
-#: Columns that start with "p" or "s" but are not actor columns.
-NOT_ACTOR = {"prnrnmc", "prnr", "prname", "proc", "proccde", "status", "sector"}
-ISSUE_ID_COLUMNS = ("isnr", "isnrnmc", "id", "issue")
-GROUP_COLUMNS = ("prnrnmc", "prnr", "proposal")
 
 
 def looks_like_deu(header: list[str]) -> bool:
@@ -70,7 +68,10 @@ def _read_table(text: str, source: str) -> tuple[list[tuple[int, list[str]]], _L
             source, Problem("line 1", "not a DEU-style table: needs p<actor>/s<actor> columns and 'out'")
         )
     col = {h: k for k, h in enumerate(header)}
-    actor_keys = [h[1:] for h in header if h.startswith("p") and h not in NOT_ACTOR and "s" + h[1:] in col]
+    names = deu_names()
+    actor_keys = [
+        h[1:] for h in header if h.startswith("p") and h not in names.not_actor and "s" + h[1:] in col
+    ]
     # Actor ids keep the case of the header (columns are matched case-insensitively).
     actor_name = {h[1:]: raw[1:] for h, raw in zip(header, raw_header, strict=True) if h[1:] in actor_keys}
     attr_cols = [h for h in header if h not in {"p" + a for a in actor_keys} | {"s" + a for a in actor_keys}]
@@ -80,8 +81,8 @@ def _read_table(text: str, source: str) -> tuple[list[tuple[int, list[str]]], _L
         col=col,
         actor_keys=actor_keys,
         actor_name=actor_name,
-        id_col=next((c for c in ISSUE_ID_COLUMNS if c in col), None),
-        group_col=next((c for c in GROUP_COLUMNS if c in col), None),
+        id_col=next((c for c in names.issue_id_columns if c in col), None),
+        group_col=next((c for c in names.group_columns if c in col), None),
         attr_cols=[h for h in attr_cols if h not in ("rp", "out")],
     )
     return rows, layout
@@ -90,9 +91,10 @@ def _read_table(text: str, source: str) -> tuple[list[tuple[int, list[str]]], _L
 def _unpaired_columns(t: _Layout, problems: list[Problem]) -> None:
     """An actor needs both columns; one without the other would silently turn the
     actor's figures into an issue attribute (DEU actor codes are 2-3 letters)."""
+    not_actor = deu_names().not_actor
     for h, raw in zip(t.header, t.raw_header, strict=True):
         other = {"p": "s", "s": "p"}.get(h[:1], "") + h[1:]
-        if h[:1] in ("p", "s") and 1 < len(h) <= 4 and h not in NOT_ACTOR and other not in t.col:
+        if h[:1] in ("p", "s") and 1 < len(h) <= 4 and h not in not_actor and other not in t.col:
             what = "position" if h[0] == "p" else "salience"
             problems.append(
                 Problem(
@@ -113,7 +115,9 @@ def _capability_row(
         return capability, body
     line, r = body[0]
     col = t.col
-    first_cells = [r[col[c]].strip() for c in ("prnrnmc", "isnrnmc", "isnr") if c in col and col[c] < len(r)]
+    first_cells = [
+        r[col[c]].strip() for c in deu_names().capability_row_blank if c in col and col[c] < len(r)
+    ]
     if not first_cells or any(first_cells):
         return capability, body
     for a in t.actor_keys:
@@ -147,8 +151,9 @@ def _issue(iid: str, r: list[str], vals: dict[str, float | None], t: _Layout) ->
     attrs = {h: r[t.col[h]].strip() for h in t.attr_cols if r[t.col[h]].strip()}
     lo, hi = 0.0, 100.0
     issue: dict[str, Any] = {"id": iid, "scale": {"min": lo, "max": hi}, "attributes": attrs}
-    if "prname" in attrs:
-        issue["name"] = f"{attrs['prname']} {iid}"
+    name_col = deu_names().proposal_name
+    if name_col in attrs:
+        issue["name"] = f"{attrs[name_col]} {iid}"
     if t.group_col and attrs.get(t.group_col):
         issue["group"] = attrs[t.group_col]
     if vals.get("rp") is not None:
@@ -254,12 +259,13 @@ def dump_deu(scenario: Scenario) -> str:
     capability once per actor (its default).
     """
     actors = [a.id for a in scenario.actors]
+    id_col = deu_names().issue_id_columns[0]  # the issue ids are written under the first
     attr_keys: list[str] = []
     for i in scenario.issues:
         for k in i.attributes:
-            if k not in attr_keys and k not in {"isnr"}:
+            if k not in attr_keys and k != id_col:
                 attr_keys.append(k)
-    header = ["isnr", *attr_keys, *("p" + a for a in actors), *("s" + a for a in actors), "rp", "out"]
+    header = [id_col, *attr_keys, *("p" + a for a in actors), *("s" + a for a in actors), "rp", "out"]
     out = io.StringIO()
     w = csv.writer(out, delimiter="\t", lineterminator="\n")
     w.writerow(header)
