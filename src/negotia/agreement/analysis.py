@@ -36,7 +36,7 @@ import numpy as np
 from negotia.agreement.combine import CombinedAgreement, combine_evidence
 from negotia.agreement.nodeal import IssueOutcome, outcomes_without_deal
 from negotia.agreement.prior import AgreementPrior, prior_for_scenario
-from negotia.agreement.settle import settled_sets
+from negotia.agreement.settle import Settled, settled_sets
 from negotia.bargaining.consent import Consent, consent_of, consent_rows, interval_arrays
 from negotia.bargaining.feasible import ATOL_SCALE, Rows, issue_zones, reservation_intervals, settle
 from negotia.bargaining.majority import MajorityZones, majority_issue_zones, settle_majority
@@ -356,32 +356,10 @@ def analyse_agreement(
     lo, hi = draw_bounds(consent, n, ss)
     rows = consent_rows(consent, arrays, lo, hi)
     prior = prior_for_scenario(scenario, prior_model)
-    notes: list[str] = []
+    package, zones, fallback, package_ok = _package(consent, rows, prior, n)
     voting = consent.voting
-    if voting.any_qualified:
-        # A qualified majority: every minimal winning coalition is a unanimity problem.
-        whole_m = settle_majority(rows, voting)
-        # Marked on failed variants only: a row counts once per variant when it blocked
-        # some minimal winning coalition.
-        blockers = count_marks(consent, whole_m.red, whole_m.blocking)
-        package = _zone(int(whole_m.feasible.sum()), n, blockers, prior)
-        zones: Any = majority_issue_zones(rows, voting)
-        fallback = whole_m.fallback
-        package_ok = whole_m.feasible
-    else:
-        whole = settle(rows)
-        package = _zone(int(whole.feasible.sum()), n, package_blockers(consent, rows, whole), prior)
-        zones = issue_zones(rows)
-        fallback = whole.fallback
-        package_ok = whole.feasible
     partial = settled_sets(rows, voting if voting.any_qualified else None)
-    if partial.greedy:
-        notes.append(f"largest partial package found greedily (not exactly) in {partial.greedy} variants")
-    if fallback + partial.fallback:
-        notes.append(
-            f"{fallback + partial.fallback} problems lay on the edge of a zone and were "
-            "decided by a SciPy solve at tolerance 1e-9"
-        )
+    notes = _solver_notes(partial, fallback)
     issues = _issue_results(scenario, consent, zones, partial.inclusion, package, prior, all_or_nothing)
     sq_ok = status_quo_acceptable(rows).mean(axis=0)
     issues = [replace(i, status_quo_acceptable=float(sq_ok[k])) for k, i in enumerate(issues)]
@@ -408,6 +386,38 @@ def analyse_agreement(
         warnings=tuple(warnings),
         notes=tuple(notes),
     )
+
+
+def _package(
+    consent: Consent, rows: Rows, prior: AgreementPrior, n: int
+) -> tuple[ZoneProbability, Any, int, np.ndarray]:
+    """The whole package under the decision rule: its zone probability, the zones of each
+    issue alone, the problems decided by the fallback solve, and the variants it settles."""
+    voting = consent.voting
+    if voting.any_qualified:
+        # A qualified majority: every minimal winning coalition is a unanimity problem.
+        whole_m = settle_majority(rows, voting)
+        # Marked on failed variants only: a row counts once per variant when it blocked
+        # some minimal winning coalition.
+        blockers = count_marks(consent, whole_m.red, whole_m.blocking)
+        package = _zone(int(whole_m.feasible.sum()), n, blockers, prior)
+        return package, majority_issue_zones(rows, voting), whole_m.fallback, whole_m.feasible
+    whole = settle(rows)
+    package = _zone(int(whole.feasible.sum()), n, package_blockers(consent, rows, whole), prior)
+    return package, issue_zones(rows), whole.fallback, whole.feasible
+
+
+def _solver_notes(partial: Settled, fallback: int) -> list[str]:
+    """What the reader should know about how the zones were found."""
+    notes: list[str] = []
+    if partial.greedy:
+        notes.append(f"largest partial package found greedily (not exactly) in {partial.greedy} variants")
+    if fallback + partial.fallback:
+        notes.append(
+            f"{fallback + partial.fallback} problems lay on the edge of a zone and were "
+            "decided by a SciPy solve at tolerance 1e-9"
+        )
+    return notes
 
 
 def status_quo_acceptable(rows: Rows) -> np.ndarray:

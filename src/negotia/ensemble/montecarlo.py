@@ -49,7 +49,6 @@ from negotia.seeding import seed_sequence
 BINS = 20
 #: A task carries about this many blocks' worth of work at least (fewer only when N is small).
 _TARGET_TASKS = 32
-#: Outcomes this close to a red line (on [0, 1]) count as on it, not across it.
 
 
 # -- the work a task does (module level, so that worker processes can import it) --------
@@ -103,6 +102,11 @@ class MonteCarloJob:
     def block(self, k: int, size: int) -> ScenarioArrays:
         arrays = self.perturbation.draw_block(self.seed, k)
         return arrays if size == arrays.batch else arrays.take(slice(0, size))
+
+    def run(self, backend: str | Backend, **options: Any) -> tuple[np.ndarray, np.ndarray | None, str]:
+        """Every variant on ``backend`` (options of :func:`run_planned`): outcomes and rounds
+        in variant order, and the backend's description."""
+        return run_planned(backend, monte_carlo_task, self, self.n, block=self.perturbation.block, **options)
 
 
 def monte_carlo_task(job: MonteCarloJob, first: int, stop: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -448,28 +452,38 @@ def monte_carlo(
     ss = seed_sequence(seed)
     job = MonteCarloJob(pert, call, ss, n)
     start = time.perf_counter()
-    outcome, rounds, label = run_planned(
+    ran = job.run(
         backend,
-        monte_carlo_task,
-        job,
-        n,
         chunk_size=chunk_size,
         workers=workers,
         scheduler=scheduler,
         timeout=timeout,
         progress=progress,
-        block=pert.block,
     )
+    return _result(sc.name, spec, job, ran, bins, start)
+
+
+def _result(
+    scenario: str,
+    spec: PerturbationSpec,
+    job: MonteCarloJob,
+    ran: tuple[np.ndarray, np.ndarray | None, str],
+    bins: int,
+    start: float,
+) -> MonteCarloResult:
+    """The result of ``job``'s run (outcomes, rounds, backend): the summaries beside the
+    unperturbed forecast; ``start`` is when the run began (``perf_counter``)."""
+    outcome, rounds, label = ran
+    call, pert, ss = job.model, job.perturbation, job.seed
     base_rng = np.random.Generator(
         np.random.PCG64(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 0, 2)))
     )
     baseline = run_model(call.name, pert.base, rng=base_rng, **call.params).outcome[0]
-    issues = summarise(pert.base, outcome, baseline, bins)
     return MonteCarloResult(
-        scenario=sc.name,
+        scenario=scenario,
         model=call.name,
         params=call.params,
-        n=n,
+        n=job.n,
         seed=int(ss.entropy),
         backend=label,
         perturbation=asdict(spec),
@@ -478,7 +492,7 @@ def monte_carlo(
         scale_max=pert.base.scale_max,
         outcome=outcome,
         rounds=rounds,
-        issues=issues,
+        issues=summarise(pert.base, outcome, baseline, bins),
         rounds_summary=None if rounds is None else summarise_rounds(rounds),
         seconds=time.perf_counter() - start,
     )

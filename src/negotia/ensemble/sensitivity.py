@@ -123,6 +123,48 @@ class SensitivityJob:
     sal_i: np.ndarray
     sal_col: np.ndarray
 
+    def run(
+        self, backend: str | Backend, X: np.ndarray, **options: Any
+    ) -> tuple[np.ndarray, np.ndarray | None, str]:
+        """The model on every row of ``X`` (each task takes its own rows) on ``backend``
+        (options of :func:`run_planned`): outcomes in row order, and the backend's description."""
+        return run_planned(
+            backend,
+            sensitivity_task,
+            self,
+            self.n,
+            task_args=lambda first, stop: (first, stop, X[first * BLOCK : stop * BLOCK]),
+            **options,
+        )
+
+    @classmethod
+    def of(
+        cls,
+        base: ScenarioArrays,
+        model: ModelCall,
+        seed: np.random.SeedSequence,
+        n: int,
+        factors: list[Factor],
+    ) -> SensitivityJob:
+        """The job of ``n`` input rows whose columns are ``factors``, in order."""
+        kinds = np.array([f.kind for f in factors])
+        fa = np.array([f.a for f in factors], dtype=np.intp)
+        fi = np.array([f.i for f in factors], dtype=np.intp)
+        cols = np.arange(len(factors))
+        pos, sal = kinds == "position", kinds == "salience"
+        return cls(
+            base=base,
+            model=model,
+            seed=seed,
+            n=n,
+            pos_a=fa[pos],
+            pos_i=fi[pos],
+            pos_col=cols[pos],
+            sal_a=fa[sal],
+            sal_i=fi[sal],
+            sal_col=cols[sal],
+        )
+
 
 def inputs_to_arrays(job: SensitivityJob, rows: np.ndarray) -> ScenarioArrays:
     """The scenario arrays with the factor values of ``rows`` ``(m, D)`` put in."""
@@ -269,11 +311,160 @@ def sensitivity(
     on_plan
         Called once with the number of model runs before they start (for a progress bar).
     """
-    from SALib.analyze import morris as morris_analyze
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import morris as morris_sample
-    from SALib.sample import sobol as sobol_sample
+    _check_options(method, group_by, dist, inputs, n, num_levels)
+    sc = _as_scenario(scenario)
+    call = resolve_model(model, params)
+    pert = Perturbation.from_scenario(sc, perturbation or PerturbationSpec())
+    design = _Design.build(pert, tuple(inputs), method, group_by, dist, n, num_levels, seed)
+    if on_plan is not None:
+        on_plan(design.m)
+    job = SensitivityJob.of(pert.base, call, design.seed, design.m, design.factors)
+    start = time.perf_counter()
+    ran = job.run(
+        backend,
+        design.X,
+        chunk_size=chunk_size,
+        workers=workers,
+        scheduler=scheduler,
+        timeout=timeout,
+        progress=progress,
+    )
+    return design.result(sc.name, call, pert.base, ran, start)
 
+
+@dataclass
+class _Design:
+    """The sample of one run: SALib's problem, its input rows ``X`` on [0, 1], the seeds,
+    and the notes said about them (and, later, about the indices)."""
+
+    method: str
+    group_by: str
+    dist: str
+    num_levels: int
+    factors: list[Factor]
+    problem: dict[str, Any]
+    seed: np.random.SeedSequence
+    analyze_seed: int
+    X: np.ndarray
+    base_n: int
+    notes: list[str]
+
+    @classmethod
+    def build(
+        cls,
+        pert: Perturbation,
+        inputs: tuple[str, ...],
+        method: str,
+        group_by: str,
+        dist: str,
+        n: int | None,
+        num_levels: int,
+        seed: int,
+    ) -> _Design:
+        factors = factors_of(pert, inputs)
+        if not factors:
+            raise ParameterError(
+                "no stance input is uncertain (every sd is 0): give uncertainties or a default sd"
+            )
+        problem = salib_problem(factors, dist, group_by)
+        ss = seed_sequence(seed)
+        sample_seed, analyze_seed = (int(x) for x in ss.generate_state(2))
+        notes: list[str] = []
+        X, base_n = _sample(problem, method, n, num_levels, sample_seed, notes)
+        return cls(method, group_by, dist, num_levels, factors, problem, ss, analyze_seed, X, base_n, notes)
+
+    @property
+    def m(self) -> int:
+        """Number of model runs."""
+        return self.X.shape[0]
+
+    @property
+    def names(self) -> list[str]:
+        """The factors, or the groups when grouped."""
+        problem = self.problem
+        return list(dict.fromkeys(problem["groups"])) if "groups" in problem else problem["names"]
+
+    def result(
+        self,
+        scenario: str,
+        call: ModelCall,
+        base: ScenarioArrays,
+        ran: tuple[np.ndarray, np.ndarray | None, str],
+        start: float,
+    ) -> SensitivityResult:
+        """The indices of the run's outcomes (``ran``: outcomes, rounds, backend) that began at ``start``."""
+        outcome, _, label = ran
+        Y = base.to_scale(outcome)
+        names = self.names
+        return SensitivityResult(
+            scenario=scenario,
+            model=call.name,
+            params=call.params,
+            method=self.method,
+            group_by=self.group_by,
+            dist=self.dist,
+            n=self.base_n,
+            evaluations=self.m,
+            seed=int(self.seed.entropy),
+            backend=label,
+            names=list(names),
+            issue_ids=base.issue_ids,
+            indices=self.indices(Y, base.issue_ids, len(names)),
+            notes=self.notes,
+            seconds=time.perf_counter() - start,
+        )
+
+    def indices(
+        self, Y: np.ndarray, issue_ids: tuple[str, ...], width: int
+    ) -> dict[str, dict[str, list[float]]]:
+        """Per issue, the method's statistics (``width`` values each) from the forecasts ``Y``
+        (issue scale); an issue with a non-finite forecast is skipped and said in the notes."""
+        indices: dict[str, dict[str, list[float]]] = {}
+        for k, issue in enumerate(issue_ids):
+            y = Y[:, k]
+            if not np.all(np.isfinite(y)):
+                self.notes.append(
+                    f"issue {issue!r}: the model gave no finite forecast for some inputs; skipped"
+                )
+                continue
+            if np.ptp(y) == 0:
+                zero = [0.0] * width
+                if self.method == "sobol":
+                    indices[issue] = {"S1": zero, "S1_conf": zero, "ST": zero, "ST_conf": zero}
+                else:
+                    indices[issue] = {"mu": zero, "mu_star": zero, "sigma": zero, "mu_star_conf": zero}
+                continue
+            res, stats = self._analyze(y)
+            indices[issue] = {s: [float(v) for v in np.asarray(res[s], dtype=float)] for s in stats}
+        return indices
+
+    def _analyze(self, y: np.ndarray) -> tuple[Any, tuple[str, ...]]:
+        """SALib's analysis of one issue's forecasts ``y`` and the statistics to read from it."""
+        from SALib.analyze import morris as morris_analyze
+        from SALib.analyze import sobol as sobol_analyze
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if self.method == "sobol":
+                res = sobol_analyze.analyze(
+                    self.problem, y, calc_second_order=False, seed=self.analyze_seed, print_to_console=False
+                )
+                return res, ("S1", "S1_conf", "ST", "ST_conf")
+            res = morris_analyze.analyze(
+                self.problem,
+                self.X,
+                y,
+                num_levels=self.num_levels,
+                seed=self.analyze_seed,
+                print_to_console=False,
+            )
+            return res, ("mu", "mu_star", "sigma", "mu_star_conf")
+
+
+def _check_options(
+    method: str, group_by: str, dist: str, inputs: tuple[str, ...], n: int | None, num_levels: int
+) -> None:
+    """A clear error for the first option of :func:`sensitivity` that is out of range."""
     _choice(method, METHODS, "method")
     _choice(group_by, GROUPINGS, "grouping")
     _choice(dist, DISTS, "distribution")
@@ -285,107 +476,25 @@ def sensitivity(
         raise ParameterError(f"the sample size must be an integer >= 2, got {n!r}")
     if isinstance(num_levels, bool) or not isinstance(num_levels, int) or num_levels < 2:
         raise ParameterError(f"Morris needs at least 2 levels, got {num_levels!r}")
-    sc = _as_scenario(scenario)
-    call = resolve_model(model, params)
-    pert = Perturbation.from_scenario(sc, perturbation or PerturbationSpec())
-    factors = factors_of(pert, tuple(inputs))
-    if not factors:
-        raise ParameterError(
-            "no stance input is uncertain (every sd is 0): give uncertainties or a default sd"
-        )
-    problem = salib_problem(factors, dist, group_by)
-    ss = seed_sequence(seed)
-    sample_seed, analyze_seed = (int(x) for x in ss.generate_state(2))
-    notes: list[str] = []
+
+
+def _sample(
+    problem: dict[str, Any], method: str, n: int | None, num_levels: int, seed: int, notes: list[str]
+) -> tuple[np.ndarray, int]:
+    """The input rows ``(m, D)`` on [0, 1] of the method's design, and its base sample size
+    (a Sobol size rounded up to a power of two, said in ``notes``)."""
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
     if method == "sobol":
         base_n = 256 if n is None else n
         if base_n & (base_n - 1):
             rounded = 1 << (base_n - 1).bit_length()
             notes.append(f"Sobol base sample size {base_n} rounded up to the power of two {rounded}")
             base_n = rounded
-        X = sobol_sample.sample(problem, base_n, calc_second_order=False, seed=sample_seed)
+        X = sobol_sample.sample(problem, base_n, calc_second_order=False, seed=seed)
     else:
         base_n = 32 if n is None else n
-        X = morris_sample.sample(problem, base_n, num_levels=num_levels, seed=sample_seed)
+        X = morris_sample.sample(problem, base_n, num_levels=num_levels, seed=seed)
     # Values outside [0, 1] cannot occur by construction; clip against rounding.
-    X = np.clip(np.asarray(X, dtype=float), 0.0, 1.0)
-    m = X.shape[0]
-    if on_plan is not None:
-        on_plan(m)
-
-    kinds = np.array([f.kind for f in factors])
-    fa = np.array([f.a for f in factors], dtype=np.intp)
-    fi = np.array([f.i for f in factors], dtype=np.intp)
-    cols = np.arange(len(factors))
-    pos, sal = kinds == "position", kinds == "salience"
-    job = SensitivityJob(
-        base=pert.base,
-        model=call,
-        seed=ss,
-        n=m,
-        pos_a=fa[pos],
-        pos_i=fi[pos],
-        pos_col=cols[pos],
-        sal_a=fa[sal],
-        sal_i=fi[sal],
-        sal_col=cols[sal],
-    )
-    start = time.perf_counter()
-    outcome, _, label = run_planned(
-        backend,
-        sensitivity_task,
-        job,
-        m,
-        chunk_size=chunk_size,
-        workers=workers,
-        scheduler=scheduler,
-        timeout=timeout,
-        progress=progress,
-        task_args=lambda first, stop: (first, stop, X[first * BLOCK : stop * BLOCK]),
-    )
-    Y = pert.base.to_scale(outcome)
-
-    names = list(dict.fromkeys(problem["groups"])) if "groups" in problem else problem["names"]
-    indices: dict[str, dict[str, list[float]]] = {}
-    for k, issue in enumerate(pert.base.issue_ids):
-        y = Y[:, k]
-        if not np.all(np.isfinite(y)):
-            notes.append(f"issue {issue!r}: the model gave no finite forecast for some inputs; skipped")
-            continue
-        if np.ptp(y) == 0:
-            zero = [0.0] * len(names)
-            if method == "sobol":
-                indices[issue] = {"S1": zero, "S1_conf": zero, "ST": zero, "ST_conf": zero}
-            else:
-                indices[issue] = {"mu": zero, "mu_star": zero, "sigma": zero, "mu_star_conf": zero}
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if method == "sobol":
-                res = sobol_analyze.analyze(
-                    problem, y, calc_second_order=False, seed=analyze_seed, print_to_console=False
-                )
-                stats = ("S1", "S1_conf", "ST", "ST_conf")
-            else:
-                res = morris_analyze.analyze(
-                    problem, X, y, num_levels=num_levels, seed=analyze_seed, print_to_console=False
-                )
-                stats = ("mu", "mu_star", "sigma", "mu_star_conf")
-        indices[issue] = {s: [float(v) for v in np.asarray(res[s], dtype=float)] for s in stats}
-    return SensitivityResult(
-        scenario=sc.name,
-        model=call.name,
-        params=call.params,
-        method=method,
-        group_by=group_by,
-        dist=dist,
-        n=base_n,
-        evaluations=m,
-        seed=int(ss.entropy),
-        backend=label,
-        names=list(names),
-        issue_ids=pert.base.issue_ids,
-        indices=indices,
-        notes=notes,
-        seconds=time.perf_counter() - start,
-    )
+    return np.clip(np.asarray(X, dtype=float), 0.0, 1.0), base_n
