@@ -4,7 +4,6 @@ indices (SALib), and the backends that run them (serial, processes, Dask).
 See docs/uncertainty.md for a tour.
 """
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from negotia.ensemble.backends import (
     SerialBackend,
     make_backend,
 )
+from negotia.lazy import lazy_exports
 
 # The backends (standard library only) are imported with the package: `negotia forecast`
 # needs their thread map. Monte Carlo, the perturbations and sensitivity need SciPy and
@@ -49,17 +49,7 @@ if TYPE_CHECKING:
     from negotia.ensemble.sensitivity import SensitivityResult, sensitivity
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'negotia.ensemble' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_exports(globals(), _LAZY)
 
 
 class _Package(types.ModuleType):

@@ -15,6 +15,7 @@ from negotia.guarantees.catalogue import catalogue, get_instrument, load_event_f
 from negotia.guarantees.link import anchor_arrangements, arrangement_for_value, scenario_instruments
 from negotia.guarantees.schema import Arrangement, Event, Instrument, Obligation
 from negotia.guarantees.triggers import check_event
+from negotia.lazy import lazy_exports
 
 # The credibility and deterrence models need SciPy; their names are imported on first
 # use (PEP 562), so that loading a scenario (which checks its guarantees against the
@@ -55,19 +56,7 @@ if TYPE_CHECKING:
     from negotia.guarantees.deterrence import simulate_response
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'negotia.guarantees' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_exports(globals(), _LAZY)
 
 
 __all__ = [
