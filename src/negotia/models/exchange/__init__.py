@@ -81,6 +81,7 @@ capability).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -307,73 +308,131 @@ def forecast(
     check_size(arrays, prm["within"], prm["rounds"], prm["max_seconds"], prm["max_gb"])
     if rng is None and (prm["ties"] == "random" or prm["p"] > 0):
         rng = np.random.default_rng(0)
-    B, A, I = arrays.position.shape
-    if prm["order"] == "id":
-        perm = np.array(sorted(range(A), key=lambda k: arrays.actor_ids[k]), dtype=int)
-    else:
-        perm = np.arange(A)
-    inv = np.argsort(perm)
-    # one dtype for the compiled loop (a float32 or integer input would compile it again)
-    present = arrays.present[:, perm].astype(bool)
-    sal = np.ascontiguousarray(np.where(present, arrays.salience[:, perm], 0.0), dtype=np.float64)
-    cap = np.where(present, arrays.capability[:, perm], 0.0).astype(np.float64)
-    elig = np.ascontiguousarray(present & (sal > 0) & (cap > 0))
-    x = np.ascontiguousarray(np.where(present, arrays.position[:, perm], 0.0) * K.SCALE, dtype=np.float64)
-    blocks = issue_blocks(arrays, prm["within"])
-    ties_random = prm["ties"] == "random"
+    run = _Run.start(arrays, prm, K)
+    compile_notice(K.lane_run if run.exact else K.run_round, "the exchange model's inner loop")
     R = prm["rounds"]
+    B, A, I = arrays.position.shape
     pos_tr = np.empty((R + 1, B, A, I))
     vote_tr = np.empty((R + 1, B, A, I))
     counts = np.zeros((R + 1, B), int)
-    pos_tr[0] = x
-    vote_tr[0] = x
+    pos_tr[0] = vote_tr[0] = run.x
     events: list[dict[str, Any]] = []
-    event = _event_maker(perm, arrays, K.SCALE)
-    step_w = prm["fixed_weight"] + prm["salience_weight"] * (1.0 - sal)
-    W = np.ascontiguousarray(np.where(elig, cap * sal, 0.0))
-    den = np.ascontiguousarray(W.sum(axis=1))  # (B, I)
-    exact = prm["arithmetic"] == "decimal" and prm["p"] == 0
-    compile_notice(K.lane_run if exact else K.run_round, "the exchange model's inner loop")
-    if exact:
-        sD, cD, xD = shadows_from_arrays(x, sal, cap, elig, arrays.scale_min, arrays.scale_max)
-        sw, fw = Decimal(prm["salience_weight"]), Decimal(prm["fixed_weight"])
-        shadows = [Shadow(sD[b], cD[b], xD[b]) for b in range(B)]
+    event = _event_maker(run.perm, arrays, K.SCALE)
     for r in range(R):
-        num = np.ascontiguousarray((W * x).sum(axis=1))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            nbs = num / den
-        left = np.ascontiguousarray(x <= nbs[:, None, :])
-        if exact:
-            for b, sh in enumerate(shadows):
-                sh.start(xD[b])
-            # an actor (nearly) at the expected outcome: its side decided in decimals
-            for b, a, t in zip(*np.nonzero(elig & (np.abs(x - nbs[:, None, :]) < K.AMBIGUOUS)), strict=True):
-                sh = shadows[b]
-                left[b, a, t] = sh.x0[a][t] <= sh.nbs(t, {}, -1, D0)
-        arrs = K.RoundData(x, sal, W, elig, left, num, den)
-        if exact:
-            vote, n_done, ev = _round_decimal(K, arrs, blocks, shadows, ties_random, rng)
-        else:
-            vote, n_done, ev = _round_float(K, arrs, blocks, ties_random, prm["p"], rng or _NO_RNG)
+        vote, counts[r + 1], ev = run.round(K, prm, rng)
         events += [event(e, r + 1, k + 1) for k, e in enumerate(ev)]
-        counts[r + 1] = n_done
         vote_tr[r + 1] = vote
-        moved = vote != x
-        x = np.ascontiguousarray(np.where(elig, x + step_w * (vote - x), x))
-        if exact:
-            for b, sh in enumerate(shadows):
-                for a, t in zip(*np.nonzero(moved[b]), strict=True):
-                    xD[b][a][t] = preference_update(sh.x0[a][t], sh.cur[a][t], sD[b][a][t], sw, fw)
-                    x[b, a, t] = float(xD[b][a][t])
-        pos_tr[r + 1] = x
+        run.move(vote)
+        pos_tr[r + 1] = run.x
         if progress is not None:
             progress(r + 1, R)
-    pos_tr = pos_tr[:, :, inv] / K.SCALE
-    vote_tr = vote_tr[:, :, inv] / K.SCALE
-    pres = arrays.present
-    Wfull = arrays.weight
-    pref_mean = np.stack([weighted_mean(pos_tr[k], Wfull, pres) for k in range(R + 1)])
-    vote_mean = np.stack([weighted_mean(vote_tr[k], Wfull, pres) for k in range(R + 1)])
+    inv = np.argsort(run.perm)
+    return _result(arrays, prm, pos_tr[:, :, inv] / K.SCALE, vote_tr[:, :, inv] / K.SCALE, counts, events)
+
+
+@dataclass
+class _Run:
+    """The state of one exchange run, actors in the run's order (``perm``), positions on
+    the kernel's scale; with decimal arithmetic, also the decimal shadows the reference's
+    decisions are taken on."""
+
+    perm: np.ndarray
+    sal: np.ndarray
+    elig: np.ndarray
+    x: np.ndarray
+    W: np.ndarray
+    den: np.ndarray
+    step_w: np.ndarray
+    blocks: tuple[np.ndarray, np.ndarray]
+    exact: bool
+    sal_dec: Any = None  # decimal saliences and positions, [b][a][t]
+    x_dec: Any = None
+    shadows: list[Shadow] = field(default_factory=list)
+    sw: Decimal = D0
+    fw: Decimal = D0
+
+    @classmethod
+    def start(cls, arrays: ScenarioArrays, prm: dict[str, Any], K: ModuleType) -> _Run:
+        A = arrays.n_actors
+        if prm["order"] == "id":
+            perm = np.array(sorted(range(A), key=lambda k: arrays.actor_ids[k]), dtype=int)
+        else:
+            perm = np.arange(A)
+        # one dtype for the compiled loop (a float32 or integer input would compile it again)
+        present = arrays.present[:, perm].astype(bool)
+        sal = np.ascontiguousarray(np.where(present, arrays.salience[:, perm], 0.0), dtype=np.float64)
+        cap = np.where(present, arrays.capability[:, perm], 0.0).astype(np.float64)
+        elig = np.ascontiguousarray(present & (sal > 0) & (cap > 0))
+        x = np.ascontiguousarray(np.where(present, arrays.position[:, perm], 0.0) * K.SCALE, dtype=np.float64)
+        W = np.ascontiguousarray(np.where(elig, cap * sal, 0.0))
+        run = cls(
+            perm=perm,
+            sal=sal,
+            elig=elig,
+            x=x,
+            W=W,
+            den=np.ascontiguousarray(W.sum(axis=1)),  # (B, I)
+            step_w=prm["fixed_weight"] + prm["salience_weight"] * (1.0 - sal),
+            blocks=issue_blocks(arrays, prm["within"]),
+            exact=prm["arithmetic"] == "decimal" and prm["p"] == 0,
+        )
+        if run.exact:
+            scale = (arrays.scale_min, arrays.scale_max)
+            run.sal_dec, cap_dec, run.x_dec = shadows_from_arrays(x, sal, cap, elig, *scale)
+            run.sw, run.fw = Decimal(prm["salience_weight"]), Decimal(prm["fixed_weight"])
+            run.shadows = [Shadow(run.sal_dec[b], cap_dec[b], run.x_dec[b]) for b in range(x.shape[0])]
+        return run
+
+    def round(
+        self, K: ModuleType, prm: dict[str, Any], rng: np.random.Generator | None
+    ) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
+        """One round of exchanges: the voting positions, exchanges done per batch element
+        and the realised exchanges (as the round functions return them)."""
+        x, elig = self.x, self.elig
+        num = np.ascontiguousarray((self.W * x).sum(axis=1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            nbs = num / self.den
+        left = np.ascontiguousarray(x <= nbs[:, None, :])
+        if self.exact:
+            for b, sh in enumerate(self.shadows):
+                sh.start(self.x_dec[b])
+            # an actor (nearly) at the expected outcome: its side decided in decimals
+            for b, a, t in zip(*np.nonzero(elig & (np.abs(x - nbs[:, None, :]) < K.AMBIGUOUS)), strict=True):
+                sh = self.shadows[b]
+                left[b, a, t] = sh.x0[a][t] <= sh.nbs(t, {}, -1, D0)
+        arrs = K.RoundData(x, self.sal, self.W, elig, left, num, self.den)
+        ties_random = prm["ties"] == "random"
+        if self.exact:
+            return _round_decimal(K, arrs, self.blocks, self.shadows, ties_random, rng)
+        return _round_float(K, arrs, self.blocks, ties_random, prm["p"], rng or _NO_RNG)
+
+    def move(self, vote: np.ndarray) -> None:
+        """Every eligible actor steps toward its voting position (the preference update);
+        with decimal arithmetic the moved ones take their decimal position."""
+        x = self.x
+        moved = vote != x
+        self.x = np.ascontiguousarray(np.where(self.elig, x + self.step_w * (vote - x), x))
+        if self.exact:
+            for b, sh in enumerate(self.shadows):
+                for a, t in zip(*np.nonzero(moved[b]), strict=True):
+                    s_at = self.sal_dec[b][a][t]
+                    self.x_dec[b][a][t] = preference_update(sh.x0[a][t], sh.cur[a][t], s_at, self.sw, self.fw)
+                    self.x[b, a, t] = float(self.x_dec[b][a][t])
+
+
+def _result(
+    arrays: ScenarioArrays,
+    prm: dict[str, Any],
+    pos_tr: np.ndarray,
+    vote_tr: np.ndarray,
+    counts: np.ndarray,
+    events: list[dict[str, Any]],
+) -> Forecast:
+    """The forecast from the traces (actors back in input order, on [0, 1])."""
+    R = prm["rounds"]
+    pres, weight = arrays.present, arrays.weight
+    pref_mean = np.stack([weighted_mean(pos_tr[k], weight, pres) for k in range(R + 1)])
+    vote_mean = np.stack([weighted_mean(vote_tr[k], weight, pres) for k in range(R + 1)])
     pref_mean = np.where(np.isnan(pref_mean), arrays.status_quo, pref_mean)
     vote_mean = np.where(np.isnan(vote_mean), arrays.status_quo, vote_mean)
     out_tr = vote_mean if prm["outcome"] == "voting" else pref_mean
@@ -393,7 +452,7 @@ def forecast(
             "exchanges": counts,
         },
         events=events,
-        rounds=np.full(B, R),
+        rounds=np.full(arrays.position.shape[0], R),
         actor_ids=arrays.actor_ids,
     )
 
