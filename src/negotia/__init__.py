@@ -27,16 +27,16 @@ _LAZY: dict[str, str] = {
     "ScenarioArrays": "negotia.scenario.arrays",
     "agreement_analysis": "negotia.api",
     "assess_guarantees": "negotia.guarantees",
-    "bargaining_space": "negotia.bargaining",
+    "bargaining_space": "negotia.api",
     "check_event": "negotia.guarantees",
     "compare_arrangements": "negotia.guarantees",
     "compare_models": "negotia.api",
     "forecast": "negotia.api",
     "load_scenario": "negotia.api",
-    "monte_carlo": "negotia.ensemble",
+    "monte_carlo": "negotia.api",
     "save_scenario": "negotia.scenario.formats",
-    "sensitivity": "negotia.ensemble",
-    "simulate": "negotia.bargaining",
+    "sensitivity": "negotia.api",
+    "simulate": "negotia.api",
 }
 
 __all__ = [
@@ -60,9 +60,16 @@ __all__ = [
 ]
 
 if _typing.TYPE_CHECKING:
-    from negotia.api import agreement_analysis, compare_models, forecast, load_scenario
-    from negotia.bargaining import bargaining_space, simulate
-    from negotia.ensemble import monte_carlo, sensitivity
+    from negotia.api import (
+        agreement_analysis,
+        bargaining_space,
+        compare_models,
+        forecast,
+        load_scenario,
+        monte_carlo,
+        sensitivity,
+        simulate,
+    )
     from negotia.errors import InputError, NegotiaError
     from negotia.guarantees import assess_guarantees, check_event, compare_arrangements
     from negotia.scenario.arrays import ScenarioArrays

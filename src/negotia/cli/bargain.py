@@ -288,7 +288,7 @@ def bargain(
     known_by: Date | None = KNOWN_BY_OPTION,
 ) -> None:
     """Packages the required parties could accept, the red lines that block a deal, the Nash package."""
-    from negotia.bargaining.report import bargaining_space
+    from negotia.api import bargaining_space
 
     source = _source(scenario, as_of, known_by)
     result = bargaining_space(
@@ -333,7 +333,7 @@ def simulate_cmd(
     known_by: Date | None = KNOWN_BY_OPTION,
 ) -> None:
     """Agents negotiate: alternating offers, a (qualified) majority, or a mediator's single text."""
-    from negotia.bargaining.simulation import simulate
+    from negotia.api import simulate
 
     source = _source(scenario, as_of, known_by)
     run = simulate(

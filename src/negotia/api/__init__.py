@@ -9,6 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from negotia import seeding
+from negotia.api.analyses import bargaining_space as bargaining_space
+from negotia.api.analyses import monte_carlo as monte_carlo
+from negotia.api.analyses import sensitivity as sensitivity
+from negotia.api.analyses import simulate as simulate
 from negotia.errors import ParameterError, StoreError, UnknownNameError
 from negotia.models import model_names, run_model
 from negotia.models.base import Forecast

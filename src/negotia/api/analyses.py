@@ -1,0 +1,309 @@
+"""The facade's Monte Carlo, sensitivity, bargaining space and agent negotiation.
+
+Each takes a scenario as an object, a file or a name (file > bundled > stored, as
+:func:`negotia.api.load_scenario` resolves it), and the bargaining ones also a GENIUS or
+GeniusWeb domain file; the domain functions they call take the `Scenario` (or the
+utility model read from a GENIUS domain) and never a path.  Their modules are imported
+inside the functions: they need SciPy and SALib, which `import negotia.api` does not.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from negotia.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from negotia.bargaining.negotiation import NegotiationRun
+    from negotia.bargaining.report import BargainingResult
+    from negotia.bargaining.space import Resolution
+    from negotia.bargaining.utility import UtilityModel
+    from negotia.ensemble.backends import Backend
+    from negotia.ensemble.montecarlo import MonteCarloResult
+    from negotia.ensemble.perturb import PerturbationSpec
+    from negotia.ensemble.sensitivity import SensitivityResult
+
+
+def _scenario(scenario: Scenario | str | os.PathLike[str]) -> Scenario:
+    from negotia.api import load_scenario
+
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def _genius(scenario: object) -> str | None:
+    """The path of a GENIUS or GeniusWeb domain file, if ``scenario`` names one."""
+    if isinstance(scenario, Scenario):
+        return None
+    from negotia.bargaining import genius
+
+    path = os.fspath(scenario)  # type: ignore[call-overload]
+    return path if genius.is_genius_file(path) else None
+
+
+def _genius_model(
+    path: str, parties: list[str] | tuple[str, ...] | None, resolution: Resolution
+) -> tuple[UtilityModel, str]:
+    from negotia.bargaining import genius
+
+    return genius.load_model(path, parties, genius.points_from_resolution(resolution))
+
+
+def monte_carlo(
+    scenario: Scenario | str | os.PathLike[str],
+    model: str = "compromise",
+    n: int = 10_000,
+    *,
+    seed: int = 0,
+    params: dict[str, Any] | None = None,
+    perturbation: PerturbationSpec | None = None,
+    backend: str | Backend = "serial",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    timeout: float = 10.0,
+    bins: int = 20,
+    progress: Callable[[int], None] | None = None,
+) -> MonteCarloResult:
+    """Run a registered model over ``n`` perturbed variants of a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`Scenario`, a file or the name of a bundled scenario.
+    model
+        A registered model, optionally with options: ``"eum:rounds=10"``.
+    n
+        Number of variants (a positive integer).
+    seed
+        Seed of the run (default 0, the seed rule of :mod:`negotia.seeding`; reported in the
+        result's ``seed``).
+    params
+        Model parameters (override those written in ``model``).
+    perturbation
+        Default sds, capability noise and dropout (see :class:`PerturbationSpec`).
+    backend, workers, scheduler
+        ``serial`` (default), ``processes`` or ``dask``, with the number of workers;
+        a ``scheduler`` address runs on that Dask cluster.  A built
+        :class:`~negotia.ensemble.backends.Backend` may be passed and is not closed.
+    chunk_size
+        Variants per task (rounded up to whole blocks); default about N/32.
+    timeout
+        Seconds to wait for a Dask scheduler given by address.
+    bins
+        Histogram bins over each issue's scale.
+    progress
+        Called with the number of variants each finished task covered.
+
+    Returns
+    -------
+    MonteCarloResult
+        The same summaries for the same seed on every backend and worker count.
+    """
+    from negotia.ensemble.montecarlo import monte_carlo as run
+
+    return run(
+        _scenario(scenario),
+        model,
+        n,
+        seed=seed,
+        params=params,
+        perturbation=perturbation,
+        backend=backend,
+        workers=workers,
+        scheduler=scheduler,
+        chunk_size=chunk_size,
+        timeout=timeout,
+        bins=bins,
+        progress=progress,
+    )
+
+
+def sensitivity(
+    scenario: Scenario | str | os.PathLike[str],
+    model: str = "compromise",
+    *,
+    method: str = "sobol",
+    n: int | None = None,
+    group_by: str = "none",
+    dist: str = "normal",
+    inputs: tuple[str, ...] = ("position", "salience"),
+    seed: int = 0,
+    params: dict[str, Any] | None = None,
+    perturbation: PerturbationSpec | None = None,
+    num_levels: int = 4,
+    backend: str | Backend = "serial",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    timeout: float = 10.0,
+    progress: Callable[[int], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+) -> SensitivityResult:
+    """Sobol or Morris sensitivity indices of every issue's forecast to the stance inputs.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`Scenario`, a file or a bundled scenario name.
+    model
+        A registered model (``"name"`` or ``"name:key=value"``).
+    method
+        ``sobol`` (S1 and ST with bootstrap confidence intervals) or ``morris``
+        (mu*, sigma).
+    n
+        Sobol: base sample size (rounded up to a power of two; default 256), giving
+        ``n * (D + 2)`` model runs for D factors or groups.  Morris: number of
+        trajectories (default 32), giving ``n * (D + 1)`` runs.
+    group_by
+        ``none`` (each input its own factor), ``actor`` or ``issue``.
+    dist
+        ``normal`` (truncated normal from the stated sd) or ``uniform`` (mean +/- 2 sd).
+    inputs
+        Which stance inputs vary: ``position``, ``salience`` or both.
+    seed
+        Seed of the samples, the bootstrap and any stochastic model.
+    perturbation
+        Default sds for stances that state none (see :class:`PerturbationSpec`).
+    num_levels
+        Morris grid levels.
+    backend, workers, scheduler, chunk_size, timeout, progress
+        As for :func:`~negotia.ensemble.monte_carlo`.
+    on_plan
+        Called once with the number of model runs before they start (for a progress bar).
+    """
+    from negotia.ensemble.sensitivity import sensitivity as run
+
+    return run(
+        _scenario(scenario),
+        model,
+        method=method,
+        n=n,
+        group_by=group_by,
+        dist=dist,
+        inputs=inputs,
+        seed=seed,
+        params=params,
+        perturbation=perturbation,
+        num_levels=num_levels,
+        backend=backend,
+        workers=workers,
+        scheduler=scheduler,
+        chunk_size=chunk_size,
+        timeout=timeout,
+        progress=progress,
+        on_plan=on_plan,
+    )
+
+
+def bargaining_space(
+    scenario: Scenario | str | os.PathLike[str],
+    parties: list[str] | tuple[str, ...] | None = None,
+    *,
+    resolution: Resolution = None,
+    top: int = 5,
+    loss: str | None = None,
+    issues: list[str] | tuple[str, ...] | None = None,
+) -> BargainingResult:
+    """Which packages the required parties could accept, what blocks a deal, what a fair bargain picks.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`~negotia.scenario.schema.Scenario`, a scenario file or bundled name,
+        or a GENIUS domain file (``.xml``, its profiles beside it) or GeniusWeb domain
+        (``.json`` with ``issuesValues``).
+    parties
+        The parties whose consent is required; default: the scenario's
+        ``required_parties`` (or every actor with a stance).
+    resolution
+        Options per issue (see :func:`negotia.bargaining.space.space_from_scenario`).
+    top
+        Number of top packages to report.
+    loss
+        Override the scenario's ``loss``.
+    issues
+        Bargain over these issues only (default: all; scenarios only).
+
+    Examples
+    --------
+    >>> r = bargaining_space("ukraine-2025")          # doctest: +SKIP
+    >>> print("\\n".join(r.summary()))                 # doctest: +SKIP
+    """
+    from negotia.bargaining import report
+
+    path = _genius(scenario)
+    if path is not None:
+        model, name = _genius_model(path, parties, resolution)
+        return report.analyse(model, top=top, name=name)
+    return report.bargaining_space(
+        _scenario(scenario), parties, resolution=resolution, top=top, loss=loss, issues=issues
+    )
+
+
+def simulate(
+    scenario: Scenario | str | os.PathLike[str],
+    *,
+    protocol: str = "offers",
+    strategy: str | list[str] = "boulware",
+    seed: int = 0,
+    steps: int = 100,
+    parties: list[str] | None = None,
+    resolution: Resolution = None,
+    quota: float = 0.5,
+    veto: list[str] | None = None,
+    weights: str = "equal",
+    red_lines: str = "keep",
+    start: str = "reference",
+    issues: list[str] | None = None,
+) -> NegotiationRun:
+    """Simulate a negotiation.
+
+    Parameters
+    ----------
+    scenario
+        A scenario (object, file or bundled name) or a GENIUS / GeniusWeb domain file.
+    protocol
+        ``offers``, ``majority`` or ``mediator``.
+    strategy
+        One strategy for all parties, or one per party (a list, or comma-separated):
+        ``boulware``, ``linear``, ``conceder``, ``time:e=..``, ``aspiration``,
+        ``aspiration:rate=..``, ``tit-for-tat``.
+    seed, steps
+        Seed and step bound of the run.
+    parties
+        Negotiating parties; default: the required parties (``majority``: every actor
+        with a stance).
+    resolution
+        Options per issue (see :func:`negotia.bargaining.space.space_from_scenario`).
+    quota, veto, weights
+        ``majority`` only: share of votes needed (0.5 = more than half), parties that
+        must accept, and ``equal`` votes or ``capability`` (each actor's capability).
+    red_lines
+        ``keep`` (default), ``relax`` (drop the red lines that block the ZOPA, as
+        ``bargain`` does) or ``ignore`` (drop all).
+    start
+        ``mediator`` only: the first text (``reference``, ``worst``, ``random`` or an index).
+    issues
+        Negotiate over these issues only (default: all; scenarios only).
+    """
+    from negotia.bargaining.simulation import simulate as run
+
+    path = _genius(scenario)
+    source = _genius_model(path, parties, resolution)[0] if path is not None else _scenario(scenario)
+    return run(
+        source,
+        protocol=protocol,
+        strategy=strategy,
+        seed=seed,
+        steps=steps,
+        parties=parties,
+        resolution=resolution,
+        quota=quota,
+        veto=veto,
+        weights=weights,
+        red_lines=red_lines,
+        start=start,
+        issues=issues,
+    )
