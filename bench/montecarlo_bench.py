@@ -36,7 +36,7 @@ from collections.abc import Callable
 import numpy as np
 from ensemble_bench import synthetic  # bench/ is the script's folder, so on sys.path
 
-from negotia.ensemble import monte_carlo
+from negotia.api import monte_carlo
 from negotia.ensemble.perturb import Perturbation
 from negotia.models import run_model
 from negotia.scenario.formats import load_scenario

@@ -68,3 +68,56 @@ def test_the_check_finds_a_lazy_cycle(tmp_path: Path) -> None:
     assert graph == {"negotia.a": {"negotia.b"}, "negotia.b": {"negotia.a"}}
     with pytest.raises(CycleError):
         TopologicalSorter(graph).prepare()
+
+
+#: Below the facade: these take a Scenario and never turn a path or a name into one.
+DOMAIN = ("agreement", "bargaining", "ensemble", "evaluate", "guarantees", "models")
+
+
+def _scenario_loading(path: Path) -> list[str]:
+    """The lines of ``path`` that reach for the scenario loader or the facade (where
+    paths and names become scenarios): imports of ``negotia.api``, of
+    ``load_scenario`` from anywhere, and any ``.load_scenario`` attribute."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            bad = [a.name for a in node.names if a.name == "negotia.api" or a.name.startswith("negotia.api.")]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = {a.name for a in node.names}
+            bad = [
+                f"{module}.{n}"
+                for n in sorted(names)
+                if module == "negotia.api"
+                or module.startswith("negotia.api.")
+                or (module == "negotia" and n == "api")
+                or n == "load_scenario"
+            ]
+        elif isinstance(node, ast.Attribute) and node.attr == "load_scenario":
+            bad = ["load_scenario"]
+        else:
+            continue
+        found += [f"{path.name}:{node.lineno}: {b}" for b in bad]
+    return found
+
+
+def test_domain_functions_take_a_scenario_not_a_path() -> None:
+    """ARCHITECTURE.md: reading a file or resolving a name happens in the facade only."""
+    files = [p for pkg in DOMAIN for p in sorted((ROOT / pkg).rglob("*.py"))]
+    assert any(p.name == "montecarlo.py" for p in files)
+    assert [hit for p in files for hit in _scenario_loading(p)] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from negotia.scenario.formats import load_scenario",
+        "def f():\n    from negotia.scenario import formats\n    return formats.load_scenario('x')",
+        "from negotia.api import scenario_as_of",
+        "import negotia.api",
+        "from negotia import api",
+    ],
+)
+def test_the_check_finds_a_domain_module_that_loads(tmp_path: Path, line: str) -> None:
+    (tmp_path / "m.py").write_text(line + "\n")
+    assert _scenario_loading(tmp_path / "m.py")

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from negotia import seeding
-from negotia.api import compare_models, forecast, load_scenario
-from negotia.ensemble.montecarlo import monte_carlo
+from negotia.api import compare_models, forecast, load_scenario, monte_carlo
 from negotia.errors import ParameterError
 from negotia.models import run_model
 from negotia.scenario.arrays import ScenarioArrays

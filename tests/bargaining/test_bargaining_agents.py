@@ -7,7 +7,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from negotia.bargaining import simulate, utility_model
+from negotia.api import simulate
+from negotia.bargaining import utility_model
 from negotia.bargaining.mediator import run_mediator
 from negotia.bargaining.offers import run_offers
 from negotia.bargaining.strategies import parse_strategy

@@ -13,7 +13,8 @@ import json
 import numpy as np
 import pytest
 
-from negotia.bargaining import bargaining_space, genius
+from negotia.api import bargaining_space
+from negotia.bargaining import genius
 from negotia.bargaining.pareto import pareto_mask
 from negotia.errors import InputError
 from tests.conftest import reference

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotia.bargaining import bargaining_space, genius
+from negotia.api import bargaining_space
+from negotia.bargaining import genius
 from negotia.bargaining.genius.numeric import DEFAULT_POINTS
 from negotia.errors import InputError, ParameterError
 from tests.conftest import run_cli

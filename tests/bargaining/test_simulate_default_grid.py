@@ -10,7 +10,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotia.bargaining import simulate
+from negotia.api import simulate
 from negotia.bargaining.simulation import fitting_resolution
 from negotia.bargaining.space import OutcomeSpace, grid_options
 from tests.conftest import run_cli

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from negotia.api import load_scenario
 from negotia.ensemble import PerturbationSpec, monte_carlo
 from negotia.ensemble.backends import DaskBackend
 from negotia.errors import BackendError, ParameterError, UnknownNameError
@@ -122,9 +123,10 @@ def test_same_summaries_on_a_local_dask_cluster(linear_scenario: Scenario, small
 def test_default_blocks_of_the_bundled_scenario_are_the_same_on_every_backend() -> None:
     # ukraine-2025 (16 actors x 12 issues) draws blocks of 2048 variants: 5000 variants are
     # three blocks, run as one task, as tasks of one block each, and in a process pool.
-    one = monte_carlo("ukraine-2025", "compromise", 5000, seed=3)
-    split = monte_carlo("ukraine-2025", "compromise", 5000, seed=3, chunk_size=1)
-    pool = monte_carlo("ukraine-2025", "compromise", 5000, seed=3, backend="processes", workers=2)
+    sc = load_scenario("ukraine-2025")
+    one = monte_carlo(sc, "compromise", 5000, seed=3)
+    split = monte_carlo(sc, "compromise", 5000, seed=3, chunk_size=1)
+    pool = monte_carlo(sc, "compromise", 5000, seed=3, backend="processes", workers=2)
     for other in (split, pool):
         np.testing.assert_array_equal(other.outcome, one.outcome)
         assert _strip_timing(other.to_dict()) == _strip_timing(one.to_dict())

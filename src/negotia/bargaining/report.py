@@ -24,9 +24,8 @@ the result says so (``ignored``) and each package lists the red lines it crosses
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,6 +42,9 @@ from negotia.bargaining.space import Resolution
 from negotia.bargaining.utility import UtilityModel, utility_model
 from negotia.bargaining.zopa import Zopa, _join, zopa
 from negotia.jsonable import json_text
+
+if TYPE_CHECKING:
+    from negotia.scenario.schema import Scenario
 
 #: Smallest per-issue utility difference counted as a concession or a gain.
 CONCESSION_TOL = 0.002
@@ -355,7 +357,7 @@ def analyse(model: UtilityModel, *, top: int = 5, name: str = "") -> BargainingR
 
 
 def bargaining_space(
-    scenario: Any,
+    scenario: Scenario,
     parties: list[str] | tuple[str, ...] | None = None,
     *,
     resolution: Resolution = None,
@@ -368,9 +370,9 @@ def bargaining_space(
     Parameters
     ----------
     scenario
-        A :class:`~negotia.scenario.schema.Scenario`, a scenario file or bundled name,
-        or a GENIUS domain file (``.xml``, its profiles beside it) or GeniusWeb domain
-        (``.json`` with ``issuesValues``).
+        A :class:`~negotia.scenario.schema.Scenario`.  For a scenario file or name, or a
+        GENIUS or GeniusWeb domain file, call :func:`negotia.bargaining_space`; the
+        utility model read from a GENIUS domain goes to :func:`analyse`.
     parties
         The parties whose consent is required; default: the scenario's
         ``required_parties`` (or every actor with a stance).
@@ -385,18 +387,11 @@ def bargaining_space(
 
     Examples
     --------
-    >>> r = bargaining_space("ukraine-2025")          # doctest: +SKIP
+    >>> r = bargaining_space(negotia.load_scenario("ukraine-2025"))  # doctest: +SKIP
     >>> print("\\n".join(r.summary()))                 # doctest: +SKIP
     """
-    from negotia.bargaining import genius
-    from negotia.scenario.formats import load_scenario
-    from negotia.scenario.schema import Scenario
+    from negotia.scenario.schema import require_scenario
 
-    if not isinstance(scenario, Scenario):
-        path = os.fspath(scenario)
-        if genius.is_genius_file(path):
-            model, name = genius.load_model(path, parties, genius.points_from_resolution(resolution))
-            return analyse(model, top=top, name=name)
-        scenario = load_scenario(path)
+    scenario = require_scenario(scenario, "bargaining_space")
     model = utility_model(scenario, parties, resolution, loss=loss, issues=issues)
     return analyse(model, top=top, name=scenario.name)

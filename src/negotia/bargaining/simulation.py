@@ -15,8 +15,7 @@ mediator   the mediator's single negotiating text
 from __future__ import annotations
 
 import math
-import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,27 +28,27 @@ from negotia.bargaining.utility import UtilityModel, utility_model
 from negotia.bargaining.zopa import zopa
 from negotia.errors import ParameterError
 
+if TYPE_CHECKING:
+    from negotia.scenario.schema import Scenario
+
 PROTOCOLS = ("offers", "majority", "mediator")
 RED_LINES = ("keep", "relax", "ignore")
 
 
 def _model(
-    scenario: Any,
+    scenario: Scenario | UtilityModel,
     parties: list[str] | None,
     resolution: Resolution,
     protocol: str,
     issues: list[str] | None = None,
-) -> tuple[UtilityModel, Any, list[str]]:
-    """The parties' utility model, the scenario (None for a GENIUS domain) and notes."""
-    from negotia.bargaining import genius
-    from negotia.scenario.formats import load_scenario
-    from negotia.scenario.schema import Scenario
+) -> tuple[UtilityModel, Scenario | None, list[str]]:
+    """The parties' utility model, the scenario (None for a model read from a GENIUS
+    domain) and notes."""
+    from negotia.scenario.schema import require_scenario
 
-    if not isinstance(scenario, Scenario):
-        path = os.fspath(scenario)
-        if genius.is_genius_file(path):
-            return genius.load_model(path, parties, genius.points_from_resolution(resolution))[0], None, []
-        scenario = load_scenario(path)
+    if isinstance(scenario, UtilityModel):
+        return scenario, None, []
+    scenario = require_scenario(scenario, "simulate")
     if protocol == "majority" and not parties:
         from negotia.scenario.arrays import ScenarioArrays
 
@@ -85,7 +84,7 @@ def fitting_resolution(space: OutcomeSpace, limit: int) -> dict[str, int]:
 
 
 def simulate(
-    scenario: Any,
+    scenario: Scenario | UtilityModel,
     *,
     protocol: str = "offers",
     strategy: str | list[str] = "boulware",
@@ -105,7 +104,11 @@ def simulate(
     Parameters
     ----------
     scenario
-        A scenario (object, file or bundled name) or a GENIUS / GeniusWeb domain file.
+        A :class:`~negotia.scenario.schema.Scenario`, or the utility model read from a
+        GENIUS / GeniusWeb domain (:func:`negotia.bargaining.genius.load_model`, which
+        takes the parties and resolution; then ``parties``, ``resolution`` and
+        ``issues`` are not read here).  For a file or a scenario's name call
+        :func:`negotia.simulate`.
     protocol
         ``offers``, ``majority`` or ``mediator``.
     strategy

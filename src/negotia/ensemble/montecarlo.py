@@ -20,7 +20,6 @@ the distribution of rounds to settle.
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -39,10 +38,9 @@ from negotia.ensemble.perturb import (
 from negotia.jsonable import to_jsonable
 from negotia.models import get_model, parse_model_spec, run_model
 from negotia.scenario.arrays import ScenarioArrays
-from negotia.scenario.formats import load_scenario
 from negotia.scenario.redlines import within
 from negotia.scenario.scale import to_scale
-from negotia.scenario.schema import Scenario
+from negotia.scenario.schema import Scenario, require_scenario
 from negotia.seeding import seed_sequence
 
 #: Number of histogram bins over each issue's scale.
@@ -389,12 +387,8 @@ def resolve_model(model: str, params: dict[str, Any] | None) -> ModelCall:
     return ModelCall(name, info.resolve(merged))
 
 
-def _as_scenario(scenario: Scenario | str | os.PathLike[str]) -> Scenario:
-    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-
-
 def monte_carlo(
-    scenario: Scenario | str | os.PathLike[str],
+    scenario: Scenario,
     model: str = "compromise",
     n: int = 10_000,
     *,
@@ -414,7 +408,7 @@ def monte_carlo(
     Parameters
     ----------
     scenario
-        A :class:`Scenario`, a file or the name of a bundled scenario.
+        A :class:`Scenario` (a file or a scenario's name: :func:`negotia.monte_carlo`).
     model
         A registered model, optionally with options: ``"eum:rounds=10"``.
     n
@@ -445,7 +439,7 @@ def monte_carlo(
         The same summaries for the same seed on every backend and worker count.
     """
     n = check_n(n)
-    sc = _as_scenario(scenario)
+    sc = require_scenario(scenario, "monte_carlo")
     call = resolve_model(model, params)
     spec = perturbation or PerturbationSpec()
     pert = Perturbation.from_scenario(sc, spec)

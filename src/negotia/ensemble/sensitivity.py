@@ -24,7 +24,6 @@ same blocks and backends as :func:`~negotia.ensemble.monte_carlo`.
 
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from collections.abc import Callable
@@ -36,7 +35,6 @@ import numpy as np
 from negotia.ensemble.backends import Backend
 from negotia.ensemble.montecarlo import (
     ModelCall,
-    _as_scenario,
     resolve_model,
     run_blocks,
     run_planned,
@@ -45,7 +43,7 @@ from negotia.ensemble.perturb import BLOCK, Perturbation, PerturbationSpec
 from negotia.errors import ParameterError
 from negotia.jsonable import to_jsonable
 from negotia.scenario.arrays import ScenarioArrays
-from negotia.scenario.schema import Scenario
+from negotia.scenario.schema import Scenario, require_scenario
 from negotia.seeding import seed_sequence
 
 METHODS = ("sobol", "morris")
@@ -259,7 +257,7 @@ def _choice(value: str, options: tuple[str, ...], what: str) -> str:
 
 
 def sensitivity(
-    scenario: Scenario | str | os.PathLike[str],
+    scenario: Scenario,
     model: str = "compromise",
     *,
     method: str = "sobol",
@@ -284,7 +282,7 @@ def sensitivity(
     Parameters
     ----------
     scenario
-        A :class:`Scenario`, a file or a bundled scenario name.
+        A :class:`Scenario` (a file or a scenario's name: :func:`negotia.sensitivity`).
     model
         A registered model (``"name"`` or ``"name:key=value"``).
     method
@@ -312,7 +310,7 @@ def sensitivity(
         Called once with the number of model runs before they start (for a progress bar).
     """
     _check_options(method, group_by, dist, inputs, n, num_levels)
-    sc = _as_scenario(scenario)
+    sc = require_scenario(scenario, "sensitivity")
     call = resolve_model(model, params)
     pert = Perturbation.from_scenario(sc, perturbation or PerturbationSpec())
     design = _Design.build(pert, tuple(inputs), method, group_by, dist, n, num_levels, seed)

@@ -42,6 +42,7 @@ __all__ = [
     "Uncertainty",
     "percent_salience",
     "reference_problems",
+    "require_scenario",
 ]
 
 Number = float
@@ -210,3 +211,19 @@ def percent_salience(item: Any) -> Any:
 
 def _number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def require_scenario(value: object, facade: str) -> Scenario:
+    """``value`` if it is a :class:`Scenario`; else a TypeError naming the facade function.
+
+    Domain functions take a scenario object, never a path or a name: reading files and
+    resolving bundled or stored names is the facade's job (ARCHITECTURE.md), and the
+    error says which facade function to call instead.
+    """
+    if isinstance(value, Scenario):
+        return value
+    raise TypeError(
+        f"expected a Scenario, got {type(value).__name__} {value!r}: for a file or a bundled or "
+        f"stored scenario name call negotia.{facade} (negotia.api.{facade}), or load it first "
+        "with negotia.load_scenario"
+    )
