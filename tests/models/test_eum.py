@@ -21,8 +21,11 @@ from hypothesis import strategies as st
 import negotia
 from negotia.errors import ParameterError
 from negotia.models import model_names, run_model
+from negotia.models.base import Forecast
+from negotia.models.eum import EumMove, EumTrace
 from negotia.models.eum_core import (
     _SAME,
+    KINDS,
     _basic_utilities,
     _expected_utility,
     _pro_votes_direct,
@@ -392,6 +395,17 @@ def test_the_model_starts_no_thread() -> None:
     before = threading.active_count()
     run_model("eum", arrays.repeat(2000), rounds=3, mapper=counting_map)
     assert seen and max(seen) == before  # every round went through the given mapper, on no new thread
+
+
+def test_moves_and_trace_are_typed_records() -> None:
+    fc = run_model("eum", _arrays([0.0, 0.4, 1.0], [0.9, 0.5, 0.8], [1.0, 2.0, 1.0]), rounds=3)
+    assert isinstance(fc.trace, EumTrace) and fc.trace.risk is fc.trace["risk"]
+    assert fc.events and all(isinstance(e, EumMove) for e in fc.events)
+    e = fc.events[0]
+    assert list(e) == ["round", "issue", "actor", "kind", "toward", "from", "to"]
+    assert (e.start, e.end) == (e["from"], e["to"]) and e.kind in KINDS[1:]
+    back = Forecast.from_json(fc.to_json())
+    assert back.events == fc.events and back.trace["kind"].shape == fc.trace.kind.shape
 
 
 def test_trace_shapes_and_report_choice() -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from negotia.models import run_model
 from negotia.models.base import Forecast
+from negotia.models.exchange import Exchange, ExchangeSide, ExchangeTrace
 from negotia.scenario.arrays import ScenarioArrays
 from negotia.scenario.formats import load_scenario
 from tests.conftest import reference, run_cli
@@ -211,7 +212,22 @@ def test_float_arithmetic_and_voting_outcome_options() -> None:
     np.testing.assert_allclose(fc.outcome, fc.trace["voting_mean"][-1])
     assert fc.trace["voting_mean"].shape == (3, 1, arrays.n_issues)
     back = Forecast.from_json(fc.to_json())
-    assert back.events == json.loads(json.dumps(fc.events))
+    # typed records in, plain dicts back: equal, and the plain form is JSON as it stands
+    assert back.events == fc.events and all(isinstance(e, Exchange) for e in fc.events)
+    assert back.events == json.loads(json.dumps([e.to_dict() for e in fc.events]))
+
+
+def test_events_and_trace_are_typed_records() -> None:
+    arrays, _, _ = _case("sample", "sample_data.txt")
+    fc = run_model("exchange", arrays, rounds=2, order="input")
+    assert isinstance(fc.trace, ExchangeTrace) and fc.trace.exchanges is fc.trace["exchanges"]
+    e = fc.events[0]
+    assert isinstance(e, Exchange) and isinstance(e.i, ExchangeSide)
+    # the JSON keys of a side read "from"/"to" (keywords in Python: start/end)
+    assert list(e.i) == ["actor", "supply", "from", "to", "demand", "move"]
+    assert e.i.move == pytest.approx(e.i.end - e.i.start) and e.i["to"] == e.i.end
+    assert list(e) == ["round", "step", "i", "j", "gain"]
+    assert e.j.supply == e.i.demand and e.j.demand == e.i.supply
 
 
 def test_long_csv_input_is_enough(tmp_path) -> None:

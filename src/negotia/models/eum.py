@@ -116,12 +116,13 @@ round the simulation happened to stop in), with ``cycle="last"`` the last round.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from negotia.errors import ParameterError
-from negotia.models.base import Forecast, ModelInfo, Param, equal_weight_notes
+from negotia.models.base import Forecast, ModelInfo, Param, RoundEvent, RoundTrace, equal_weight_notes
 from negotia.models.eum_core import KINDS, Mapper, RoundReport, chunks_of, simulate
 from negotia.scenario.arrays import ScenarioArrays
 
@@ -305,7 +306,61 @@ def _notes(sim: dict[str, np.ndarray], report: np.ndarray, arrays: ScenarioArray
     return notes
 
 
-def _events(sim_b0: dict[str, np.ndarray], arrays: ScenarioArrays, order: np.ndarray) -> list[dict[str, Any]]:
+@dataclass(frozen=True, eq=False)
+class EumMove(RoundEvent):
+    """One actor's move in one round on one issue (batch element 0).
+
+    Attributes
+    ----------
+    issue, actor
+        Where and who.
+    kind
+        Why it moved: one of :data:`~negotia.models.eum_core.KINDS` (conflict,
+        compromise, capitulation).
+    toward
+        The actor whose proposal it accepted.
+    start, end
+        Its position before and after, on the issue's scale (JSON keys ``from``, ``to``).
+    """
+
+    issue: str
+    actor: str
+    kind: str
+    toward: str
+    start: float = field(metadata={"key": "from"})
+    end: float = field(metadata={"key": "to"})
+
+
+@dataclass(frozen=True, eq=False)
+class EumTrace(RoundTrace):
+    """The EUM's per-round arrays, actors in the input's order, values on [0, 1].
+
+    Attributes
+    ----------
+    position
+        ``(R+1, B, A, I)``, NaN where an actor is absent.
+    median, mean
+        ``(R+1, B, I)``: the capability x salience weighted median and mean.
+    outcome
+        ``(R+1, B, I)``: the reported statistic (``report``) per round.
+    risk
+        ``(R, B, A, I)``: each actor's risk exponent r in each round (NaN if absent).
+    kind
+        ``(R, B, A, I)``: the move each actor made (index into ``KINDS``; 0 none).
+    toward
+        ``(R, B, A, I)``: the input index of the actor it moved toward, or -1.
+    """
+
+    position: np.ndarray
+    median: np.ndarray
+    mean: np.ndarray
+    outcome: np.ndarray
+    risk: np.ndarray
+    kind: np.ndarray
+    toward: np.ndarray
+
+
+def _events(sim_b0: dict[str, np.ndarray], arrays: ScenarioArrays, order: np.ndarray) -> list[EumMove]:
     """Moves of batch element 0: round, issue, actor, kind, toward whom, from, to (issue scale)."""
     kind, toward, pos = sim_b0["kind"], sim_b0["toward"], sim_b0["position"]  # (R, I, A), (R+1, I, A)
     events = []
@@ -314,15 +369,15 @@ def _events(sim_b0: dict[str, np.ndarray], arrays: ScenarioArrays, order: np.nda
     for t, i, a in moves:
         span = arrays.scale_max[i] - arrays.scale_min[i]
         events.append(
-            {
-                "round": int(t + 1),
-                "issue": arrays.issue_ids[i],
-                "actor": arrays.actor_ids[order[i, a]],
-                "kind": KINDS[kind[t, i, a]],
-                "toward": arrays.actor_ids[order[i, toward[t, i, a]]],
-                "from": float(arrays.scale_min[i] + pos[t, i, a] * span),
-                "to": float(arrays.scale_min[i] + pos[t + 1, i, a] * span),
-            }
+            EumMove(
+                round=int(t + 1),
+                issue=arrays.issue_ids[i],
+                actor=arrays.actor_ids[order[i, a]],
+                kind=KINDS[kind[t, i, a]],
+                toward=arrays.actor_ids[order[i, toward[t, i, a]]],
+                start=float(arrays.scale_min[i] + pos[t, i, a] * span),
+                end=float(arrays.scale_min[i] + pos[t + 1, i, a] * span),
+            )
         )
     return events
 
@@ -463,7 +518,7 @@ def _trace(
     arrays: ScenarioArrays,
     order: np.ndarray,
     present_runs: np.ndarray,
-) -> dict[str, np.ndarray]:
+) -> EumTrace:
     """The per-round arrays of :func:`simulate` back in the input's actor order, (B, A, I)."""
     b, a, n_i = arrays.position.shape
     rounds = report.shape[0] - 1
@@ -479,12 +534,12 @@ def _trace(
     toward = sim["toward"].reshape(rounds, b, n_i, a)
     toward_input = np.where(toward >= 0, np.take_along_axis(order[None], np.maximum(toward, 0), axis=3), -1)
     toward_input = np.moveaxis(np.take_along_axis(toward_input, inverse[None], axis=3), 3, 2)
-    return {
-        "position": back(sim["position"], np.nan),
-        "median": sim["median"].reshape(rounds + 1, b, n_i),
-        "mean": sim["mean"].reshape(rounds + 1, b, n_i),
-        "outcome": report.reshape(rounds + 1, b, n_i),
-        "risk": back(sim["risk"], np.nan),
-        "kind": back(sim["kind"]),
-        "toward": toward_input,
-    }
+    return EumTrace(
+        position=back(sim["position"], np.nan),
+        median=sim["median"].reshape(rounds + 1, b, n_i),
+        mean=sim["mean"].reshape(rounds + 1, b, n_i),
+        outcome=report.reshape(rounds + 1, b, n_i),
+        risk=back(sim["risk"], np.nan),
+        kind=back(sim["kind"]),
+        toward=toward_input,
+    )

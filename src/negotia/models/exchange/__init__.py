@@ -88,7 +88,7 @@ from typing import Any
 
 import numpy as np
 
-from negotia.models.base import Forecast, ModelInfo, Param
+from negotia.models.base import Forecast, ModelInfo, Param, Record, RoundEvent, RoundTrace
 from negotia.models.compromise import weighted_mean
 from negotia.models.exchange.decimals import D0, DecimalLane, Shadow, preference_update, shadows_from_arrays
 from negotia.models.exchange.size import (
@@ -316,7 +316,7 @@ def forecast(
     vote_tr = np.empty((R + 1, B, A, I))
     counts = np.zeros((R + 1, B), int)
     pos_tr[0] = vote_tr[0] = run.x
-    events: list[dict[str, Any]] = []
+    events: list[Exchange] = []
     event = _event_maker(run.perm, arrays, K.SCALE)
     for r in range(R):
         vote, counts[r + 1], ev = run.round(K, prm, rng)
@@ -420,13 +420,84 @@ class _Run:
                     self.x[b, a, t] = float(self.x_dec[b][a][t])
 
 
+@dataclass(frozen=True, eq=False)
+class ExchangeSide(Record):
+    """One side of a realised exchange: who moves on which issue, and what it gets.
+
+    Attributes
+    ----------
+    actor
+        The actor that moves.
+    supply
+        The issue on which it moves (toward the other side's position).
+    start, end
+        Its position before and after, on the issue's scale (JSON keys ``from``, ``to``).
+    demand
+        The issue on which the other side moves in return.
+    move
+        ``end - start``.
+    """
+
+    actor: str
+    supply: str
+    start: float = field(metadata={"key": "from"})
+    end: float = field(metadata={"key": "to"})
+    demand: str
+    move: float
+
+
+@dataclass(frozen=True, eq=False)
+class Exchange(RoundEvent):
+    """A realised exchange of batch element 0 (Stokman & Van Oosten).
+
+    Attributes
+    ----------
+    step
+        Its place among the round's exchanges, counted from 1.
+    i, j
+        The two sides.
+    gain
+        The expected utility gain that ranked it (the kernel's scale).
+    """
+
+    step: int
+    i: ExchangeSide
+    j: ExchangeSide
+    gain: float
+
+
+@dataclass(frozen=True, eq=False)
+class ExchangeTrace(RoundTrace):
+    """The exchange model's per-round arrays, actors in the input's order, on [0, 1].
+
+    Attributes
+    ----------
+    preference_mean, voting_mean
+        ``(R+1, B, I)``: the capability x salience weighted mean of the preferred and of
+        the voting positions.
+    outcome
+        ``(R+1, B, I)``: the one of the two the ``outcome`` parameter reports.
+    position, voting_position
+        ``(R+1, B, A, I)``: preferred and voting positions.
+    exchanges
+        ``(R+1, B)``: exchanges realised in each round (0 at the start).
+    """
+
+    preference_mean: np.ndarray
+    voting_mean: np.ndarray
+    outcome: np.ndarray
+    position: np.ndarray
+    voting_position: np.ndarray
+    exchanges: np.ndarray
+
+
 def _result(
     arrays: ScenarioArrays,
     prm: dict[str, Any],
     pos_tr: np.ndarray,
     vote_tr: np.ndarray,
     counts: np.ndarray,
-    events: list[dict[str, Any]],
+    events: list[Exchange],
 ) -> Forecast:
     """The forecast from the traces (actors back in input order, on [0, 1])."""
     R = prm["rounds"]
@@ -443,14 +514,14 @@ def _result(
         scale_min=arrays.scale_min,
         scale_max=arrays.scale_max,
         params=prm,
-        trace={
-            "preference_mean": pref_mean,
-            "voting_mean": vote_mean,
-            "outcome": out_tr,
-            "position": pos_tr,
-            "voting_position": vote_tr,
-            "exchanges": counts,
-        },
+        trace=ExchangeTrace(
+            preference_mean=pref_mean,
+            voting_mean=vote_mean,
+            outcome=out_tr,
+            position=pos_tr,
+            voting_position=vote_tr,
+            exchanges=counts,
+        ),
         events=events,
         rounds=np.full(arrays.position.shape[0], R),
         actor_ids=arrays.actor_ids,
@@ -465,15 +536,13 @@ def _event_maker(perm: np.ndarray, arrays: ScenarioArrays, scale: float) -> Any:
     lo = arrays.scale_min.tolist()
     unit = [(h - v) / scale for v, h in zip(lo, arrays.scale_max.tolist(), strict=True)]
 
-    def event(e: dict[str, Any], rnd: int, step: int) -> dict[str, Any]:
+    def side(a: int, supply: int, demand: int, start: float, end: float) -> ExchangeSide:
+        s0, s1 = lo[supply] + start * unit[supply], lo[supply] + end * unit[supply]
+        return ExchangeSide(actors[a], issues[supply], s0, s1, issues[demand], s1 - s0)
+
+    def event(e: dict[str, Any], rnd: int, step: int) -> Exchange:
         (aI, q, fI, tI), (aJ, p, fJ, tJ) = e["I"], e["J"]
-        i_from, i_to = lo[q] + fI * unit[q], lo[q] + tI * unit[q]
-        j_from, j_to = lo[p] + fJ * unit[p], lo[p] + tJ * unit[p]
-        i = {"actor": actors[aI], "supply": issues[q], "from": i_from, "to": i_to, "demand": issues[p]}
-        j = {"actor": actors[aJ], "supply": issues[p], "from": j_from, "to": j_to, "demand": issues[q]}
-        i["move"] = i_to - i_from
-        j["move"] = j_to - j_from
-        return {"round": rnd, "step": step, "i": i, "j": j, "gain": e["gain"]}
+        return Exchange(rnd, step, side(aI, q, p, fI, tI), side(aJ, p, q, fJ, tJ), e["gain"])
 
     return event
 
@@ -482,6 +551,9 @@ __all__ = [
     "BYTES_PER_EXCHANGE",
     "MODEL_INFO",
     "SECONDS_PER_CANDIDATE_ROUND",
+    "Exchange",
+    "ExchangeSide",
+    "ExchangeTrace",
     "check_size",
     "forecast",
     "size_estimate",
