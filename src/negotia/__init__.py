@@ -13,8 +13,9 @@ importing the whole facade eagerly costs most of a second (SciPy, pydantic, the 
 registry) that ``negotia --version`` and ``--help`` have no use for.
 """
 
-import importlib as _importlib
 import typing as _typing
+
+from negotia.lazy import lazy_exports as _lazy_exports
 
 __version__ = "0.1.0"
 
@@ -77,15 +78,5 @@ if _typing.TYPE_CHECKING:
     from negotia.scenario.schema import Scenario
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'negotia' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module), name)
-    # Cached in the module's namespace, so __getattr__ runs once per name.
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*(n for n in globals() if not n.startswith("_") or n.startswith("__")), *_LAZY})
+# ``negotia.X`` imports X's module on first use and keeps X here (negotia.lazy).
+__getattr__, __dir__ = _lazy_exports(globals(), _LAZY)

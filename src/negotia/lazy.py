@@ -33,6 +33,8 @@ def lazy_exports(
         return value
 
     def names() -> list[str]:
-        return sorted({*namespace, *table})
+        # Private helpers (the table itself, aliased imports) stay out of a user's view.
+        shown = (n for n in namespace if not n.startswith("_") or n.startswith("__"))
+        return sorted({*shown, *table})
 
     return get, names
