@@ -93,3 +93,17 @@ def test_a_genius_domain_file_is_read_by_the_facade() -> None:
     assert _json(api.bargaining_space(path)) == _json(analyse(model, name=name))
     run = api.simulate(path, protocol="mediator", start="worst", seed=0)
     assert run.to_json() == domain_simulate(model, protocol="mediator", start="worst", seed=0).to_json()
+
+
+def test_export_genius_writes_a_domain_that_reads_back(tmp_path: Path) -> None:
+    # The exported GENIUS domain, read back by the GENIUS reader, has the scenario's issues
+    # and options (3 per issue on 12 issues) and one profile per party.  The Nash package
+    # is not compared: after the trip it differs (noted for a later look; red lines have no
+    # GENIUS form).
+    written = api.export_genius(NAME, tmp_path, ["UKR", "RUS"], resolution=3)
+    names = {Path(f).name for f in written}
+    assert names == {f"{n}.{e}" for n in ("negotia_domain", "UKR", "RUS") for e in ("xml", "json")}
+    assert all(Path(f).stat().st_size > 0 for f in written)
+    back = negotia.bargaining_space(str(tmp_path / "negotia_domain.xml")).to_dict()
+    assert back["n_packages"] == negotia.bargaining_space(NAME, resolution=3).to_dict()["n_packages"] == 3**12
+    assert sorted(back["nash"]["utilities"]) == ["RUS", "UKR"]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from negotia import seeding
 from negotia.api.analyses import bargaining_space as bargaining_space
+from negotia.api.analyses import export_genius as export_genius
 from negotia.api.analyses import monte_carlo as monte_carlo
 from negotia.api.analyses import sensitivity as sensitivity
 from negotia.api.analyses import simulate as simulate

@@ -307,3 +307,40 @@ def simulate(
         start=start,
         issues=issues,
     )
+
+
+def export_genius(
+    scenario: Scenario | str | os.PathLike[str],
+    dest: str | os.PathLike[str],
+    parties: list[str] | tuple[str, ...] | None = None,
+    *,
+    resolution: Resolution = None,
+    issues: list[str] | tuple[str, ...] | None = None,
+) -> list[str]:
+    """Write the parties' utility model as a GENIUS and a GeniusWeb domain with one profile
+    per party, into the folder ``dest``; returns the files written.
+
+    ``scenario`` is read as :func:`bargaining_space` reads it (a GENIUS file is re-written
+    in both formats).  Files are named ``<domain>_domain.xml``/``.json`` and
+    ``<profile>.xml``/``.json``; existing files of those names are replaced.
+    """
+    from pathlib import Path
+
+    from negotia.bargaining import genius
+    from negotia.bargaining.utility import utility_model
+
+    path = _genius(scenario)
+    if path is not None:
+        model, _ = _genius_model(path, parties, resolution)
+    else:
+        model = utility_model(_scenario(scenario), parties, resolution, issues=issues)
+    domain, profiles = genius.profiles_from_model(model)
+    folder = Path(dest)
+    written = [folder / f"{domain.name}_domain.xml", folder / f"{domain.name}_domain.json"]
+    genius.write_genius_domain(domain, written[0])
+    genius.write_geniusweb_domain(domain, written[1])
+    for p in profiles:
+        written += [folder / f"{p.name}.xml", folder / f"{p.name}.json"]
+        genius.write_genius_profile(domain, p, written[-2])
+        genius.write_geniusweb_profile(domain, p, written[-1])
+    return [str(f) for f in written]

@@ -367,16 +367,6 @@ def register(app: typer.Typer) -> None:
 def _export(
     scenario: Any, parties: list[str] | None, resolution: Resolution, dest: Path, issues: list[str] | None
 ) -> None:
-    from negotia.bargaining import genius
-    from negotia.bargaining.utility import utility_model
+    from negotia.api import export_genius
 
-    if isinstance(scenario, str):  # a GENIUS file (see _source)
-        model, _ = genius.load_model(scenario, parties, genius.points_from_resolution(resolution))
-    else:
-        model = utility_model(scenario, parties, resolution, issues=issues)
-    domain, profiles = genius.profiles_from_model(model)
-    genius.write_genius_domain(domain, dest / f"{domain.name}_domain.xml")
-    genius.write_geniusweb_domain(domain, dest / f"{domain.name}_domain.json")
-    for p in profiles:
-        genius.write_genius_profile(domain, p, dest / f"{p.name}.xml")
-        genius.write_geniusweb_profile(domain, p, dest / f"{p.name}.json")
+    export_genius(scenario, dest, parties, resolution=resolution, issues=issues)
