@@ -68,38 +68,9 @@ def monte_carlo(
 ) -> MonteCarloResult:
     """Run a registered model over ``n`` perturbed variants of a scenario.
 
-    Parameters
-    ----------
-    scenario
-        A :class:`Scenario`, a file or the name of a bundled scenario.
-    model
-        A registered model, optionally with options: ``"eum:rounds=10"``.
-    n
-        Number of variants (a positive integer).
-    seed
-        Seed of the run (default 0, the seed rule of :mod:`negotia.seeding`; reported in the
-        result's ``seed``).
-    params
-        Model parameters (override those written in ``model``).
-    perturbation
-        Default sds, capability noise and dropout (see :class:`PerturbationSpec`).
-    backend, workers, scheduler
-        ``serial`` (default), ``processes`` or ``dask``, with the number of workers;
-        a ``scheduler`` address runs on that Dask cluster.  A built
-        :class:`~negotia.ensemble.backends.Backend` may be passed and is not closed.
-    chunk_size
-        Variants per task (rounded up to whole blocks); default about N/32.
-    timeout
-        Seconds to wait for a Dask scheduler given by address.
-    bins
-        Histogram bins over each issue's scale.
-    progress
-        Called with the number of variants each finished task covered.
-
-    Returns
-    -------
-    MonteCarloResult
-        The same summaries for the same seed on every backend and worker count.
+    The parameters, result and errors are those of
+    :func:`~negotia.ensemble.montecarlo.monte_carlo` (documented there, once), except
+    that ``scenario`` may also be a file or a bundled or stored scenario name.
     """
     from negotia.ensemble.montecarlo import monte_carlo as run
 
@@ -143,35 +114,9 @@ def sensitivity(
 ) -> SensitivityResult:
     """Sobol or Morris sensitivity indices of every issue's forecast to the stance inputs.
 
-    Parameters
-    ----------
-    scenario
-        A :class:`Scenario`, a file or a bundled scenario name.
-    model
-        A registered model (``"name"`` or ``"name:key=value"``).
-    method
-        ``sobol`` (S1 and ST with bootstrap confidence intervals) or ``morris``
-        (mu*, sigma).
-    n
-        Sobol: base sample size (rounded up to a power of two; default 256), giving
-        ``n * (D + 2)`` model runs for D factors or groups.  Morris: number of
-        trajectories (default 32), giving ``n * (D + 1)`` runs.
-    group_by
-        ``none`` (each input its own factor), ``actor`` or ``issue``.
-    dist
-        ``normal`` (truncated normal from the stated sd) or ``uniform`` (mean +/- 2 sd).
-    inputs
-        Which stance inputs vary: ``position``, ``salience`` or both.
-    seed
-        Seed of the samples, the bootstrap and any stochastic model.
-    perturbation
-        Default sds for stances that state none (see :class:`PerturbationSpec`).
-    num_levels
-        Morris grid levels.
-    backend, workers, scheduler, chunk_size, timeout, progress
-        As for :func:`~negotia.ensemble.monte_carlo`.
-    on_plan
-        Called once with the number of model runs before they start (for a progress bar).
+    The parameters, result and errors are those of
+    :func:`~negotia.ensemble.sensitivity.sensitivity` (documented there, once), except
+    that ``scenario`` may also be a file or a bundled or stored scenario name.
     """
     from negotia.ensemble.sensitivity import sensitivity as run
 
@@ -208,28 +153,10 @@ def bargaining_space(
 ) -> BargainingResult:
     """Which packages the required parties could accept, what blocks a deal, what a fair bargain picks.
 
-    Parameters
-    ----------
-    scenario
-        A :class:`~negotia.scenario.schema.Scenario`, a scenario file or bundled name,
-        or a GENIUS domain file (``.xml``, its profiles beside it) or GeniusWeb domain
-        (``.json`` with ``issuesValues``).
-    parties
-        The parties whose consent is required; default: the scenario's
-        ``required_parties`` (or every actor with a stance).
-    resolution
-        Options per issue (see :func:`negotia.bargaining.space.space_from_scenario`).
-    top
-        Number of top packages to report.
-    loss
-        Override the scenario's ``loss``.
-    issues
-        Bargain over these issues only (default: all; scenarios only).
-
-    Examples
-    --------
-    >>> r = bargaining_space("ukraine-2025")          # doctest: +SKIP
-    >>> print("\\n".join(r.summary()))                 # doctest: +SKIP
+    The parameters, result and errors are those of
+    :func:`~negotia.bargaining.report.bargaining_space` (documented there, once), except
+    that ``scenario`` may also be a file, a bundled or stored scenario name, or a GENIUS
+    or GeniusWeb domain file.
     """
     from negotia.bargaining import report
 
@@ -260,33 +187,10 @@ def simulate(
 ) -> NegotiationRun:
     """Simulate a negotiation.
 
-    Parameters
-    ----------
-    scenario
-        A scenario (object, file or bundled name) or a GENIUS / GeniusWeb domain file.
-    protocol
-        ``offers``, ``majority`` or ``mediator``.
-    strategy
-        One strategy for all parties, or one per party (a list, or comma-separated):
-        ``boulware``, ``linear``, ``conceder``, ``time:e=..``, ``aspiration``,
-        ``aspiration:rate=..``, ``tit-for-tat``.
-    seed, steps
-        Seed and step bound of the run.
-    parties
-        Negotiating parties; default: the required parties (``majority``: every actor
-        with a stance).
-    resolution
-        Options per issue (see :func:`negotia.bargaining.space.space_from_scenario`).
-    quota, veto, weights
-        ``majority`` only: share of votes needed (0.5 = more than half), parties that
-        must accept, and ``equal`` votes or ``capability`` (each actor's capability).
-    red_lines
-        ``keep`` (default), ``relax`` (drop the red lines that block the ZOPA, as
-        ``bargain`` does) or ``ignore`` (drop all).
-    start
-        ``mediator`` only: the first text (``reference``, ``worst``, ``random`` or an index).
-    issues
-        Negotiate over these issues only (default: all; scenarios only).
+    The parameters, result and errors are those of
+    :func:`~negotia.bargaining.simulation.simulate` (documented there, once), except
+    that ``scenario`` may also be a file, a bundled or stored scenario name, or a GENIUS
+    or GeniusWeb domain file.
     """
     from negotia.bargaining.simulation import simulate as run
 
