@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date as Date
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -24,6 +25,7 @@ from negotia.cli.common import (
     with_day,
 )
 from negotia.cli.core import EXTRA_ARGS, parse_extra_params
+from negotia.cli.options import annotated, group, option_groups
 from negotia.errors import ParameterError
 
 # negotia.ensemble (SciPy, SALib, the backends) is imported inside the commands: `negotia
@@ -108,6 +110,40 @@ CHUNK = typer.Option(None, "--chunk-size", help="Variants per task (default abou
 TIMEOUT = typer.Option(10.0, "--timeout", help="Seconds to wait for the Dask scheduler.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar.")
 FORMAT = format_option(TableOrJson)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where the variants run (shared by montecarlo and sensitivity)."""
+
+    backend: Annotated[BackendChoice, annotated(BACKEND)] = BackendChoice.serial
+    workers: Annotated[int, annotated(WORKERS)] = None  # type: ignore[assignment]
+    scheduler: Annotated[str, annotated(SCHEDULER)] = None  # type: ignore[assignment]
+    chunk_size: Annotated[int, annotated(CHUNK)] = None  # type: ignore[assignment]
+    timeout: Annotated[float, annotated(TIMEOUT)] = 10.0
+
+    def kwargs(self) -> dict[str, Any]:
+        """The backend keywords of the library calls (a scheduler address means Dask)."""
+        return {
+            "backend": self.backend.value if self.scheduler is None else "dask",
+            "workers": self.workers,
+            "scheduler": self.scheduler,
+            "chunk_size": self.chunk_size,
+            "timeout": self.timeout,
+        }
+
+
+@dataclass(frozen=True)
+class Perturbation:
+    """How stances are perturbed where they state no uncertainty of their own."""
+
+    position_sd: Annotated[float, annotated(POSITION_SD)] = 0.05
+    salience_sd: Annotated[float, annotated(SALIENCE_SD)] = 0.05
+    capability_noise: Annotated[float, annotated(CAPABILITY_NOISE)] = 0.0
+    dropout: Annotated[float, annotated(DROPOUT)] = 0.0
+
+    def spec(self) -> PerturbationSpec:
+        return _spec(self.position_sd, self.salience_sd, self.capability_noise, self.dropout)
 
 
 def render_montecarlo(
@@ -200,35 +236,16 @@ def render_sensitivity(
     print_day(sc.date, as_of, known_by)
 
 
-def _execution(
-    backend: Any, workers: int | None, scheduler: str | None, chunk_size: int | None, timeout: float
-) -> dict[str, Any]:
-    """Backend options shared by montecarlo and sensitivity (a scheduler address means Dask)."""
-    return {
-        "backend": backend.value if scheduler is None else "dask",
-        "workers": workers,
-        "scheduler": scheduler,
-        "chunk_size": chunk_size,
-        "timeout": timeout,
-    }
-
-
 @handle_errors
+@option_groups
 def montecarlo(
     ctx: typer.Context,
     scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
     model: str = typer.Option("compromise", "--model", "-m", help="Model (options as name:key=value)."),
     n: int = typer.Option(10_000, "-n", "--draws", help="Number of perturbed variants."),
     seed: int = typer.Option(0, "--seed", help="Seed of the run (same seed, same summaries)."),
-    backend: BackendChoice = BACKEND,
-    workers: int = WORKERS,
-    scheduler: str = SCHEDULER,
-    chunk_size: int = CHUNK,
-    timeout: float = TIMEOUT,
-    position_sd: float = POSITION_SD,
-    salience_sd: float = SALIENCE_SD,
-    capability_noise: float = CAPABILITY_NOISE,
-    dropout: float = DROPOUT,
+    execution: Execution = group(),
+    perturbation: Perturbation = group(),
     format: TableOrJson = FORMAT,
     outcomes: bool = typer.Option(False, "--outcomes", help="JSON: include every draw's outcome."),
     quiet: bool = QUIET,
@@ -246,7 +263,7 @@ def montecarlo(
     from negotia.ensemble.montecarlo import monte_carlo
 
     params = _model_params(model, list(ctx.args))
-    spec = _spec(position_sd, salience_sd, capability_noise, dropout)
+    spec = perturbation.spec()
     if n < 1:
         raise ParameterError(f"-n must be a positive number of draws, got {n}")
     sc = scenario_as_of(scenario, as_of, known_by=known_by)
@@ -258,7 +275,7 @@ def montecarlo(
             seed=seed,
             params=params,
             perturbation=spec,
-            **_execution(backend, workers, scheduler, chunk_size, timeout),
+            **execution.kwargs(),
             progress=advance,
         )
     emit(
@@ -269,6 +286,7 @@ def montecarlo(
 
 
 @handle_errors
+@option_groups
 def sensitivity_cmd(
     ctx: typer.Context,
     scenario: str = typer.Argument(..., help="Scenario file, or the name of a bundled scenario."),
@@ -286,13 +304,8 @@ def sensitivity_cmd(
     ),
     top: int = typer.Option(10, "--top", help="Rows per issue in the table."),
     seed: int = typer.Option(0, "--seed"),
-    backend: BackendChoice = BACKEND,
-    workers: int = WORKERS,
-    scheduler: str = SCHEDULER,
-    chunk_size: int = CHUNK,
-    timeout: float = TIMEOUT,
-    position_sd: float = POSITION_SD,
-    salience_sd: float = SALIENCE_SD,
+    execution: Execution = group(),
+    perturbation: Perturbation = group(only=("position_sd", "salience_sd")),
     format: TableOrJson = FORMAT,
     quiet: bool = QUIET,
     as_of: Date | None = AS_OF_OPTION,
@@ -308,7 +321,7 @@ def sensitivity_cmd(
     from negotia.ensemble.sensitivity import sensitivity
 
     params = _model_params(model, list(ctx.args))
-    spec = _spec(position_sd, salience_sd, 0.0, 0.0)
+    spec = perturbation.spec()
     kinds = tuple(x.strip() for x in inputs.split(",") if x.strip())
     sc = scenario_as_of(scenario, as_of, known_by=known_by)
     with progress_bar(f"{method.value}: {model}", None, quiet) as (advance, set_total):
@@ -323,7 +336,7 @@ def sensitivity_cmd(
             seed=seed,
             params=params,
             perturbation=spec,
-            **_execution(backend, workers, scheduler, chunk_size, timeout),
+            **execution.kwargs(),
             progress=advance,
             on_plan=set_total,
         )
